@@ -1,0 +1,256 @@
+"""The small condition language used by follow-ups and branches.
+
+Grammar (whitespace-insensitive)::
+
+    expr    := and_expr ("or" and_expr)*
+    and_expr:= unary ("and" unary)*
+    unary   := "not" unary | atom
+    atom    := "(" expr ")"
+             | ("all" | "any") "(" expr ("," expr)* ")"
+             | ("hit" | "missed" | "negated") "(" REF ")"
+             | "flag" "(" NAME ")"
+             | "band" "(" NAME ")"
+             | "score" OP NUMBER                  -- stage score, 0-100
+             | "level" "(" REF ")" OP NUMBER      -- criterion level, 0-4
+
+REF is ``rubric.criterion.concept`` for hit/missed/negated and ``rubric.criterion``
+for level. Expressions are parsed once, checked against the stage, and evaluated
+against a :class:`Facts` object. Nothing here ever runs Python from a file.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Union
+
+BANDS = ("weak", "developing", "solid", "strong")
+FLAGS = (
+    "empty",
+    "too_short",
+    "gibberish",
+    "buzzword_list",
+    "parroting",
+    "repetitive",
+    "off_topic",
+    "truncated",
+)
+_OPS: dict[str, Callable[[float, float], bool]] = {
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+}
+_TOKEN = re.compile(r"\s*(?:(?P<num>\d+(?:\.\d+)?)|(?P<op><=|>=|==|!=|<|>)|(?P<punct>[(),])|(?P<word>[A-Za-z_][\w.\-]*))")
+
+
+class ConditionError(ValueError):
+    """A condition that does not parse; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a condition can look at after an answer is scored."""
+
+    hit: frozenset[str] = frozenset()
+    negated: frozenset[str] = frozenset()
+    levels: dict[str, float] = field(default_factory=dict)
+    score: float = 0.0
+    band: str = "weak"
+    flags: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Concept:
+    kind: str  # hit | missed | negated
+    ref: str
+
+    def evaluate(self, f: Facts) -> bool:
+        if self.kind == "hit":
+            return self.ref in f.hit
+        if self.kind == "negated":
+            return self.ref in f.negated
+        return self.ref not in f.hit
+
+
+@dataclass(frozen=True)
+class Named:
+    kind: str  # flag | band
+    name: str
+
+    def evaluate(self, f: Facts) -> bool:
+        return self.name in f.flags if self.kind == "flag" else f.band == self.name
+
+
+@dataclass(frozen=True)
+class Compare:
+    subject: str  # "score" or a criterion ref
+    op: str
+    value: float
+
+    def evaluate(self, f: Facts) -> bool:
+        got = f.score if self.subject == "score" else f.levels.get(self.subject, 0.0)
+        return _OPS[self.op](got, self.value)
+
+
+@dataclass(frozen=True)
+class Not:
+    inner: "Node"
+
+    def evaluate(self, f: Facts) -> bool:
+        return not self.inner.evaluate(f)
+
+
+@dataclass(frozen=True)
+class Combine:
+    kind: str  # all | any
+    parts: tuple["Node", ...]
+
+    def evaluate(self, f: Facts) -> bool:
+        test = all if self.kind == "all" else any
+        return test(p.evaluate(f) for p in self.parts)
+
+
+Node = Union[Concept, Named, Compare, Not, Combine]
+
+
+def concept_refs(node: Node) -> set[str]:
+    """Every concept reference used in a condition (for load-time checks)."""
+    if isinstance(node, Concept):
+        return {node.ref}
+    if isinstance(node, Not):
+        return concept_refs(node.inner)
+    if isinstance(node, Combine):
+        return set().union(*(concept_refs(p) for p in node.parts))
+    return set()
+
+
+def criterion_refs(node: Node) -> set[str]:
+    if isinstance(node, Compare) and node.subject != "score":
+        return {node.subject}
+    if isinstance(node, Not):
+        return criterion_refs(node.inner)
+    if isinstance(node, Combine):
+        return set().union(*(criterion_refs(p) for p in node.parts))
+    return set()
+
+
+def parse(text: str) -> Node:
+    tokens = _tokenize(text)
+    parser = _Parser(text, tokens)
+    node = parser.expr()
+    if parser.pos < len(tokens):
+        parser.fail(f"unexpected {tokens[parser.pos][1]!r}")
+    return node
+
+
+def _tokenize(text: str) -> list[tuple[str, str, int]]:
+    tokens, pos = [], 0
+    while pos < len(text):
+        if text[pos:].strip() == "":
+            break
+        m = _TOKEN.match(text, pos)
+        if not m:
+            raise ConditionError(f"cannot read {text[pos:].strip()[:20]!r} at column {pos + 1}")
+        kind = m.lastgroup or ""
+        tokens.append((kind, m.group(kind), m.start(kind)))
+        pos = m.end()
+    if not tokens:
+        raise ConditionError("condition is empty")
+    return tokens
+
+
+class _Parser:
+    def __init__(self, text: str, tokens: list[tuple[str, str, int]]):
+        self.text, self.tokens, self.pos = text, tokens, 0
+
+    def fail(self, why: str) -> None:
+        col = self.tokens[self.pos][2] + 1 if self.pos < len(self.tokens) else len(self.text) + 1
+        raise ConditionError(f"{why} at column {col} in {self.text!r}")
+
+    def peek(self) -> str | None:
+        return self.tokens[self.pos][1] if self.pos < len(self.tokens) else None
+
+    def take(self, expected: str | None = None, kind: str | None = None) -> str:
+        if self.pos >= len(self.tokens):
+            self.fail(f"expected {expected or kind} but the condition ended")
+        k, value, _ = self.tokens[self.pos]
+        if (expected and value != expected) or (kind and k != kind):
+            self.fail(f"expected {expected or kind}, found {value!r}")
+        self.pos += 1
+        return value
+
+    def expr(self) -> Node:
+        parts = [self.and_expr()]
+        while self.peek() == "or":
+            self.take("or")
+            parts.append(self.and_expr())
+        return parts[0] if len(parts) == 1 else Combine("any", tuple(parts))
+
+    def and_expr(self) -> Node:
+        parts = [self.unary()]
+        while self.peek() == "and":
+            self.take("and")
+            parts.append(self.unary())
+        return parts[0] if len(parts) == 1 else Combine("all", tuple(parts))
+
+    def unary(self) -> Node:
+        if self.peek() == "not":
+            self.take("not")
+            return Not(self.unary())
+        return self.atom()
+
+    def atom(self) -> Node:
+        word = self.peek()
+        if word == "(":
+            self.take("(")
+            node = self.expr()
+            self.take(")")
+            return node
+        if word is None or self.tokens[self.pos][0] != "word":
+            self.fail("expected a condition such as hit(rubric.criterion.concept) or score < 40")
+        self.pos += 1
+        if word in ("all", "any"):
+            self.take("(")
+            parts = [self.expr()]
+            while self.peek() == ",":
+                self.take(",")
+                parts.append(self.expr())
+            self.take(")")
+            return Combine(word, tuple(parts))
+        if word in ("hit", "missed", "negated"):
+            self.take("(")
+            ref = self.take(kind="word")
+            if ref.count(".") != 2:
+                self.pos -= 1
+                self.fail(f"{word}() takes a concept as rubric.criterion.concept, not {ref!r}")
+            self.take(")")
+            return Concept(word, ref)
+        if word in ("flag", "band"):
+            self.take("(")
+            name = self.take(kind="word")
+            allowed = FLAGS if word == "flag" else BANDS
+            if name not in allowed:
+                self.pos -= 1
+                self.fail(f"unknown {word} {name!r}; expected one of {', '.join(allowed)}")
+            self.take(")")
+            return Named(word, name)
+        if word == "score":
+            return Compare("score", self.take(kind="op"), float(self.take(kind="num")))
+        if word == "level":
+            self.take("(")
+            ref = self.take(kind="word")
+            if ref.count(".") != 1:
+                self.pos -= 1
+                self.fail(f"level() takes a criterion as rubric.criterion, not {ref!r}")
+            self.take(")")
+            return Compare(ref, self.take(kind="op"), float(self.take(kind="num")))
+        self.pos -= 1
+        words = ["hit", "missed", "negated", "flag", "band", "score", "level", "all", "any", "not"]
+        close = difflib.get_close_matches(word, words, n=1, cutoff=0.6)
+        self.fail(f"unknown word {word!r} (did you mean {close[0]!r}?)" if close else
+                  f"unknown word {word!r}; expected one of {', '.join(words)}")
+        raise AssertionError  # unreachable: fail() raises

@@ -1,0 +1,129 @@
+"""The `coach` command through its entry point."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from coach.cli import main
+from tests.conftest import DATA
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_list_shows_catalogue(capsys):
+    code, out, _ = run(capsys, "list")
+    assert code == 0
+    assert out.splitlines()[0].split()[:3] == ["ID", "TITLE", "COMPETENCIES"]
+    assert any(line.startswith("upmarket-pricing ") for line in out.splitlines())
+
+
+def test_list_json_has_every_field(capsys):
+    code, out, _ = run(capsys, "list", "--json")
+    row = next(r for r in json.loads(out) if r["id"] == "upmarket-pricing")
+    assert row["level"] == "tpm" and row["minutes"] == "30m" and row["origin"] == "built-in"
+    assert "trade-offs" in row["competencies"]
+
+
+def test_list_reports_files_that_did_not_load(capsys, tmp_path: Path):
+    (tmp_path / "broken.toml").write_text("[[stages]\n")
+    code, out, err = run(capsys, "list", "--scenarios", str(tmp_path))
+    assert code == 1
+    assert "upmarket-pricing" in out
+    assert "1 problem(s) in 1 file(s); these did not load:" in err
+    assert "broken.toml:1: not valid TOML" in err
+
+
+def test_show_prints_briefing_persona_and_stages(capsys):
+    code, out, _ = run(capsys, "show", "upmarket-pricing")
+    assert code == 0
+    assert "Interviewer: Marta Lindqvist" in out
+    assert "GIF support in task notes" in out  # the exhibit table
+    assert "1. What the strategy means for engineering [strategy, 5 min]" in out
+    assert "Assesses:" in out and "Sees billing as a major investment" in out
+
+
+def test_show_unknown_id_suggests(capsys):
+    code, _, err = run(capsys, "show", "upmarket")
+    assert code == 2
+    assert err.strip() == "coach: unknown scenario 'upmarket' (did you mean 'upmarket-pricing'?)"
+
+
+def test_validate_whole_library(capsys):
+    code, out, _ = run(capsys, "validate")
+    assert code == 0 and out.startswith("ok: ")
+
+
+def test_validate_folder_with_problems_exits_nonzero(capsys):
+    code, out, err = run(capsys, "validate", str(DATA / "bad"))
+    assert code == 1
+    assert "unknown_key.toml:20: stages[0].promt: unknown key 'promt' (did you mean 'prompt'?)" in out
+    assert "problem(s) in 19 file(s)" in err
+
+
+def test_validate_missing_path(capsys):
+    code, _, err = run(capsys, "validate", "no/such/place")
+    assert code == 2 and "no/such/place: no such file or folder" in err
+
+
+@pytest.mark.parametrize("kind", ["scenario", "rubric", "ladder"])
+def test_schema_is_json_schema_and_matches_committed_copy(capsys, kind: str):
+    code, out, _ = run(capsys, "schema", kind)
+    schema = json.loads(out)
+    assert schema["$schema"].endswith("2020-12/schema")
+    assert schema["additionalProperties"] is False
+    committed = Path(__file__).parent.parent / "docs" / "schema" / f"{kind}.schema.json"
+    assert json.loads(committed.read_text()) == schema, "run `python -m coach.schemas` to refresh docs/schema"
+
+
+def test_schema_documents_fields(capsys):
+    _, out, _ = run(capsys, "schema", "scenario")
+    stage = json.loads(out)["$defs"]["Stage"]["properties"]
+    assert "first that holds is asked" in stage["followups"]["description"]
+
+
+def test_new_scenario_validates_and_appears_in_list(capsys, isolated_home: Path):
+    code, out, _ = run(capsys, "new", "scenario", "launch-review")
+    target = isolated_home / "scenarios" / "launch-review.toml"
+    assert code == 0 and target.exists()
+    assert run(capsys, "validate", str(target))[0] == 0
+    code, out, _ = run(capsys, "list")
+    line = next(l for l in out.splitlines() if l.startswith("launch-review"))
+    assert line.rstrip().endswith("user")
+    code, _, err = run(capsys, "new", "scenario", "launch-review")
+    assert code == 2 and "already exists (use --force to overwrite)" in err
+
+
+def test_new_rejects_bad_id(capsys):
+    code, _, err = run(capsys, "new", "scenario", "Bad Id")
+    assert code == 2 and "not a valid id" in err
+
+
+def test_help_for_every_command():
+    for cmd in ["list", "show", "validate", "schema", "new"]:
+        with pytest.raises(SystemExit) as info:
+            main([cmd, "--help"])
+        assert info.value.code == 0
+
+
+def test_console_script_runs_without_textual():
+    exe = shutil.which("coach")
+    assert exe, "the coach console script is installed by `pip install -e .`"
+    code = (
+        "import runpy, sys; sys.argv=['coach','list']; "
+        "import coach.cli as c; c.main(['list']); "
+        "print('TEXTUAL', 'textual' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "TEXTUAL False" in out
+    proc = subprocess.run([exe, "--help"], capture_output=True, text=True)
+    assert proc.returncode == 0 and "usage: coach" in proc.stdout
