@@ -154,6 +154,166 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _read_answer(source: str) -> str:
+    if source == "-":
+        return sys.stdin.read()
+    try:
+        raw = Path(source).read_bytes()
+    except OSError as exc:
+        raise UserError(f"{source}: cannot read the answer: {exc.strerror or exc}") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UserError(f"{source}: the answer is not UTF-8 text") from None
+
+
+def _scenario_stage(lib: "Library", scenario_id: str, stage_id: str | None):  # type: ignore[no-untyped-def]
+    try:
+        sc = lib.scenario(scenario_id)
+    except KeyError as exc:
+        raise UserError(exc.args[0]) from None
+    if stage_id is None:
+        return sc, sc.stages[0]
+    stage = sc.stage(stage_id)
+    if stage is None:
+        import difflib
+
+        ids = [st.id for st in sc.stages]
+        close = difflib.get_close_matches(stage_id, ids, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else f"; stages are {', '.join(ids)}"
+        raise UserError(f"unknown stage {stage_id!r} in {sc.id}{hint}")
+    return sc, stage
+
+
+def _target_level(raw: str | None):  # type: ignore[no-untyped-def]
+    from coach.formats import Level
+
+    if raw is None:
+        return None
+    try:
+        return Level(raw)
+    except ValueError:
+        raise UserError(f"unknown level {raw!r}; levels are {', '.join(l.value for l in Level)}") from None
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from coach.scoring import Scorer
+
+    lib = _library(args)
+    answer = _read_answer(args.answer)
+    scorer = Scorer(lib)
+    if args.rubric:
+        try:
+            report = scorer.score_rubric(lib.rubric(args.rubric), answer, target_level=_target_level(args.level))
+        except KeyError as exc:
+            raise UserError(exc.args[0]) from None
+    else:
+        if not args.scenario:
+            raise UserError("say what to score against: --scenario ID [--stage S] or --rubric ID")
+        sc, stage = _scenario_stage(lib, args.scenario, args.stage)
+        report = scorer.score_stage(sc, stage, answer, _target_level(args.level))
+    if args.format == "json":
+        print(report.model_dump_json(indent=2))
+    elif args.format == "markdown":
+        from coach.feedback import to_markdown
+
+        print(to_markdown(report, model_answer=args.model_answer), end="")
+    else:
+        from coach.feedback import to_text
+
+        print(to_text(report, model_answer=args.model_answer))
+    return EXIT_OK
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    from coach.batch import detect_format, grade, open_text, read_rows
+    from coach.scoring import Scorer
+
+    lib = _library(args)
+    in_fmt = detect_format(args.input, args.input_format)
+    out_fmt = detect_format(args.output, args.output_format) if args.output or args.output_format else in_fmt
+    try:
+        source = open_text(args.input)
+        sink = open_text(args.output, "w")
+    except OSError as exc:
+        raise UserError(f"{exc.filename}: {exc.strerror}") from None
+    total = None
+    if args.input not in (None, "-"):
+        with open(args.input, "rb") as f:
+            total = max(sum(1 for _ in f) - (1 if in_fmt == "csv" else 0), 1)
+    progress = _Progress(total) if sys.stderr.isatty() and total and total > 50 else None
+    with source, sink if sink is not sys.stdout else _nullcontext():
+        graded, skipped = grade(read_rows(source, in_fmt), Scorer(lib), sink, out_fmt, args.rubric, args.scenario,
+                                progress=progress)
+    if progress:
+        progress.done()
+    print(f"graded {graded} answer(s), skipped {skipped}", file=sys.stderr)
+    return EXIT_OK if graded or not skipped else EXIT_PROBLEMS
+
+
+class _Progress:
+    def __init__(self, total: int):
+        self.total, self.count = total, 0
+
+    def __call__(self) -> None:
+        self.count += 1
+        if self.count % 25 == 0 or self.count == self.total:
+            filled = int(30 * min(self.count, self.total) / self.total)
+            print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.count}/{self.total}", end="", file=sys.stderr, flush=True)
+
+    def done(self) -> None:
+        print(file=sys.stderr)
+
+
+class _nullcontext:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from coach.batch import calibrate
+
+    files = [Path(p) for p in args.targets if Path(p).exists()]
+    ids = [t for t in args.targets if not Path(t).exists()]
+    lib = _library(args, _expand([str(f) for f in files]))
+    if files:
+        wanted = {f.resolve() for f in _expand([str(f) for f in files])}
+        scenarios = [e.item for e in lib.scenarios.values() if e.path.resolve() in wanted]
+        for p in lib.problems_in(wanted):
+            print(p, file=sys.stderr)
+    else:
+        scenarios = [e.item for e in sorted(lib.scenarios.values(), key=lambda e: e.item.id)]
+    if ids:
+        try:
+            scenarios += [lib.scenario(i) for i in ids]
+        except KeyError as exc:
+            raise UserError(exc.args[0]) from None
+    results = calibrate(lib, scenarios)
+    misses = [r for r in results if not r.ok]
+    for r in results:
+        if args.quiet and r.ok:
+            continue
+        want = "/".join(r.expect) + ("" if not r.expect_flags else " +" + ",".join(r.expect_flags))
+        got = r.band + ("" if not r.flags else " +" + ",".join(r.flags))
+        print(f"{'ok  ' if r.ok else 'MISS'}  {r.scenario}/{r.stage}  {r.label}: expected {want}, got {got} ({r.score:g})")
+    print(f"\n{len(results) - len(misses)} of {len(results)} calibration answers in their bands"
+          + (f"; {len(misses)} missed" if misses else ""), file=sys.stderr)
+    return EXIT_PROBLEMS if misses or not results else EXIT_OK
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from coach.explain import explain_text
+    from coach.scoring import Scorer
+
+    lib = _library(args)
+    sc, stage = _scenario_stage(lib, args.scenario, args.stage)
+    print(explain_text(Scorer(lib), sc, stage, _read_answer(args.answer)))
+    return EXIT_OK
+
+
 # --------------------------------------------------------------------------- parser
 
 
@@ -191,13 +351,50 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("schema", cmd_schema, "print the JSON Schema of a file format",
             "Print the JSON Schema for a format. Save it and point your editor at it, e.g. with a "
             "`#:schema ./scenario.schema.json` first line in a TOML file.")
-    p.add_argument("kind", choices=["scenario", "rubric", "ladder"])
+    p.add_argument("kind", choices=["scenario", "rubric", "ladder", "report"])
 
     p = add("new", cmd_new, "start a new scenario file from a commented template")
     p.add_argument("kind", choices=["scenario"])
     p.add_argument("id", help="the new scenario's id, e.g. launch-review")
     p.add_argument("-o", "--output", metavar="FILE", help="where to write it (default: your user scenarios folder)")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
+
+    p = add("score", cmd_score, "score one answer and explain the score",
+            "Score an answer against a scenario stage (or a rubric alone) and print the report: levels per "
+            "criterion with evidence quoted from the answer, advice for what was missed, flags, competencies "
+            "and the career-ladder level.")
+    p.add_argument("--scenario", metavar="ID", help="the scenario (see `coach list`)")
+    p.add_argument("--stage", metavar="S", help="the stage id (default: the first stage)")
+    p.add_argument("--rubric", metavar="ID", help="score against a rubric alone instead of a stage")
+    p.add_argument("--answer", required=True, metavar="FILE", help="the answer text file, or - for standard input")
+    p.add_argument("--format", choices=["text", "json", "markdown"], default="text",
+                   help="output format (JSON follows `coach schema report`)")
+    p.add_argument("--level", metavar="LEVEL", help="the level you target (default: the scenario's)")
+    p.add_argument("--model-answer", action="store_true", help="also print the model answer and takeaways")
+
+    p = add("grade", cmd_grade, "score many answers from a CSV or JSON Lines file",
+            "Score many answers. Each row has an `id`, an `answer`, and either `scenario` and `stage` "
+            "(or stage as scenario/stage), or a `rubric` (also --scenario or --rubric for all rows). Bad rows are "
+            "reported on stderr and skipped.")
+    p.add_argument("input", nargs="?", default="-", help="input file (.csv or .jsonl), or - for standard input")
+    p.add_argument("-o", "--output", metavar="FILE", help="output file (default: standard output)")
+    p.add_argument("--input-format", choices=["csv", "jsonl"], help="default: from the file name, else csv")
+    p.add_argument("--output-format", choices=["csv", "jsonl"], help="default: from the file name, else the input's")
+    p.add_argument("--scenario", metavar="ID", help="scenario for rows that do not name one")
+    p.add_argument("--rubric", metavar="ID", help="score every row against this rubric alone")
+
+    p = add("calibrate", cmd_calibrate, "run the calibration answers (the authors' tests)",
+            "Score every calibration answer in the library, or in the given files or scenario ids, and print "
+            "expected against got. Exits 1 if any answer misses its band or flags.")
+    p.add_argument("targets", nargs="*", metavar="PATH|ID", help="scenario files, folders or ids (default: all)")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only the misses")
+
+    p = add("explain", cmd_explain, "show how each concept was matched, for rubric authors",
+            "For one answer, show every concept with its best-matching span, similarity, negation and the "
+            "decision, plus anti-patterns, signals and flags, so a rubric can be tuned.")
+    p.add_argument("--scenario", required=True, metavar="ID")
+    p.add_argument("--stage", metavar="S", help="default: the first stage")
+    p.add_argument("--answer", required=True, metavar="FILE", help="the answer text file, or - for standard input")
     return parser
 
 

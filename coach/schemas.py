@@ -33,7 +33,7 @@ def write_all(folder: Path) -> None:
     import json
 
     folder.mkdir(parents=True, exist_ok=True)
-    for kind in ("scenario", "rubric", "ladder"):
+    for kind in TITLES:
         (folder / f"{kind}.schema.json").write_text(json.dumps(schema_for(kind), indent=2) + "\n")
 
 

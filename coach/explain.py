@@ -1,0 +1,43 @@
+"""`coach explain`: how each concept was decided, so authors can tune rubrics."""
+
+from __future__ import annotations
+
+from coach.formats import Scenario, Stage
+from coach.matching import AnswerIndex, compile_phrase
+from coach.scoring import Scorer
+from coach.text import tokenize
+
+
+def explain_text(scorer: Scorer, scenario: Scenario, stage: Stage, answer: str) -> str:
+    report = scorer.score_stage(scenario, stage, answer)
+    target = scorer.stage_target(scenario, stage)
+    index = AnswerIndex(tokenize(answer))
+    out = [f"{scenario.id}/{stage.id}: score {report.score:g} ({report.band}), {report.words} words"]
+    for f in report.flags:
+        out.append(f"flag {f.code}: {f.message}")
+    concepts = {c.ref: c for crit in target.criteria for c in crit.concepts}
+    for crit in report.criteria:
+        out += ["", f"{crit.ref}  level {crit.level}/4  ({crit.scoring})"]
+        for c in crit.concepts:
+            decision = "FOUND  " if c.found else ("NEGATED" if c.negated else "missed ")
+            line = f"  {decision} {c.similarity:4.2f}  {c.ref.split('.')[-1]}"
+            if c.evidence:
+                line += f"  [{c.evidence.start}:{c.evidence.end}] “{c.evidence.text}” via “{c.phrase}”"
+            if c.negation:
+                line += f"  negated by “{c.negation.text}” at {c.negation.start}"
+            out.append(line)
+            if not c.found:
+                # the nearest phrases, to show what wording would have matched
+                near = sorted(((index.best_partial(p), p) for p in concepts[c.ref].phrases), reverse=True)[:2]
+                for share, phrase in near:
+                    if share > 0:
+                        stems = " ".join(compile_phrase(phrase))
+                        out.append(f"           {share:4.2f} of the words of “{phrase}” ({stems}) appear, not together")
+        for s in crit.signals:
+            out.append(f"  signal  {s.value:4.2f}  {s.signal}: {s.note}")
+    out += ["", "anti-patterns"]
+    found = {a.ref: a for a in report.anti_patterns}
+    for ref, anti, _ in target.anti_patterns:
+        hit = found.get(ref)
+        out.append(f"  {'FOUND' if hit else 'no   '}  {ref}" + (f"  “{hit.evidence.text}” (-{hit.penalty:g})" if hit else ""))
+    return "\n".join(out)

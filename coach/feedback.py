@@ -1,0 +1,93 @@
+"""Score reports as plain text and Markdown (for the terminal, files and exports)."""
+
+from __future__ import annotations
+
+import textwrap
+
+from coach.report import CriterionResult, ScoreReport
+
+MARKS = {True: "✓", False: "✗"}
+
+
+def bar(level: float, width: int = 4) -> str:
+    """A level as a bar that does not depend on colour: ███░ 3/4."""
+    full = int(round(level))
+    return "█" * full + "░" * (width - full)
+
+
+def _concept_lines(c: CriterionResult, md: bool) -> list[str]:
+    out = []
+    q = (lambda s: f"“{s}”")
+    for concept in c.concepts:
+        if concept.found and concept.evidence:
+            out.append(f"✓ {concept.label}: {q(concept.evidence.text)}")
+        elif concept.negated and concept.evidence:
+            out.append(f"✗ {concept.label} (said negated: {q(concept.evidence.text)}): {concept.advice}")
+        else:
+            out.append(f"✗ {concept.label}: {concept.advice}")
+    for s in c.signals:
+        mark = "✓" if s.value >= 0.67 else "✗"
+        out.append(f"{mark} {s.signal.replace('_', ' ')} {s.value:.2f}: {s.note}")
+    return [("- " if md else "    ") + line for line in out]
+
+
+def _headline(r: ScoreReport) -> str:
+    line = f"Score {r.score:g}/100 · {r.band}"
+    if r.level_title:
+        line += f" · {r.level_title} level shown"
+    elif r.competencies:
+        line += " · below the first ladder level"
+    if r.target:
+        line += f" (target: {r.target})"
+    return line
+
+
+def to_text(r: ScoreReport, width: int = 88, model_answer: bool = False) -> str:
+    out = [_headline(r), f"{r.words} words"]
+    for f in r.flags:
+        out.append(f"! {f.code.replace('_', ' ')}: {f.message}")
+    out.append("")
+    for c in r.criteria:
+        out.append(f"{bar(c.level)} {c.level}/4  {c.title}  [{c.ref}]")
+        out.append(textwrap.fill(c.descriptor, width, initial_indent="    ", subsequent_indent="    "))
+        out += [textwrap.fill(l, width, subsequent_indent="      ") for l in _concept_lines(c, md=False)]
+    if r.anti_patterns:
+        out += ["", "Anti-patterns"]
+        out += [textwrap.fill(f"! {a.label}: “{a.evidence.text}”. {a.feedback}", width, subsequent_indent="  ") for a in r.anti_patterns]
+    if r.competencies:
+        out += ["", "Competencies"]
+        out += [f"  {bar(c.score)} {c.score:.2f}  {c.note}" for c in r.competencies]
+    if r.strengths:
+        out += ["", "What went well"] + [textwrap.fill(s, width, initial_indent="  + ", subsequent_indent="    ") for s in r.strengths]
+    if r.improvements:
+        out += ["", "Work on"] + [textwrap.fill(s, width, initial_indent="  → ", subsequent_indent="    ") for s in r.improvements]
+    if model_answer and r.model_answer:
+        out += ["", "Model answer", textwrap.indent(r.model_answer.strip(), "  ")]
+    if model_answer and r.takeaways:
+        out += ["", "Takeaways"] + [f"  • {t}" for t in r.takeaways]
+    return "\n".join(out)
+
+
+def to_markdown(r: ScoreReport, heading: str = "##", model_answer: bool = True) -> str:
+    out = [f"{heading} {_headline(r)}", ""]
+    for f in r.flags:
+        out.append(f"> **{f.code.replace('_', ' ')}**: {f.message}")
+    if r.flags:
+        out.append("")
+    out += ["| criterion | level | what it looks like |", "| --- | --- | --- |"]
+    out += [f"| {c.title} | {bar(c.level)} {c.level}/4 | {c.descriptor} |" for c in r.criteria]
+    for c in r.criteria:
+        out += ["", f"**{c.title}**", ""] + _concept_lines(c, md=True)
+    if r.anti_patterns:
+        out += ["", "**Anti-patterns**", ""] + [f"- {a.label}: “{a.evidence.text}”. {a.feedback}" for a in r.anti_patterns]
+    if r.competencies:
+        out += ["", "**Competencies**", ""] + [f"- {bar(c.score)} {c.score:.2f}: {c.note}" for c in r.competencies]
+    if r.strengths:
+        out += ["", "**What went well**", ""] + [f"- {s}" for s in r.strengths]
+    if r.improvements:
+        out += ["", "**Work on**", ""] + [f"- {s}" for s in r.improvements]
+    if model_answer and r.model_answer:
+        out += ["", "**Model answer**", "", r.model_answer.strip()]
+    if model_answer and r.takeaways:
+        out += ["", "**Takeaways**", ""] + [f"- {t}" for t in r.takeaways]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,137 @@
+"""The score report: what the scorer found and why, in a versioned JSON shape.
+
+`coach schema report` prints its JSON Schema. REPORT_VERSION changes whenever a
+field changes meaning or disappears; new optional fields do not change it.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from pydantic import BaseModel, ConfigDict
+
+REPORT_VERSION = 1
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+
+class Evidence(_Model):
+    start: int
+    """Character offset in the answer where the evidence starts."""
+    end: int
+    """Character offset just after it."""
+    text: str
+    """The answer's own words at that span."""
+
+
+class ConceptResult(_Model):
+    ref: str
+    """`rubric.criterion.concept`."""
+    label: str
+    found: bool
+    """Credited: matched and not negated."""
+    negated: bool
+    """Mentioned only in a negated way ("we don't need a load test")."""
+    similarity: float
+    """0-1: how much of the best phrase was found together."""
+    phrase: Optional[str] = None
+    """The rubric phrase that matched best."""
+    evidence: Optional[Evidence] = None
+    negation: Optional[Evidence] = None
+    """The word that negated it, when negated."""
+    advice: str
+    """What to do about it when missed."""
+
+
+class SignalScore(_Model):
+    signal: str
+    value: float
+    """0-1."""
+    note: str
+    evidence: list[Evidence] = []
+
+
+class CriterionResult(_Model):
+    ref: str
+    """`rubric.criterion`."""
+    title: str
+    rubric: str
+    competency: str
+    scoring: str
+    weight: float
+    level: int
+    """0-4 by the criterion's rule."""
+    descriptor: str
+    """What this level looks like, from the rubric."""
+    concepts: list[ConceptResult] = []
+    signals: list[SignalScore] = []
+
+
+class AntiPatternHit(_Model):
+    ref: str
+    """`rubric.anti-pattern`."""
+    label: str
+    feedback: str
+    penalty: float
+    evidence: Evidence
+
+
+class Flag(_Model):
+    code: str
+    """One of: empty, too_short, gibberish, buzzword_list, parroting, repetitive, off_topic, truncated."""
+    message: str
+
+
+class CompetencyResult(_Model):
+    competency: str
+    title: str
+    score: float
+    """0-4: weighted mean of the criterion levels, less anti-pattern penalties."""
+    level: Optional[str] = None
+    """The highest ladder level whose minimum this score reaches (None: below the first)."""
+    level_title: Optional[str] = None
+    target: Optional[str] = None
+    target_minimum: Optional[float] = None
+    meets_target: Optional[bool] = None
+    note: str = ""
+    """E.g. "Trade-offs: TPM level; Senior TPM needs 2.75 (you have 2.4)"."""
+
+
+class ScoreReport(_Model):
+    version: int = REPORT_VERSION
+    """Report format version."""
+    scenario: Optional[str] = None
+    stage: Optional[str] = None
+    rubric_versions: dict[str, int] = {}
+    """The rubrics used and their versions, so old scores can be told apart."""
+    scenario_version: Optional[int] = None
+    words: int
+    score: float
+    """0-100."""
+    band: str
+    """weak (<30), developing (30-54), solid (55-74) or strong (75+)."""
+    flags: list[Flag] = []
+    criteria: list[CriterionResult] = []
+    anti_patterns: list[AntiPatternHit] = []
+    competencies: list[CompetencyResult] = []
+    level: Optional[str] = None
+    """The ladder level demonstrated in every competency assessed."""
+    level_title: Optional[str] = None
+    target: Optional[str] = None
+    strengths: list[str] = []
+    improvements: list[str] = []
+    """The most valuable things to work on, most valuable first."""
+    model_answer: Optional[str] = None
+    takeaways: list[str] = []
+
+    def concept(self, ref: str) -> ConceptResult | None:
+        for c in self.criteria:
+            for concept in c.concepts:
+                if concept.ref == ref:
+                    return concept
+        return None
+
+    def flag_codes(self) -> set[str]:
+        return {f.code for f in self.flags}

@@ -1,0 +1,394 @@
+"""Score an answer against what a stage (or a rubric on its own) assesses.
+
+Deterministic and explainable: every level comes from concepts found (with the
+answer's own words as evidence), communication signals, or both; every cap comes
+with a flag that says why. Work per answer is bounded (MAX_TOKENS).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from coach.formats import AntiPattern, Competency, CriterionSpec, Ladder, Level, Rubric, Scenario, Stage
+from coach.loader import Library
+from coach.matching import AnswerIndex, match_concept
+from coach.report import (
+    AntiPatternHit,
+    CompetencyResult,
+    ConceptResult,
+    CriterionResult,
+    Evidence,
+    Flag,
+    ScoreReport,
+    SignalScore,
+)
+from coach.signals import measure
+from coach.text import Token, tokenize
+
+MAX_TOKENS = 12_000  # about 60,000 characters of prose; the rest is not read
+# The score is the share of the maximum rubric levels, which is strict; bands are set to match.
+BANDS = ((75.0, "strong"), (55.0, "solid"), (30.0, "developing"), (0.0, "weak"))
+CAPS = {  # the most an answer with this flag can score, and why
+    "empty": (0.0, "The answer is empty."),
+    "gibberish": (5.0, "The answer does not read as words; nothing could be credited."),
+    "off_topic": (10.0, "The answer does not address this question."),
+    "too_short": (20.0, "The answer is only a few words; an interviewer needs reasoning, not a headline."),
+    "buzzword_list": (20.0, "The answer is a bare list of keywords. Interviewers credit reasoning: say what you would do and why."),
+    "parroting": (20.0, "Most of the answer repeats the question or briefing back; repeated text earns no credit."),
+}
+MIN_WORDS = 15
+SHARE_CURVE = 0.75
+
+
+def band_for(score: float) -> str:
+    return next(name for floor, name in BANDS if score >= floor)
+
+
+@dataclass(frozen=True)
+class Concept:
+    ref: str
+    label: str
+    phrases: tuple[str, ...]
+    advice: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class Criterion:
+    ref: str
+    rubric: Rubric
+    spec: CriterionSpec
+    concepts: tuple[Concept, ...]
+
+
+@dataclass(frozen=True)
+class Target:
+    """Everything needed to score answers to one stage, or against one rubric."""
+
+    criteria: tuple[Criterion, ...]
+    anti_patterns: tuple[tuple[str, AntiPattern, Rubric], ...]
+    prompt: str = ""
+    context: str = ""  # briefing and exhibits: repeating them earns nothing
+    minutes: float | None = None
+    scenario: Scenario | None = None
+    stage: Stage | None = None
+    vocabulary: frozenset[str] = field(default_factory=frozenset)
+    echo_trigrams: frozenset[tuple[str, ...]] = field(default_factory=frozenset)
+
+    @property
+    def rubrics(self) -> dict[str, Rubric]:
+        return {c.rubric.id: c.rubric for c in self.criteria}
+
+
+def _concepts(rubric: Rubric, spec: CriterionSpec, only: list[str] | None = None) -> list[Concept]:
+    return [
+        Concept(f"{rubric.id}.{spec.id}.{c.id}", c.label, tuple(c.phrases), c.advice, c.weight)
+        for c in spec.concepts
+        if not only or c.id in only
+    ]
+
+
+def _trigrams(tokens: list[Token]) -> set[tuple[str, ...]]:
+    stems = [t.stem for t in tokens]
+    return {tuple(stems[i : i + 3]) for i in range(len(stems) - 2)}
+
+
+def build_target(criteria: list[Criterion], prompt: str = "", context: str = "", minutes: float | None = None,
+                 scenario: Scenario | None = None, stage: Stage | None = None, extra_vocabulary: str = "") -> Target:
+    rubrics = {c.rubric.id: c.rubric for c in criteria}
+    anti = tuple((f"{r.id}.{a.id}", a, r) for r in rubrics.values() for a in r.anti_patterns)
+    words = [prompt, context, extra_vocabulary]
+    words += [p for c in criteria for concept in c.concepts for p in concept.phrases]
+    vocabulary = frozenset(t.stem for t in tokenize(" ".join(words)) if not t.is_stop)
+    echo = frozenset(_trigrams(tokenize(prompt)) | _trigrams(tokenize(context)))
+    return Target(tuple(criteria), anti, prompt, context, minutes, scenario, stage, vocabulary, echo)
+
+
+class Scorer:
+    """Scores answers; compiles each stage or rubric once and reuses it."""
+
+    def __init__(self, library: Library):
+        self.library = library
+        self._targets: dict[tuple[str, str], Target] = {}
+
+    @property
+    def ladder(self) -> Ladder | None:
+        return self.library.ladder.item if self.library.ladder else None
+
+    def stage_target(self, scenario: Scenario, stage: Stage) -> Target:
+        key = (scenario.id, stage.id)
+        if key not in self._targets:
+            criteria = []
+            for a in stage.assess:
+                rid, cid = a.criterion.split(".")
+                rubric = self.library.rubric(rid)
+                spec = rubric.criterion(cid)
+                assert spec is not None, f"{a.criterion} was checked at load time"
+                concepts = _concepts(rubric, spec, a.concepts)
+                concepts += [Concept(f"{a.criterion}.{c.id}", c.label, tuple(c.phrases), c.advice, c.weight) for c in a.extra]
+                criteria.append(Criterion(a.criterion, rubric, spec, tuple(concepts)))
+            from coach.render import exhibit_text
+
+            context = "\n".join([scenario.briefing.situation] + [exhibit_text(e) for e in scenario.briefing.exhibits])
+            self._targets[key] = build_target(
+                criteria, stage.prompt, context, stage.time_limit_minutes, scenario, stage,
+                extra_vocabulary=stage.model_answer,
+            )
+        return self._targets[key]
+
+    def rubric_target(self, rubric: Rubric, prompt: str = "") -> Target:
+        key = ("rubric:" + rubric.id, prompt)
+        if key not in self._targets:
+            criteria = [Criterion(f"{rubric.id}.{c.id}", rubric, c, tuple(_concepts(rubric, c))) for c in rubric.criteria]
+            self._targets[key] = build_target(criteria, prompt)
+        return self._targets[key]
+
+    def score_stage(self, scenario: Scenario, stage: Stage, answer: str, target_level: Level | None = None) -> ScoreReport:
+        report = score(self.stage_target(scenario, stage), answer, self.ladder, target_level or scenario.level)
+        return report
+
+    def score_rubric(self, rubric: Rubric, answer: str, prompt: str = "", target_level: Level | None = None) -> ScoreReport:
+        return score(self.rubric_target(rubric, prompt), answer, self.ladder, target_level)
+
+
+# --------------------------------------------------------------------------- the scoring itself
+
+
+def _evidence(text: str, tokens: list[Token], first: int, last: int) -> Evidence:
+    start, end = tokens[first].start, tokens[last].end
+    return Evidence(start=start, end=end, text=text[start:end])
+
+
+def _span_evidence(text: str, span: tuple[int, int]) -> Evidence:
+    return Evidence(start=span[0], end=span[1], text=text[span[0] : span[1]])
+
+
+def _masks(tokens: list[Token], target: Target) -> tuple[frozenset[int], float, float]:
+    """Tokens that earn no credit: sentences copied from the prompt or briefing, and
+    repeats of an earlier sentence. Returns (masked, parroted share, unique-trigram share)."""
+    by_sentence: dict[int, list[int]] = {}
+    for i, t in enumerate(tokens):
+        by_sentence.setdefault(t.sentence, []).append(i)
+    masked: set[int] = set()
+    parroted = 0
+    seen_sentences: set[tuple[str, ...]] = set()
+    for idxs in by_sentence.values():
+        sent = [tokens[i] for i in idxs]
+        grams = _trigrams(sent)
+        if target.echo_trigrams and len(grams) >= 3 and len(grams & target.echo_trigrams) / len(grams) >= 0.6:
+            masked.update(idxs)
+            parroted += len(idxs)
+            continue
+        key = tuple(t.stem for t in sent if not t.is_stop)
+        if len(key) >= 3 and key in seen_sentences:
+            masked.update(idxs)
+        seen_sentences.add(key)
+    all_grams = [tuple(tokens[i + j].stem for j in range(3)) for i in range(len(tokens) - 2)]
+    unique = len(set(all_grams)) / len(all_grams) if all_grams else 1.0
+    return frozenset(masked), parroted / max(len(tokens), 1), unique
+
+
+def _flags(text: str, tokens: list[Token], target: Target, parroted: float, unique: float, hits: int, truncated: bool) -> list[str]:
+    if not tokens:
+        return ["empty"]
+    flags = []
+    if truncated:
+        flags.append("truncated")
+    words = len(tokens)
+    function_share = sum(t.is_stop for t in tokens) / words
+    # Prose runs at 35-55% small words; a keyword list, stuffed or comma-separated, has almost none.
+    if words >= 6 and function_share < 0.2:
+        known = sum(1 for t in tokens if t.stem in target.vocabulary or t.word.isdigit()) / words
+        if known >= 0.3:
+            flags.append("buzzword_list")
+        elif hits == 0:
+            flags.append("gibberish")
+    elif words >= 6 and hits == 0 and target.vocabulary:
+        content = [t for t in tokens if not t.is_stop]
+        overlap = sum(1 for t in content if t.stem in target.vocabulary) / max(len(content), 1)
+        if overlap < 0.25:
+            flags.append("off_topic")
+    if parroted >= 0.5:
+        flags.append("parroting")
+    if words < MIN_WORDS and "gibberish" not in flags:
+        flags.append("too_short")
+    if words >= 30 and unique < 0.5:
+        flags.append("repetitive")
+    return flags
+
+
+def _level(spec: CriterionSpec, concepts: list[ConceptResult], weights: list[float], signals: list[SignalScore]) -> int:
+    if spec.scoring == "signals":
+        return int(4 * sum(s.value for s in signals) / len(signals) + 0.5)
+    if spec.scoring == "count":
+        found = sum(c.found for c in concepts)
+        return next((b.level for b in spec.bands if found >= b.count), 0)
+    total = sum(weights)
+    share = sum(w for c, w in zip(concepts, weights) if c.found) / total if total else 0.0
+    # Gently concave: a solid answer rarely names every concept a criterion lists.
+    return int(4 * share**SHARE_CURVE + 0.5)
+
+
+def score(target: Target, answer: str, ladder: Ladder | None = None, target_level: Level | None = None) -> ScoreReport:
+    tokens = tokenize(answer, limit=MAX_TOKENS)
+    truncated = len(tokens) >= MAX_TOKENS and tokens[-1].end < len(answer.rstrip())
+    masked, parroted, unique = _masks(tokens, target) if tokens else (frozenset(), 0.0, 1.0)
+    index = AnswerIndex(tokens, masked)
+
+    criteria: list[CriterionResult] = []
+    pending: list[tuple[Criterion, list[ConceptResult], list[float]]] = []
+    hits = 0
+    for crit in target.criteria:
+        results, weights = [], []
+        for concept in crit.concepts:
+            m = match_concept(index, list(concept.phrases)) if tokens else None
+            found = bool(m and m.found)
+            hits += found
+            results.append(ConceptResult(
+                ref=concept.ref, label=concept.label, found=found, negated=bool(m and m.negated),
+                similarity=m.similarity if m else 0.0,
+                phrase=m.match.phrase if m and m.match else None,
+                evidence=_evidence(answer, tokens, m.match.first, m.match.last) if m and m.match else None,
+                negation=_evidence(answer, tokens, m.match.negation, m.match.negation) if m and m.match and m.match.negation is not None else None,
+                advice=concept.advice,
+            ))
+            weights.append(concept.weight)
+        pending.append((crit, results, weights))
+
+    hit_spans = [(c.evidence.start, c.evidence.end) for _, rs, _ in pending for c in rs if c.found and c.evidence]
+    content_levels = [_level(c.spec, rs, ws, []) for c, rs, ws in pending if c.spec.scoring != "signals"]
+    content_ceiling = max(content_levels) if content_levels else None
+    for crit, results, weights in pending:
+        signals = []
+        if crit.spec.scoring == "signals":
+            for sig in crit.spec.signals:
+                r = measure(sig, answer, tokens, target.prompt, target.minutes, hit_spans)
+                signals.append(SignalScore(signal=sig.value, value=r.value, note=r.note,
+                                           evidence=[_span_evidence(answer, s) for s in r.spans]))
+        level = _level(crit.spec, results, weights, signals) if tokens else 0
+        if crit.spec.scoring == "signals" and content_ceiling is not None:
+            level = min(level, content_ceiling + 1)  # clear delivery of nothing is not clarity
+        criteria.append(CriterionResult(
+            ref=crit.ref, title=crit.spec.title, rubric=crit.rubric.id, competency=crit.rubric.competency.value,
+            scoring=crit.spec.scoring, weight=crit.spec.weight, level=level, descriptor=crit.spec.descriptors[level],
+            concepts=results, signals=signals,
+        ))
+
+    anti_hits: list[AntiPatternHit] = []
+    for ref, anti, _rubric in target.anti_patterns:
+        m = match_concept(index, list(anti.phrases)) if tokens else None
+        if m and m.found and m.match:
+            anti_hits.append(AntiPatternHit(ref=ref, label=anti.label, feedback=anti.feedback, penalty=anti.penalty,
+                                            evidence=_evidence(answer, tokens, m.match.first, m.match.last)))
+
+    flags = _flags(answer, tokens, target, parroted, unique, hits, truncated)
+    competencies, raw = _competencies(criteria, anti_hits, target)
+    cap = min((CAPS[f][0] for f in flags if f in CAPS), default=100.0)
+    final = round(min(raw, cap), 1)
+    if raw > 0 and final < raw:  # a capped answer cannot show high competency scores either
+        for c in competencies:
+            c.score = round(c.score * final / raw, 2)
+    report = ScoreReport(
+        scenario=target.scenario.id if target.scenario else None,
+        stage=target.stage.id if target.stage else None,
+        scenario_version=target.scenario.version if target.scenario else None,
+        rubric_versions={r.id: r.version for r in target.rubrics.values()},
+        words=len(tokens), score=final, band=band_for(final),
+        flags=[Flag(code=f, message=_flag_message(f, cap)) for f in flags],
+        criteria=criteria, anti_patterns=anti_hits, competencies=competencies,
+        model_answer=target.stage.model_answer if target.stage else None,
+        takeaways=list(target.stage.takeaways) if target.stage else [],
+    )
+    if ladder:
+        place_on_ladder(report, ladder, target_level)
+    report.strengths, report.improvements = _feedback(report)
+    return report
+
+
+def _flag_message(code: str, cap: float) -> str:
+    if code in CAPS:
+        return CAPS[code][1] + (f" Score capped at {CAPS[code][0]:g}." if CAPS[code][0] else "")
+    return {
+        "truncated": f"Only the first {MAX_TOKENS:,} words were scored.",
+        "repetitive": "The answer repeats itself; each point is credited once.",
+    }[code]
+
+
+def _competencies(criteria: list[CriterionResult], anti: list[AntiPatternHit], target: Target) -> tuple[list[CompetencyResult], float]:
+    sums: dict[str, list[float]] = {}
+    for c in criteria:
+        acc = sums.setdefault(c.competency, [0.0, 0.0])
+        acc[0] += c.weight * c.level
+        acc[1] += c.weight
+    penalty = Counter[str]()
+    for hit in anti:
+        rubric = target.rubrics[hit.ref.split(".")[0]]
+        penalty[rubric.competency.value] += hit.penalty
+    results, total, weight = [], 0.0, 0.0
+    for comp, (num, den) in sums.items():
+        value = max(0.0, num / den - penalty[comp])
+        results.append(CompetencyResult(competency=comp, title=Competency(comp).title, score=round(value, 2)))
+        total += den * value / 4
+        weight += den
+    return results, 100 * total / weight if weight else 0.0
+
+
+def place_on_ladder(report: ScoreReport, ladder: Ladder, target: Level | None) -> None:
+    """Fill each competency's demonstrated level, the gap to the target, and the overall level."""
+    overall: int | None = len(ladder.levels) - 1
+    for comp in report.competencies:
+        key = Competency(comp.competency)
+        reached = None
+        for i, lvl in enumerate(ladder.levels):
+            if comp.score >= lvl.minimums[key]:
+                reached = i
+        comp.level = ladder.levels[reached].id.value if reached is not None else None
+        comp.level_title = ladder.levels[reached].title if reached is not None else None
+        head = f"{comp.title}: {comp.level_title + ' level' if comp.level_title else 'below ' + ladder.levels[0].title}"
+        if target is not None:
+            need = ladder.level(target)
+            comp.target, comp.target_minimum = target.value, need.minimums[key]
+            comp.meets_target = comp.score >= need.minimums[key]
+            if not comp.meets_target:
+                head += f"; {need.title} needs {need.minimums[key]:g} (you have {comp.score:.2f})"
+        comp.note = head
+        overall = None if reached is None or overall is None else min(overall, reached)
+    if report.competencies and overall is not None:
+        report.level, report.level_title = ladder.levels[overall].id.value, ladder.levels[overall].title
+    report.target = target.value if target else None
+
+
+def _feedback(report: ScoreReport) -> tuple[list[str], list[str]]:
+    strengths = []
+    for c in report.criteria:
+        for concept in c.concepts:
+            if concept.found and concept.evidence:
+                strengths.append(f"{concept.label}: \u201c{concept.evidence.text}\u201d")
+        for s in c.signals:
+            if s.value >= 0.9 and s.signal not in ("structure", "concision", "plain_language"):
+                strengths.append(s.note)
+    improvements: list[tuple[float, str, str]] = []  # (priority, source, text)
+    for hit in report.anti_patterns:
+        improvements.append((10 + hit.penalty, hit.ref, f"{hit.label}: {hit.feedback}"))
+    for c in report.criteria:
+        gap = 4 - c.level
+        if not gap:
+            continue
+        for concept in c.concepts:
+            if not concept.found:
+                prefix = " (you said it negated)" if concept.negated else ""
+                priority = c.weight * gap + (0.5 if concept.negated else 0)
+                improvements.append((priority, c.ref, f"{concept.label}{prefix}: {concept.advice}"))
+        for s in c.signals:
+            if s.value < 0.6:
+                improvements.append((c.weight * gap * (1 - s.value) * 0.8, c.ref, s.note))
+    improvements.sort(key=lambda item: -item[0])
+    per_source: Counter[str] = Counter()
+    ordered: list[str] = []
+    for _, source, text in improvements:
+        if text in ordered or per_source[source] >= 2:  # spread advice across criteria
+            continue
+        per_source[source] += 1
+        ordered.append(text)
+    return strengths[:6], ordered[:5]

@@ -1,0 +1,198 @@
+"""Communication signals: how an answer is written, not what it says.
+
+Each signal gives a value from 0 to 1, a one-line note for feedback and, where it
+can, the spans of the answer that earned it. The rules are simple and visible on
+purpose: a learner should be able to predict how to improve each one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from coach.formats import Signal
+from coach.text import Token
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class SignalResult:
+    signal: Signal
+    value: float
+    note: str
+    spans: tuple[Span, ...] = ()
+
+
+_FIRST_PERSON_CALL = re.compile(
+    r"\b(i(?:'d| would)? recommend|my (?:recommendation|answer|view|take|call)|short (?:answer|version)|in short|"
+    r"bottom line|i(?:'d| would) (?:go|start|choose|pick|prioriti[sz]e|propose|focus|do)|we should|the answer is|"
+    r"(?:two|three|four|five) (?:things|areas|investments|options|steps|reasons|risks|parts)|the key (?:is|question)|"
+    r"i see (?:three|two|four)|it comes down to)\b",
+    re.I,
+)
+_SIGNPOSTS = re.compile(
+    r"(?:^|\b)(first(?:ly)?|second(?:ly)?|third(?:ly)?|then|next|finally|lastly|to summari[sz]e|in summary|"
+    r"overall|on the other hand|meanwhile|as a result)\b",
+    re.I,
+)
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+", re.M)
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,5}s?\b")
+_COMMON_ACRONYMS = frozenset(
+    "I OK US UK EU API APIs UI UX SQL KPI KPIs ROI QA CEO CTO CFO VP PM PMs TPM TPMs MVP Q1 Q2 Q3 Q4 AI ML "
+    "SaaS HR IT ID IDs URL PDF CSV FAQ ETA AWS GCP iOS OS SDK SDKs B2B B2C GIF GIFs".split()
+)
+_NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:%|percent|ms|x|k|m|s|seconds|minutes|hours|days|weeks|months|quarters|users|customers)?\b|\$\d+", re.I)
+_METRIC = re.compile(
+    r"\b(roi|return on investment|adoption|retention|churn|latency|conversion|revenue|p9[059]|kpis?|nps|usage|"
+    r"error rate|uptime|availability|throughput|engagement|cost per|lead time|cycle time|okrs?|baseline|target)\b",
+    re.I,
+)
+_NUMBER_WORDS = re.compile(r"\b(half|double|twice|triple|tenfold|ten times|a third|a quarter)\b", re.I)
+_HEDGES = re.compile(
+    r"\b(i think|i guess|i feel like|maybe|perhaps|probably|kind of|sort of|basically|hopefully|i suppose|"
+    r"somewhat|stuff|things like that|and so on|etc|honestly|to be honest|i'm not sure|not sure|you know|like i said)\b",
+    re.I,
+)
+_STAKEHOLDERS = re.compile(
+    r"\b(engineer(?:ing|s)?|tech lead|architects?|design(?:ers?)?|support|sales|marketing|finance|legal|security|"
+    r"leadership|executives?|vp|cto|ceo|cfo|customers?|users?|data (?:team|science|engineers?)|qa|ops|"
+    r"operations|partners?|product managers?|pms?|stakeholders|account managers?|customer success|mentors?|managers?)\b",
+    re.I,
+)
+_NEXT_STEPS = re.compile(
+    r"\b(next steps?|i(?:'ll| will)|we(?:'ll| will)|owner|owned by|by (?:monday|tuesday|wednesday|thursday|friday|"
+    r"end of (?:the )?(?:week|month|quarter|sprint)|next week|tomorrow)|this week|next week|action items?|follow up|"
+    r"follow-up|deadline|schedule|kick off|kickoff|set up a|book a|draft|review it with|check in)\b",
+    re.I,
+)
+
+
+def _spans(pattern: re.Pattern[str], text: str, limit: int = 8) -> tuple[Span, ...]:
+    return tuple(m.span() for m in list(pattern.finditer(text))[:limit])
+
+
+def measure(signal: Signal, text: str, tokens: list[Token], prompt: str = "", minutes: float | None = None,
+            hits: list[Span] = ()) -> SignalResult:  # type: ignore[assignment]
+    """``hits`` are the spans of concepts credited in the answer (used by answer_first)."""
+    if signal is Signal.answer_first:
+        return _answer_first(text, tokens, prompt, hits)
+    return _MEASURES[signal](text, tokens, prompt, minutes)
+
+
+def _answer_first(text: str, tokens: list[Token], prompt: str, hits: list[Span]) -> SignalResult:
+    first = [t for t in tokens if t.sentence == 0]
+    if not first:
+        return SignalResult(Signal.answer_first, 0.0, "No opening sentence.")
+    end = first[-1].end
+    opening = text[first[0].start : end]
+    call = _FIRST_PERSON_CALL.search(opening)
+    if call:
+        return SignalResult(Signal.answer_first, 1.0, "Opens with a clear position.", ((first[0].start + call.start(), first[0].start + call.end()),))
+    in_opening = [h for h in hits if h[1] <= end]
+    if in_opening:
+        return SignalResult(Signal.answer_first, 1.0, "Opens with substance that answers the question.", tuple(in_opening[:3]))
+    prompt_words = {t.stem for t in _prompt_tokens(prompt) if not t.is_stop}
+    overlap = {t.stem for t in first if not t.is_stop} & prompt_words
+    if len(overlap) >= 2 and len(first) <= 40:
+        return SignalResult(Signal.answer_first, 0.75, "Opens on the question, though without a clear position.", ((first[0].start, end),))
+    return SignalResult(Signal.answer_first, 0.25, "The opening does not answer the question; lead with your position.")
+
+
+def _prompt_tokens(prompt: str) -> list[Token]:
+    from coach.text import tokenize
+
+    return tokenize(prompt)
+
+
+def _structure(text: str, tokens: list[Token], prompt: str, minutes: float | None) -> SignalResult:
+    words = len(tokens)
+    signposts = _spans(_SIGNPOSTS, text)
+    items = _spans(_LIST_ITEM, text)
+    paragraphs = len([p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()])
+    if words < 60:
+        return SignalResult(Signal.structure, 1.0, "Short enough to need no structure.", signposts)
+    score = min(len(signposts), 3) / 3 * 0.5 + (0.3 if len(items) >= 2 else 0) + (0.3 if paragraphs >= 2 else 0)
+    score = min(1.0, score)
+    note = "Signposted and easy to follow." if score >= 0.7 else (
+        "Some structure; signpost the parts (first, second, finally) or use short paragraphs."
+        if score >= 0.3 else "One block of text; break it into signposted parts."
+    )
+    return SignalResult(Signal.structure, round(score, 2), note, signposts + items)
+
+
+def _concision(text: str, tokens: list[Token], prompt: str, minutes: float | None) -> SignalResult:
+    if not tokens:
+        return SignalResult(Signal.concision, 0.0, "Nothing to measure.")
+    sentences = tokens[-1].sentence + 1
+    avg = len(tokens) / sentences
+    value = 1.0 if avg <= 22 else max(0.2, 1.0 - (avg - 22) / 20)
+    budget = (minutes or 5) * 90  # generous words for the time given
+    if len(tokens) > budget:
+        value *= max(0.3, budget / len(tokens))
+    note = f"Average sentence {avg:.0f} words, {len(tokens)} words in all."
+    if avg > 22:
+        note += " Shorter sentences would land better."
+    if len(tokens) > budget:
+        note += f" Long for the time given (about {int(budget)} words is plenty)."
+    return SignalResult(Signal.concision, round(value, 2), note)
+
+
+def _plain_language(text: str, tokens: list[Token], prompt: str, minutes: float | None) -> SignalResult:
+    unexplained, explained = [], []
+    for m in _ACRONYM.finditer(text):
+        word = m.group()
+        if word in _COMMON_ACRONYMS or word.rstrip("s") in _COMMON_ACRONYMS:
+            continue
+        before, after = text[max(0, m.start() - 2) : m.start()], text[m.end() : m.end() + 12]
+        if "(" in before or after.lstrip().startswith(("(", ",", "-", "—", "i.e", "meaning", "which", "or ")):
+            explained.append(m.span())
+        else:
+            unexplained.append(m.span())
+    if not unexplained:
+        return SignalResult(Signal.plain_language, 1.0, "Plain language; no unexplained jargon.", tuple(explained))
+    names = sorted({text[s:e] for s, e in unexplained})
+    value = max(0.3, 1.0 - 0.2 * len(names))
+    return SignalResult(Signal.plain_language, round(value, 2), "Explain acronyms for a mixed audience: " + ", ".join(names[:5]) + ".", tuple(unexplained[:8]))
+
+
+def _quantification(text: str, tokens: list[Token], prompt: str, minutes: float | None) -> SignalResult:
+    numbers = _spans(_NUMBER, text) + _spans(_NUMBER_WORDS, text)
+    metrics = _spans(_METRIC, text)
+    value = min(1.0, (len(numbers) + 0.5 * len(metrics)) / 3)
+    note = "Concrete: numbers and metrics." if value >= 0.67 else "Add numbers: sizes, targets, dates, the metric that shows success."
+    return SignalResult(Signal.quantification, round(value, 2), note, (numbers + metrics)[:8])
+
+
+def _confidence(text: str, tokens: list[Token], prompt: str, minutes: float | None) -> SignalResult:
+    hedges = _spans(_HEDGES, text, limit=50)
+    density = 100 * len(hedges) / max(len(tokens), 1)
+    value = max(0.0, 1.0 - density / 6)
+    note = "Confident and direct." if value >= 0.7 else f"{len(hedges)} hedge or filler word(s) ('maybe', 'I think', 'kind of'); say it plainly."
+    return SignalResult(Signal.confidence, round(value, 2), note, hedges[:8])
+
+
+def _stakeholders(text: str, tokens: list[Token], prompt: str, minutes: float | None) -> SignalResult:
+    found = list(_STAKEHOLDERS.finditer(text))
+    distinct = {m.group().lower().rstrip("s") for m in found}
+    value = min(1.0, len(distinct) / 3)
+    note = "Names who is involved: " + ", ".join(sorted(distinct)[:6]) + "." if distinct else "Say who is involved: engineering, design, support, finance, customers."
+    return SignalResult(Signal.stakeholders, round(value, 2), note, tuple(m.span() for m in found[:8]))
+
+
+def _next_steps(text: str, tokens: list[Token], prompt: str, minutes: float | None) -> SignalResult:
+    spans = _spans(_NEXT_STEPS, text)
+    value = min(1.0, len(spans) / 2)
+    note = "Ends with next steps and owners." if value >= 1 else "Close with the next step, who owns it and by when."
+    return SignalResult(Signal.next_steps, round(value, 2), note, spans)
+
+
+_MEASURES = {
+    Signal.structure: _structure,
+    Signal.concision: _concision,
+    Signal.plain_language: _plain_language,
+    Signal.quantification: _quantification,
+    Signal.confidence: _confidence,
+    Signal.stakeholders: _stakeholders,
+    Signal.next_steps: _next_steps,
+}

@@ -1,0 +1,157 @@
+"""Text normalisation for matching: tokens with exact spans in the original answer.
+
+Every token keeps the character span it came from, so evidence can be quoted and
+highlighted exactly as typed. Normalisation folds Unicode (accents, curly quotes),
+case and contractions ("don't" -> "do not"), and stems words with the Snowball
+English stemmer so that "scale", "scaling" and "scaled" meet.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+
+_STEMMER = snowballstemmer.stemmer("english")
+_WORD = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W_]+(?:['’][^\W_]+)*")
+_CLAUSE_BREAK = re.compile(r"[.;:!?()\[\]\u2014\u2013]|\s-\s")  # commas are soft: see is_negated
+# A single newline is a soft wrap; a blank line or a new list item starts a new sentence.
+_SENTENCE_BREAK = re.compile(r"[.!?]\s|[.!?]$|\n\s*\n|\n\s*(?:[-*\u2022]|\d+[.)])\s")
+
+_CONTRACTIONS = {
+    "can't": ("can", "not"), "cannot": ("can", "not"), "won't": ("will", "not"),
+    "shan't": ("shall", "not"), "ain't": ("is", "not"), "i'm": ("i", "am"),
+    "let's": ("let", "us"),
+}
+_SUFFIXES = (("n't", "not"), ("'re", "are"), ("'ll", "will"), ("'ve", "have"), ("'d", "would"), ("'s", ""))
+
+# Small words that carry little meaning on their own. Negators are deliberately absent.
+STOPWORDS = frozenset(
+    """a an the and or but if then than so of to in on at by for with from into onto over under
+    about as is are was were be been being am do does did doing have has had having i me my we us
+    our you your he she it its they them their this that these those there here what which who whom
+    whose when where why how will would shall should can could may might must also just very really
+    some any each every all both more most other such own same too only up down out off again further
+    once while during before after above below between through until against per via let get got""".split()
+)
+NEGATORS = frozenset({"not", "no", "never", "without", "nor", "neither", "none", "nothing", "nobody", "avoid", "skip", "lack", "lacking"})
+# "not only X but also Y" and friends do not negate X.
+_NOT_NEGATING_NEXT = frozenset({"only", "just", "merely", "doubt", "matter", "least", "longer"})
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    word: str  # normalised word
+    stem: str
+    start: int  # span in the original text
+    end: int
+    sentence: int
+    clause: int
+    after_comma: bool = False  # a comma stands between this token and the previous one
+
+    @property
+    def is_stop(self) -> bool:
+        return self.word in STOPWORDS
+
+
+def fold(text: str) -> str:
+    """Unicode and case folding of one word: accents dropped, curly quotes straightened."""
+    text = text.replace("’", "'")
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    return text.casefold()
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    return _STEMMER.stemWord(word)
+
+
+@lru_cache(maxsize=200_000)
+def _expand(word: str) -> tuple[str, ...]:
+    if word in _CONTRACTIONS:
+        return _CONTRACTIONS[word]
+    if "'" in word:
+        for suffix, full in _SUFFIXES:
+            if word.endswith(suffix):
+                base = word[: -len(suffix)]
+                return (base, full) if full else (base,)
+        return tuple(p for p in word.split("'") if p)
+    return (word,)
+
+
+def tokenize(text: str, limit: int | None = None) -> list[Token]:
+    """Tokens of ``text`` with spans; stops after ``limit`` tokens (bounded work)."""
+    tokens: list[Token] = []
+    sentence = clause = 0
+    last_end = 0
+    for m in _WORD.finditer(text):
+        gap = text[last_end : m.start()]
+        if tokens and gap:
+            if _SENTENCE_BREAK.search(gap + " "):
+                sentence += 1
+                clause += 1
+            elif _CLAUSE_BREAK.search(gap):
+                clause += 1
+        last_end = m.end()
+        comma = "," in gap
+        for word in _expand(fold(m.group())):
+            if word in ("but", "however", "although", "though", "whereas", "yet") and tokens:
+                clause += 1
+            tokens.append(Token(word, stem(word), m.start(), m.end(), sentence, clause, comma))
+            comma = False
+        if limit is not None and len(tokens) >= limit:
+            break
+    return tokens
+
+
+def content_stems(text: str) -> list[str]:
+    """Stems of the meaningful words of a phrase. A phrase that is mostly small words
+    ("we should", "just tell them") keeps them all, or it would shrink to one common word."""
+    toks = tokenize(text)
+    content = [t.stem for t in toks if not t.is_stop]
+    if len(content) >= 2 or (content and len(toks) <= 2):
+        return content
+    return [t.stem for t in toks]
+
+
+_COORDINATORS = frozenset({"or", "and", "nor"})
+# Words that end a negation's reach: "we will not ship until we have a rollback plan".
+_SCOPE_BREAKERS = frozenset({"until", "unless", "before", "if", "because", "so", "then", "when", "once", "after", "instead", "rather"})
+
+
+def is_negated(tokens: list[Token], first: int, last: int, own: frozenset[int] = frozenset()) -> int | None:
+    """Index of the negating word that governs tokens[first..last], or None.
+
+    A negator governs a phrase in the same clause up to five words before it, or up to
+    nine through a list ("no need for reconciliation or an audit"), unless a word such as
+    "until" or "because" intervenes. Negators inside the span that are not part of the
+    phrase (``own``) count too. An even number of negators cancels out ("we can't skip
+    load testing" affirms load testing).
+    """
+    clause = tokens[first].clause
+    cues: list[int] = []
+    for i in range(last, max(-1, first - 10), -1):
+        t = tokens[i]
+        if t.clause != clause:
+            break
+        if i < first and t.word in _SCOPE_BREAKERS:
+            break
+        if i in own or t.word not in NEGATORS:
+            continue
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        nxt = following.word if following else ""
+        if (t.word == "not" and nxt in _NOT_NEGATING_NEXT) or (t.word == "no" and nxt in ("doubt", "matter")):
+            continue
+        if t.word == "no" and following is not None and following.after_comma:
+            continue  # "No, we need load testing": an interjection
+        gap = tokens[i + 1 : first + 1]
+        listed = any(g.word in _COORDINATORS for g in gap)
+        if (first - i > 5 or any(g.after_comma for g in gap)) and not listed:
+            continue
+        cues.append(i)
+    return cues[0] if len(cues) % 2 == 1 else None
