@@ -92,8 +92,9 @@ def summary_fields(row_id: str, report: ScoreReport) -> dict[str, Any]:
 
 
 def grade(rows: Iterable[Row | RowError], scorer: Scorer, out: TextIO, fmt: str, rubric_id: str | None = None,
-          scenario_id: str | None = None, errors: TextIO = sys.stderr, progress: Any = None) -> tuple[int, int]:
-    """Grade every row; write results; report bad rows on ``errors``. Returns (graded, skipped)."""
+          scenario_id: str | None = None, errors: TextIO | None = None, progress: Any = None) -> tuple[int, int]:
+    """Grade every row; write results; report bad rows on ``errors`` (default stderr). Returns (graded, skipped)."""
+    errors = errors or sys.stderr
     graded = skipped = 0
     writer: csv.DictWriter[str] | None = None
     buffered: list[dict[str, Any]] = []

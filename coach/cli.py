@@ -314,6 +314,35 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_draft_rubric(args: argparse.Namespace) -> int:
+    from coach.formats import Competency
+    from coach.rubricgen import draft_rubric, to_toml
+
+    import re
+
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", args.id):
+        raise UserError(f"{args.id!r} is not a valid id: use lower-case letters, digits and hyphens")
+    reference = _read_answer(args.source)
+    if not reference.strip():
+        raise UserError(f"{args.source}: the reference answer is empty")
+    try:
+        competency = Competency(args.competency)
+    except ValueError:
+        raise UserError(f"unknown competency {args.competency!r}; choose one of "
+                        + ", ".join(c.value for c in Competency)) from None
+    rubric = draft_rubric(reference, args.id, competency, question=args.question or "")
+    text = to_toml(rubric)
+    if args.output:
+        target = Path(args.output)
+        if target.exists() and not args.force:
+            raise UserError(f"{target} already exists (use --force to overwrite)")
+        target.write_text(text, encoding="utf-8")
+        print(f"wrote {target}: {len(rubric.criteria)} criteria, {sum(len(c.concepts) for c in rubric.criteria)} concepts")
+    else:
+        print(text, end="")
+    return EXIT_OK
+
+
 # --------------------------------------------------------------------------- parser
 
 
@@ -388,6 +417,18 @@ def build_parser() -> argparse.ArgumentParser:
             "expected against got. Exits 1 if any answer misses its band or flags.")
     p.add_argument("targets", nargs="*", metavar="PATH|ID", help="scenario files, folders or ids (default: all)")
     p.add_argument("-q", "--quiet", action="store_true", help="print only the misses")
+
+    p = add("draft-rubric", cmd_draft_rubric, "draft a rubric from a reference or model answer",
+            "Draft a rubric from a reference answer by one general rule: each sentence becomes a criterion and "
+            "each key word a concept (words the question already uses are left out). A first draft to edit.")
+    p.add_argument("source", metavar="FILE", help="the reference answer (a text file, or - for standard input)")
+    p.add_argument("--id", required=True, help="the new rubric's id")
+    p.add_argument("--competency", default="communication",
+                   help="the competency it measures: trade-offs, communication, technical-influence, execution, "
+                        "stakeholder-alignment, data-driven, architecture or career-growth (default: communication)")
+    p.add_argument("--question", metavar="TEXT", help="the question, so its own words earn nothing")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the TOML here (default: standard output)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
 
     p = add("explain", cmd_explain, "show how each concept was matched, for rubric authors",
             "For one answer, show every concept with its best-matching span, similarity, negation and the "

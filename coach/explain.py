@@ -11,7 +11,7 @@ from coach.text import tokenize
 def explain_text(scorer: Scorer, scenario: Scenario, stage: Stage, answer: str) -> str:
     report = scorer.score_stage(scenario, stage, answer)
     target = scorer.stage_target(scenario, stage)
-    index = AnswerIndex(tokenize(answer))
+    index = AnswerIndex(tokenize(answer), lexicon=target.lexicon)
     out = [f"{scenario.id}/{stage.id}: score {report.score:g} ({report.band}), {report.words} words"]
     for f in report.flags:
         out.append(f"flag {f.code}: {f.message}")
@@ -28,7 +28,7 @@ def explain_text(scorer: Scorer, scenario: Scenario, stage: Stage, answer: str) 
             out.append(line)
             if not c.found:
                 # the nearest phrases, to show what wording would have matched
-                near = sorted(((index.best_partial(p), p) for p in concepts[c.ref].phrases), reverse=True)[:2]
+                near = sorted(((index.find(p)[2], p) for p in concepts[c.ref].phrases), reverse=True)[:2]
                 for share, phrase in near:
                     if share > 0:
                         stems = " ".join(compile_phrase(phrase))

@@ -3,9 +3,11 @@
 A phrase is reduced to the stems of its meaningful words. It matches where those
 stems occur close together in one sentence of the answer, in any order (so "load
 test the API" and "test the load" meet), allowing a missing word in longer phrases.
-Typos are forgiven by a one-edit lookup: every stem of five or more letters is also
-indexed under each one-letter deletion, and candidates are confirmed with
-rapidfuzz's Damerau-Levenshtein distance. All work is bounded by the answer's
+Typos are forgiven by a one-edit lookup on the words as typed (a typo can change a
+word's stem): a :class:`Lexicon` indexes every phrase word of five or more letters
+under each one-letter deletion, once per rubric; per answer only the words the
+lexicon does not know are looked up, and candidates are confirmed with rapidfuzz's
+Damerau-Levenshtein distance. All work is bounded by the answer's
 token count, so a 50,000-character paste stays fast.
 """
 
@@ -13,10 +15,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterable
 
 from rapidfuzz.distance import DamerauLevenshtein
 
-from coach.text import NEGATORS, Token, content_stems, is_negated, stem
+from coach.text import NEGATORS, Token, content_stems, content_terms, is_negated, stem
 
 NEGATOR_STEMS = frozenset(stem(w) for w in NEGATORS)
 
@@ -27,6 +30,12 @@ MAX_WINDOWS = 12  # affirmed/negated candidates examined per phrase
 @lru_cache(maxsize=50_000)
 def compile_phrase(phrase: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(content_stems(phrase)))
+
+
+@lru_cache(maxsize=50_000)
+def _compile_terms(phrase: str) -> tuple[tuple[str, str], ...]:
+    """(stem, word) per distinct stem of the phrase."""
+    return tuple({s: (s, w) for s, w in content_terms(phrase)}.values())
 
 
 def required(k: int) -> int:
@@ -56,59 +65,75 @@ class Match:
         return self.negation is not None
 
 
+class Lexicon:
+    """The words of a set of phrases, indexed for one-edit typo lookups."""
+
+    def __init__(self, phrases: Iterable[str]):
+        self.words: set[str] = set()
+        self.deletions: dict[str, set[str]] = {}
+        for phrase in phrases:
+            for _, word in _compile_terms(phrase):
+                if len(word) >= MIN_FUZZY_LEN and word not in self.words:
+                    self.words.add(word)
+                    for d in (word, *_deletions(word)):
+                        self.deletions.setdefault(d, set()).add(word)
+
+    def near(self, typed: str) -> set[str]:
+        """Phrase words one edit away from a typed word."""
+        found: set[str] = set()
+        for d in (typed, *_deletions(typed)):
+            found.update(self.deletions.get(d, ()))
+        return {w for w in found if w != typed and DamerauLevenshtein.distance(w, typed, score_cutoff=1) <= 1}
+
+
 class AnswerIndex:
     """An answer prepared once for matching any number of phrases."""
 
-    def __init__(self, tokens: list[Token], masked: frozenset[int] = frozenset()):
+    def __init__(self, tokens: list[Token], masked: frozenset[int] = frozenset(), lexicon: Lexicon | None = None):
         self.tokens = tokens
         self.positions: dict[str, list[int]] = {}
+        words: dict[str, list[int]] = {}
         for i, t in enumerate(tokens):
             if i not in masked:
                 self.positions.setdefault(t.stem, []).append(i)
-        self._fuzzy: dict[str, list[str]] | None = None
-        self._resolved: dict[str, list[tuple[int, float]]] = {}
+                words.setdefault(t.word, []).append(i)
+        # phrase word -> positions of answer words that are a typo of it
+        self.typos: dict[str, list[int]] = {}
+        if lexicon is not None:
+            for typed, where in words.items():
+                if len(typed) >= MIN_FUZZY_LEN and typed not in lexicon.words:
+                    for word in lexicon.near(typed):
+                        self.typos.setdefault(word, []).extend(where)
+        self._resolved: dict[tuple[str, str], list[tuple[int, float]]] = {}
 
-    def _fuzzy_index(self) -> dict[str, list[str]]:
-        if self._fuzzy is None:
-            index: dict[str, list[str]] = {}
-            for s in self.positions:
-                if len(s) >= MIN_FUZZY_LEN:
-                    for d in _deletions(s):
-                        index.setdefault(d, []).append(s)
-                    index.setdefault(s, []).append(s)
-            self._fuzzy = index
-        return self._fuzzy
-
-    def occurrences(self, stem: str) -> list[tuple[int, float]]:
-        """(token index, similarity) of every place the stem appears, typos included."""
-        found = self._resolved.get(stem)
-        if found is not None:
-            return found
-        found = [(i, 1.0) for i in self.positions.get(stem, ())]
-        if len(stem) >= MIN_FUZZY_LEN:
-            index = self._fuzzy_index()
-            candidates = set(index.get(stem, ()))
-            for d in _deletions(stem):
-                candidates.update(index.get(d, ()))
-            candidates.discard(stem)
-            for c in candidates:
-                if DamerauLevenshtein.distance(stem, c, score_cutoff=1) <= 1:
-                    found.extend((i, 0.85) for i in self.positions[c])
-            found.sort()
-        self._resolved[stem] = found
+    def occurrences(self, stem: str, word: str = "") -> list[tuple[int, float]]:
+        """(token index, similarity) of every place the term appears: by stem, or as a
+        one-edit typo of the word."""
+        key = (stem, word)
+        found = self._resolved.get(key)
+        if found is None:
+            exact = self.positions.get(stem, ())
+            found = [(i, 1.0) for i in exact]
+            typos = self.typos.get(word)
+            if typos:
+                found += [(i, 0.85) for i in typos if i not in exact]
+                found.sort()
+            self._resolved[key] = found
         return found
 
-    def find(self, phrase: str) -> tuple[Match | None, Match | None]:
-        """The best affirmed match and the best negated match of a phrase."""
-        stems = compile_phrase(phrase)
-        k = len(stems)
+    def find(self, phrase: str) -> tuple[Match | None, Match | None, float]:
+        """The best affirmed match, the best negated match, and the share of the phrase's
+        words present anywhere in the answer (how close a missed phrase came)."""
+        terms = _compile_terms(phrase)
+        k = len(terms)
         if k == 0:
-            return None, None
+            return None, None, 0.0
         # a phrase that says "no ..." or "without ..." only matches with that word present
-        need = k if any(s in NEGATOR_STEMS for s in stems) else required(k)
-        per_word = [self.occurrences(s) for s in stems]
+        need = k if any(s in NEGATOR_STEMS for s, _ in terms) else required(k)
+        per_word = [self.occurrences(s, w) for s, w in terms]
+        partial = sum(max(sim for _, sim in occ) for occ in per_word if occ) / k
         if sum(1 for occ in per_word if occ) < need:
-            return None, None
+            return None, None, partial
         events = sorted((pos, w, sim) for w, occ in enumerate(per_word) for pos, sim in occ)
         max_span = k + 3
         best_affirmed: Match | None = None
@@ -145,14 +170,7 @@ class AnswerIndex:
             seen += 1
             if seen >= MAX_WINDOWS:
                 break
-        return best_affirmed, best_negated
-
-    def best_partial(self, phrase: str) -> float:
-        """Share of the phrase's words present anywhere in the answer (for `coach explain`)."""
-        stems = compile_phrase(phrase)
-        if not stems:
-            return 0.0
-        return sum(max((s for _, s in self.occurrences(w)), default=0.0) for w in stems) / len(stems)
+        return best_affirmed, best_negated, partial
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,8 +185,10 @@ def match_concept(index: AnswerIndex, phrases: list[str]) -> ConceptMatch:
     """Credit a concept once, from the best affirmed phrase match; report negation."""
     best: Match | None = None
     best_negated: Match | None = None
+    partial = 0.0
     for phrase in phrases:
-        affirmed, negated = index.find(phrase)
+        affirmed, negated, share = index.find(phrase)
+        partial = max(partial, share)
         if affirmed and (best is None or affirmed.similarity > best.similarity):
             best = affirmed
         if negated and (best_negated is None or negated.similarity > best_negated.similarity):
@@ -179,5 +199,4 @@ def match_concept(index: AnswerIndex, phrases: list[str]) -> ConceptMatch:
         return ConceptMatch(True, False, best.similarity, best)
     if best_negated is not None:
         return ConceptMatch(False, True, best_negated.similarity, best_negated)
-    partial = max((index.best_partial(p) for p in phrases), default=0.0)
     return ConceptMatch(False, False, round(partial, 3), None)

@@ -62,7 +62,9 @@ class CriterionResult(_Model):
     scoring: str
     weight: float
     level: int
-    """0-4 by the criterion's rule."""
+    """0-4 by the criterion's rule, rounded; `descriptor` describes it."""
+    exact_level: float
+    """The level before rounding (0-4); scores and competencies use it."""
     descriptor: str
     """What this level looks like, from the rubric."""
     concepts: list[ConceptResult] = []

@@ -7,12 +7,13 @@ with a flag that says why. Work per answer is bounded (MAX_TOKENS).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from coach.formats import AntiPattern, Competency, CriterionSpec, Ladder, Level, Rubric, Scenario, Stage
 from coach.loader import Library
-from coach.matching import AnswerIndex, match_concept
+from coach.matching import AnswerIndex, Lexicon, match_concept
 from coach.report import (
     AntiPatternHit,
     CompetencyResult,
@@ -74,6 +75,8 @@ class Target:
     scenario: Scenario | None = None
     stage: Stage | None = None
     vocabulary: frozenset[str] = field(default_factory=frozenset)
+    lexicon: Lexicon | None = None
+    min_words: int = MIN_WORDS  # fewer words than this is "too short"
     echo_trigrams: frozenset[tuple[str, ...]] = field(default_factory=frozenset)
 
     @property
@@ -95,14 +98,19 @@ def _trigrams(tokens: list[Token]) -> set[tuple[str, ...]]:
 
 
 def build_target(criteria: list[Criterion], prompt: str = "", context: str = "", minutes: float | None = None,
-                 scenario: Scenario | None = None, stage: Stage | None = None, extra_vocabulary: str = "") -> Target:
+                 scenario: Scenario | None = None, stage: Stage | None = None, reference: str = "") -> Target:
+    """``reference`` is a model answer: its words count as on-topic, and "too short" is
+    judged against its length (a third of it, between 3 and MIN_WORDS words)."""
     rubrics = {c.rubric.id: c.rubric for c in criteria}
     anti = tuple((f"{r.id}.{a.id}", a, r) for r in rubrics.values() for a in r.anti_patterns)
-    words = [prompt, context, extra_vocabulary]
+    words = [prompt, context, reference]
     words += [p for c in criteria for concept in c.concepts for p in concept.phrases]
     vocabulary = frozenset(t.stem for t in tokenize(" ".join(words)) if not t.is_stop)
     echo = frozenset(_trigrams(tokenize(prompt)) | _trigrams(tokenize(context)))
-    return Target(tuple(criteria), anti, prompt, context, minutes, scenario, stage, vocabulary, echo)
+    min_words = max(3, min(MIN_WORDS, len(tokenize(reference)) // 3)) if reference else MIN_WORDS
+    lexicon = Lexicon([p for c in criteria for concept in c.concepts for p in concept.phrases]
+                      + [p for _, a, _ in anti for p in a.phrases])
+    return Target(tuple(criteria), anti, prompt, context, minutes, scenario, stage, vocabulary, lexicon, min_words, echo)
 
 
 class Scorer:
@@ -133,7 +141,7 @@ class Scorer:
             context = "\n".join([scenario.briefing.situation] + [exhibit_text(e) for e in scenario.briefing.exhibits])
             self._targets[key] = build_target(
                 criteria, stage.prompt, context, stage.time_limit_minutes, scenario, stage,
-                extra_vocabulary=stage.model_answer,
+                reference=stage.model_answer,
             )
         return self._targets[key]
 
@@ -141,7 +149,10 @@ class Scorer:
         key = ("rubric:" + rubric.id, prompt)
         if key not in self._targets:
             criteria = [Criterion(f"{rubric.id}.{c.id}", rubric, c, tuple(_concepts(rubric, c))) for c in rubric.criteria]
-            self._targets[key] = build_target(criteria, prompt)
+            target = build_target(criteria, prompt)
+            # no model answer to measure against: an answer needs about a word per concept
+            concepts = sum(len(c.concepts) for c in criteria)
+            self._targets[key] = replace(target, min_words=max(3, min(MIN_WORDS, concepts)))
         return self._targets[key]
 
     def score_stage(self, scenario: Scenario, stage: Stage, answer: str, target_level: Level | None = None) -> ScoreReport:
@@ -184,7 +195,8 @@ def _masks(tokens: list[Token], target: Target) -> tuple[frozenset[int], float, 
         if len(key) >= 3 and key in seen_sentences:
             masked.update(idxs)
         seen_sentences.add(key)
-    all_grams = [tuple(tokens[i + j].stem for j in range(3)) for i in range(len(tokens) - 2)]
+    stems = [t.stem for t in tokens]
+    all_grams = list(zip(stems, stems[1:], stems[2:]))
     unique = len(set(all_grams)) / len(all_grams) if all_grams else 1.0
     return frozenset(masked), parroted / max(len(tokens), 1), unique
 
@@ -197,8 +209,11 @@ def _flags(text: str, tokens: list[Token], target: Target, parroted: float, uniq
         flags.append("truncated")
     words = len(tokens)
     function_share = sum(t.is_stop for t in tokens) / words
-    # Prose runs at 35-55% small words; a keyword list, stuffed or comma-separated, has almost none.
-    if words >= 6 and function_share < 0.2:
+    # Prose runs at 35-55% small words; a keyword list, stuffed or comma-separated, has almost
+    # none. Short terse sentences ("Programs begin execution at main.") are not lists.
+    fragments = [f for f in re.split(r"[,;\n•·|]+", text) if f.strip()]
+    listy = len(fragments) >= 4 and words / len(fragments) <= 4
+    if words >= 8 and (function_share < 0.12 or (function_share < 0.2 and listy)):
         known = sum(1 for t in tokens if t.stem in target.vocabulary or t.word.isdigit()) / words
         if known >= 0.3:
             flags.append("buzzword_list")
@@ -211,30 +226,36 @@ def _flags(text: str, tokens: list[Token], target: Target, parroted: float, uniq
             flags.append("off_topic")
     if parroted >= 0.5:
         flags.append("parroting")
-    if words < MIN_WORDS and "gibberish" not in flags:
+    if words < target.min_words and "gibberish" not in flags:
         flags.append("too_short")
     if words >= 30 and unique < 0.5:
         flags.append("repetitive")
     return flags
 
 
-def _level(spec: CriterionSpec, concepts: list[ConceptResult], weights: list[float], signals: list[SignalScore]) -> int:
+def _exact_level(spec: CriterionSpec, concepts: list[ConceptResult], weights: list[float], signals: list[SignalScore]) -> float:
+    """The criterion's level on 0-4 before rounding; the score uses it so that rounding
+    does not hide what was covered, while feedback shows the rounded level."""
     if spec.scoring == "signals":
-        return int(4 * sum(s.value for s in signals) / len(signals) + 0.5)
+        return 4 * sum(s.value for s in signals) / len(signals)
     if spec.scoring == "count":
         found = sum(c.found for c in concepts)
-        return next((b.level for b in spec.bands if found >= b.count), 0)
+        return float(next((b.level for b in spec.bands if found >= b.count), 0))
     total = sum(weights)
     share = sum(w for c, w in zip(concepts, weights) if c.found) / total if total else 0.0
     # Gently concave: a solid answer rarely names every concept a criterion lists.
-    return int(4 * share**SHARE_CURVE + 0.5)
+    return 4 * share**SHARE_CURVE
+
+
+def _level(spec: CriterionSpec, concepts: list[ConceptResult], weights: list[float], signals: list[SignalScore]) -> int:
+    return int(_exact_level(spec, concepts, weights, signals) + 0.5)
 
 
 def score(target: Target, answer: str, ladder: Ladder | None = None, target_level: Level | None = None) -> ScoreReport:
     tokens = tokenize(answer, limit=MAX_TOKENS)
     truncated = len(tokens) >= MAX_TOKENS and tokens[-1].end < len(answer.rstrip())
     masked, parroted, unique = _masks(tokens, target) if tokens else (frozenset(), 0.0, 1.0)
-    index = AnswerIndex(tokens, masked)
+    index = AnswerIndex(tokens, masked, target.lexicon)
 
     criteria: list[CriterionResult] = []
     pending: list[tuple[Criterion, list[ConceptResult], list[float]]] = []
@@ -257,7 +278,7 @@ def score(target: Target, answer: str, ladder: Ladder | None = None, target_leve
         pending.append((crit, results, weights))
 
     hit_spans = [(c.evidence.start, c.evidence.end) for _, rs, _ in pending for c in rs if c.found and c.evidence]
-    content_levels = [_level(c.spec, rs, ws, []) for c, rs, ws in pending if c.spec.scoring != "signals"]
+    content_levels = [_exact_level(c.spec, rs, ws, []) for c, rs, ws in pending if c.spec.scoring != "signals"]
     content_ceiling = max(content_levels) if content_levels else None
     for crit, results, weights in pending:
         signals = []
@@ -266,12 +287,14 @@ def score(target: Target, answer: str, ladder: Ladder | None = None, target_leve
                 r = measure(sig, answer, tokens, target.prompt, target.minutes, hit_spans)
                 signals.append(SignalScore(signal=sig.value, value=r.value, note=r.note,
                                            evidence=[_span_evidence(answer, s) for s in r.spans]))
-        level = _level(crit.spec, results, weights, signals) if tokens else 0
+        exact = _exact_level(crit.spec, results, weights, signals) if tokens else 0.0
         if crit.spec.scoring == "signals" and content_ceiling is not None:
-            level = min(level, content_ceiling + 1)  # clear delivery of nothing is not clarity
+            exact = min(exact, content_ceiling + 1)  # clear delivery of nothing is not clarity
+        level = int(exact + 0.5)
         criteria.append(CriterionResult(
             ref=crit.ref, title=crit.spec.title, rubric=crit.rubric.id, competency=crit.rubric.competency.value,
-            scoring=crit.spec.scoring, weight=crit.spec.weight, level=level, descriptor=crit.spec.descriptors[level],
+            scoring=crit.spec.scoring, weight=crit.spec.weight, level=level, exact_level=round(exact, 3),
+            descriptor=crit.spec.descriptors[level],
             concepts=results, signals=signals,
         ))
 
@@ -319,7 +342,7 @@ def _competencies(criteria: list[CriterionResult], anti: list[AntiPatternHit], t
     sums: dict[str, list[float]] = {}
     for c in criteria:
         acc = sums.setdefault(c.competency, [0.0, 0.0])
-        acc[0] += c.weight * c.level
+        acc[0] += c.weight * c.exact_level
         acc[1] += c.weight
     penalty = Counter[str]()
     for hit in anti:
@@ -364,7 +387,8 @@ def _feedback(report: ScoreReport) -> tuple[list[str], list[str]]:
     for c in report.criteria:
         for concept in c.concepts:
             if concept.found and concept.evidence:
-                strengths.append(f"{concept.label}: \u201c{concept.evidence.text}\u201d")
+                quote = " ".join(concept.evidence.text.split())  # a wrapped line reads as one
+                strengths.append(f"{concept.label}: \u201c{quote}\u201d")
         for s in c.signals:
             if s.value >= 0.9 and s.signal not in ("structure", "concision", "plain_language"):
                 strengths.append(s.note)

@@ -8,6 +8,7 @@ purpose: a learner should be able to predict how to improve each one.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 from coach.formats import Signal
@@ -92,17 +93,18 @@ def _answer_first(text: str, tokens: list[Token], prompt: str, hits: list[Span])
     in_opening = [h for h in hits if h[1] <= end]
     if in_opening:
         return SignalResult(Signal.answer_first, 1.0, "Opens with substance that answers the question.", tuple(in_opening[:3]))
-    prompt_words = {t.stem for t in _prompt_tokens(prompt) if not t.is_stop}
+    prompt_words = _prompt_stems(prompt)
     overlap = {t.stem for t in first if not t.is_stop} & prompt_words
     if len(overlap) >= 2 and len(first) <= 40:
         return SignalResult(Signal.answer_first, 0.75, "Opens on the question, though without a clear position.", ((first[0].start, end),))
     return SignalResult(Signal.answer_first, 0.25, "The opening does not answer the question; lead with your position.")
 
 
-def _prompt_tokens(prompt: str) -> list[Token]:
+@lru_cache(maxsize=256)
+def _prompt_stems(prompt: str) -> frozenset[str]:
     from coach.text import tokenize
 
-    return tokenize(prompt)
+    return frozenset(t.stem for t in tokenize(prompt) if not t.is_stop)
 
 
 def _structure(text: str, tokens: list[Token], prompt: str, minutes: float | None) -> SignalResult:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 from functools import lru_cache
 
 import snowballstemmer
@@ -28,6 +28,7 @@ _CONTRACTIONS = {
 }
 _SUFFIXES = (("n't", "not"), ("'re", "are"), ("'ll", "will"), ("'ve", "have"), ("'d", "would"), ("'s", ""))
 
+_CLAUSE_WORDS = frozenset({"but", "however", "although", "though", "whereas", "yet"})
 # Small words that carry little meaning on their own. Negators are deliberately absent.
 STOPWORDS = frozenset(
     """a an the and or but if then than so of to in on at by for with from into onto over under
@@ -42,8 +43,7 @@ NEGATORS = frozenset({"not", "no", "never", "without", "nor", "neither", "none",
 _NOT_NEGATING_NEXT = frozenset({"only", "just", "merely", "doubt", "matter", "least", "longer"})
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):  # a tuple: cheap to build by the thousand
     word: str  # normalised word
     stem: str
     start: int  # span in the original text
@@ -72,6 +72,12 @@ def stem(word: str) -> str:
 
 
 @lru_cache(maxsize=200_000)
+def analyse(raw: str) -> tuple[tuple[str, str], ...]:
+    """(word, stem) pairs for one raw word as typed: folded, contractions expanded."""
+    return tuple((w, stem(w)) for w in _expand(fold(raw)))
+
+
+@lru_cache(maxsize=200_000)
 def _expand(word: str) -> tuple[str, ...]:
     if word in _CONTRACTIONS:
         return _CONTRACTIONS[word]
@@ -90,33 +96,39 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
     sentence = clause = 0
     last_end = 0
     for m in _WORD.finditer(text):
-        gap = text[last_end : m.start()]
-        if tokens and gap:
+        start, end = m.span()
+        gap = text[last_end:start]
+        comma = False
+        if tokens and gap != " ":  # most gaps are one space: skip the regexes
             if _SENTENCE_BREAK.search(gap + " "):
                 sentence += 1
                 clause += 1
             elif _CLAUSE_BREAK.search(gap):
                 clause += 1
-        last_end = m.end()
-        comma = "," in gap
-        for word in _expand(fold(m.group())):
-            if word in ("but", "however", "although", "though", "whereas", "yet") and tokens:
+            comma = "," in gap
+        last_end = end
+        for word, word_stem in analyse(m.group()):
+            if word in _CLAUSE_WORDS and tokens:
                 clause += 1
-            tokens.append(Token(word, stem(word), m.start(), m.end(), sentence, clause, comma))
+            tokens.append(Token(word, word_stem, start, end, sentence, clause, comma))
             comma = False
         if limit is not None and len(tokens) >= limit:
             break
     return tokens
 
 
-def content_stems(text: str) -> list[str]:
-    """Stems of the meaningful words of a phrase. A phrase that is mostly small words
+def content_terms(text: str) -> list[tuple[str, str]]:
+    """(stem, word) of the meaningful words of a phrase. A phrase that is mostly small words
     ("we should", "just tell them") keeps them all, or it would shrink to one common word."""
     toks = tokenize(text)
-    content = [t.stem for t in toks if not t.is_stop]
+    content = [(t.stem, t.word) for t in toks if not t.is_stop]
     if len(content) >= 2 or (content and len(toks) <= 2):
         return content
-    return [t.stem for t in toks]
+    return [(t.stem, t.word) for t in toks]
+
+
+def content_stems(text: str) -> list[str]:
+    return [s for s, _ in content_terms(text)]
 
 
 _COORDINATORS = frozenset({"or", "and", "nor"})
@@ -150,7 +162,8 @@ def is_negated(tokens: list[Token], first: int, last: int, own: frozenset[int] =
         if t.word == "no" and following is not None and following.after_comma:
             continue  # "No, we need load testing": an interjection
         gap = tokens[i + 1 : first + 1]
-        listed = any(g.word in _COORDINATORS for g in gap)
+        # "no A, B or C": the list's "or" may come after the phrase
+        listed = any(g.word in _COORDINATORS and g.clause == clause for g in tokens[i + 1 : last + 4])
         if (first - i > 5 or any(g.after_comma for g in gap)) and not listed:
             continue
         cues.append(i)
