@@ -343,6 +343,60 @@ def cmd_draft_rubric(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _store():  # type: ignore[no-untyped-def]
+    from coach.store import Store, StoreError
+
+    try:
+        return Store()
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+
+
+def cmd_practice(args: argparse.Namespace) -> int:
+    from coach.session import Mode, Session
+
+    lib = _library(args)
+    store = _store()
+    if args.resume:
+        from coach.practice import resume
+
+        try:
+            session = resume(store, lib, args.resume)
+        except KeyError as exc:
+            raise UserError(exc.args[0]) from None
+    elif args.id:
+        try:
+            session = Session.new(lib, args.id, _target_level(args.level), Mode(args.mode))
+        except KeyError as exc:
+            raise UserError(exc.args[0]) from None
+    elif args.plain:
+        raise UserError("say which scenario to practise: coach practice ID --plain (see `coach list`)")
+    else:
+        session = None
+    if args.plain:
+        from coach.plain import run_plain
+
+        source = sys.stdin
+        if args.answers:
+            try:
+                source = open(args.answers, encoding="utf-8")
+            except OSError as exc:
+                raise UserError(f"{args.answers}: {exc.strerror}") from None
+        assert session is not None
+        return run_plain(session, store, stdin=source, interactive=sys.stdin.isatty() and not args.answers)
+    return _run_app(args, lib, store, session)
+
+
+def _run_app(args: argparse.Namespace, lib: "Library", store, session) -> int:  # type: ignore[no-untyped-def]
+    if not sys.stdout.isatty() or not sys.stdin.isatty():
+        raise UserError("the full-screen app needs a terminal; use `coach practice ID --plain` in pipes and scripts")
+    from coach.tui.app import make_app
+
+    app = make_app(lib, store, session=session, scenario_id=getattr(args, "start", None))
+    app.run()
+    return app.return_code or 0
+
+
 # --------------------------------------------------------------------------- parser
 
 
@@ -387,6 +441,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id", help="the new scenario's id, e.g. launch-review")
     p.add_argument("-o", "--output", metavar="FILE", help="where to write it (default: your user scenarios folder)")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
+
+    p = add("practice", cmd_practice, "practise a scenario (the app, or --plain in any terminal)",
+            "Practise a scenario in the full-screen app, or with --plain line by line in any terminal or pipe "
+            "(an answer ends with a blank line; /hint, /skip and /quit are commands). Sessions are saved as you go.")
+    p.add_argument("id", nargs="?", help="the scenario id (see `coach list`); omit to choose in the app")
+    p.add_argument("--plain", action="store_true", help="line by line, no full-screen UI (screen readers, pipes)")
+    p.add_argument("--mode", choices=["study", "interview"], default="study",
+                   help="study: feedback after each answer (default); interview: feedback only at the end")
+    p.add_argument("--level", metavar="LEVEL", help="the level you target (default: the scenario's)")
+    p.add_argument("--answers", metavar="FILE", help="with --plain: read answers from FILE (blank-line separated)")
+    p.add_argument("--resume", metavar="SESSION", help="resume a saved session by its id")
 
     p = add("score", cmd_score, "score one answer and explain the score",
             "Score an answer against a scenario stage (or a rubric alone) and print the report: levels per "
@@ -467,8 +532,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def open_app(args: argparse.Namespace) -> int:
-    build_parser().print_help()
-    return EXIT_OK
+    """`coach` with no command: the app, on the catalogue."""
+    for name in ("scenarios", "rubrics"):
+        setattr(args, name, getattr(args, name, None))
+    return _run_app(args, _library(args), _store(), None)
 
 
 if __name__ == "__main__":

@@ -91,3 +91,62 @@ def to_markdown(r: ScoreReport, heading: str = "##", model_answer: bool = True) 
     if model_answer and r.takeaways:
         out += ["", "**Takeaways**", ""] + [f"- {t}" for t in r.takeaways]
     return "\n".join(out) + "\n"
+
+
+def summary_text(s: "Summary", width: int = 88, times: bool = True) -> str:
+    out = [f"Summary: {s.title}", f"Overall {s.score:g}/100 · {s.band}"]
+    level = s.level_title or "below the first ladder level"
+    out.append(f"Level shown: {level} · target: {s.target_title}")
+    out += ["", "Stages"]
+    for st in s.stages:
+        extra = []
+        if st.skipped:
+            extra.append("skipped")
+        if st.hints_used:
+            extra.append(f"{st.hints_used} hint(s)")
+        if st.followups:
+            extra.append(f"{st.followups} follow-up(s)")
+        if times:
+            extra.append(f"{int(st.seconds // 60)}m{int(st.seconds % 60):02d}s")
+        out.append(f"  {st.score:5.1f}  {st.band:10}  {st.title}" + (f"  ({', '.join(extra)})" if extra else ""))
+    out += ["", "Competencies"] + [f"  {bar(c.score)} {c.score:.2f}  {c.note}" for c in s.competencies]
+    if s.strengths:
+        out += ["", "Strengths"] + [textwrap.fill(x, width, initial_indent="  + ", subsequent_indent="    ") for x in s.strengths]
+    if s.work_on:
+        out += ["", "Work on next"] + [textwrap.fill(x, width, initial_indent="  → ", subsequent_indent="    ") for x in s.work_on]
+    if s.next_scenario:
+        out += ["", textwrap.fill(f"Practise next: {s.next_scenario}. {s.next_reason}", width)]
+    elif s.next_reason:
+        out += ["", textwrap.fill(s.next_reason, width)]
+    return "\n".join(out)
+
+
+def session_markdown(session: "Session") -> str:
+    """The transcript, each stage's feedback and the summary, as one Markdown document."""
+    sc = session.scenario
+    s = session.summary()
+    out = [f"# {sc.title}", "", f"*{sc.persona.name}, {sc.persona.role}* · target level: {s.target_title} · "
+           f"mode: {s.mode.value} · started {session.state.started}", "", "## Summary", "",
+           f"Overall **{s.score:g}/100** ({s.band}); level shown: **{s.level_title or 'below the first level'}**.", ""]
+    out += ["| competency | score | note |", "| --- | --- | --- |"]
+    out += [f"| {c.title} | {bar(c.score)} {c.score:.2f} | {c.note} |" for c in s.competencies]
+    if s.strengths:
+        out += ["", "**Strengths**", ""] + [f"- {x}" for x in s.strengths]
+    if s.work_on:
+        out += ["", "**Work on next**", ""] + [f"- {x}" for x in s.work_on]
+    if s.next_scenario:
+        out += ["", f"**Practise next:** `{s.next_scenario}`. {s.next_reason}"]
+    out += ["", "## Transcript", ""]
+    names = {"interviewer": sc.persona.name, "candidate": "You", "coach": "Hint"}
+    for turn in session.state.transcript:
+        body = turn.text.strip().replace("\n", "\n> ")
+        out += [f"**{names[turn.role]}** ({turn.stage}):", "", f"> {body}", ""]
+    out += ["## Feedback by stage", ""]
+    for rec, report in session.final_reports():
+        stage = sc.stage(rec.stage)
+        out.append(to_markdown(report, heading=f"### {stage.title if stage else rec.stage}:", model_answer=True))
+    return "\n".join(out)
+
+
+if False:  # typing only; keeps this module free of import cycles
+    from coach.session import Session, Summary  # noqa: F401

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 from coach.formats import Exhibit, Scenario
@@ -70,3 +71,24 @@ def scenario_text(sc: Scenario, lib: Library) -> str:
         bits = [f"{len(stage.hints)} hint(s)", f"{len(stage.followups)} follow-up(s)", f"{len(stage.calibration)} calibration answer(s)"]
         head.append("   " + ", ".join(bits))
     return "\n".join(head)
+
+
+_LIST_ITEM = re.compile(r"^(?:[-*•]|\d+[.)])\s")
+
+
+def reflow(text: str) -> str:
+    """Join an author's hard-wrapped lines so the screen can wrap them; keep paragraphs
+    and list items ("- ", "* ", "• ", "1. ") on lines of their own."""
+    out: list[str] = []
+    for paragraph in text.strip().split("\n\n"):
+        lines: list[str] = []
+        for raw in paragraph.splitlines():
+            line = raw.strip()
+            if lines and line and not _LIST_ITEM.match(line):
+                lines[-1] += " " + line
+            elif line:
+                lines.append(line)
+        out.append("\n".join(lines))
+    return "\n\n".join(out)
+
+

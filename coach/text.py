@@ -35,9 +35,9 @@ STOPWORDS = frozenset(
     about as is are was were be been being am do does did doing have has had having i me my we us
     our you your he she it its they them their this that these those there here what which who whom
     whose when where why how will would shall should can could may might must also just very really
-    some any each every all both more most other such own same too only up down out off again further
+    some any each every all both more most other such own same too only again further
     once while during before after above below between through until against per via let get got""".split()
-)
+)  # "up", "down", "out", "off" and "over" stay: they carry meaning in "pay down", "scale out", "sign off"
 NEGATORS = frozenset({"not", "no", "never", "without", "nor", "neither", "none", "nothing", "nobody", "avoid", "skip", "lack", "lacking"})
 # "not only X but also Y" and friends do not negate X.
 _NOT_NEGATING_NEXT = frozenset({"only", "just", "merely", "doubt", "matter", "least", "longer"})

@@ -1,0 +1,388 @@
+"""An interview session: plain Python, no UI.
+
+A session runs a scenario stage by stage: the interviewer asks, the candidate
+answers, the answer is scored, the interviewer may follow up on what was missed,
+branches decide the next stage, and the end brings a summary. Its whole state is
+a pydantic model, so it can be saved after every step and restored exactly.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import datetime, timezone
+from enum import Enum
+from typing import Callable, Literal, Optional
+
+from pydantic import BaseModel, Field
+
+from coach import conditions
+from coach.formats import Competency, Level, Scenario, Stage
+from coach.loader import Library, next_stage
+from coach.report import CompetencyResult, ScoreReport
+from coach.scoring import Scorer, band_for, place_on_ladder
+
+STATE_VERSION = 1
+MAX_VISITS = 2  # a stage is asked at most twice, so branches back cannot loop forever
+
+
+class Mode(str, Enum):
+    study = "study"  # feedback after each answer
+    interview = "interview"  # feedback only at the end, as in a real interview
+
+
+class Turn(BaseModel):
+    role: Literal["interviewer", "candidate", "coach"]
+    kind: Literal["prompt", "followup", "answer", "hint", "skip", "note"]
+    stage: str
+    text: str
+
+
+class StageRecord(BaseModel):
+    stage: str
+    answers: list[str] = []
+    """The first answer, then replies to follow-ups; scored together."""
+    followups: list[str] = []
+    hints_used: int = 0
+    seconds: float = 0.0
+    """Time spent on the stage (answering, not reading feedback)."""
+    skipped: bool = False
+    report: Optional[ScoreReport] = None
+
+
+class SessionState(BaseModel):
+    version: int = STATE_VERSION
+    id: str = Field(default_factory=lambda: uuid.uuid4().hex[:12])
+    scenario: str
+    scenario_version: int = 1
+    rubric_versions: dict[str, int] = {}
+    target: Level
+    mode: Mode = Mode.study
+    started: str = Field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    status: Literal["briefing", "answering", "finished"] = "briefing"
+    current: Optional[str] = None
+    """The stage being answered."""
+    awaiting_followup: bool = False
+    records: list[StageRecord] = []
+    transcript: list[Turn] = []
+    draft: str = ""
+    """The answer being typed, kept so an interrupted session resumes with it."""
+    stage_started: Optional[float] = None
+    """Wall-clock time the current stage was opened (for the timer)."""
+
+
+class Outcome(BaseModel):
+    """What happened after a submit or skip."""
+
+    kind: Literal["followup", "next", "finished"]
+    question: Optional[str] = None
+    """The follow-up question, or the next stage's prompt."""
+    report: Optional[ScoreReport] = None
+    """The stage's score so far (shown in study mode)."""
+    stage: str
+    next_stage: Optional[str] = None
+
+
+class StageSummary(BaseModel):
+    stage: str
+    title: str
+    score: float
+    band: str
+    hints_used: int
+    seconds: float
+    skipped: bool
+    followups: int
+
+
+class Summary(BaseModel):
+    scenario: str
+    title: str
+    mode: Mode
+    target: str
+    target_title: str
+    score: float
+    band: str
+    stages: list[StageSummary]
+    competencies: list[CompetencyResult]
+    level: Optional[str] = None
+    level_title: Optional[str] = None
+    strengths: list[str]
+    work_on: list[str]
+    """The three most valuable things to work on."""
+    next_scenario: Optional[str] = None
+    next_reason: str = ""
+
+
+class SessionError(RuntimeError):
+    """An action that does not fit the session's state (e.g. submit after the end)."""
+
+
+class Session:
+    def __init__(self, library: Library, state: SessionState, scorer: Scorer | None = None,
+                 clock: Callable[[], float] = time.time):
+        self.library = library
+        self.scenario: Scenario = library.scenario(state.scenario)
+        self.state = state
+        self.scorer = scorer or Scorer(library)
+        self.clock = clock
+
+    @classmethod
+    def new(cls, library: Library, scenario_id: str, target: Level | None = None, mode: Mode = Mode.study,
+            scorer: Scorer | None = None, clock: Callable[[], float] = time.time) -> "Session":
+        sc = library.scenario(scenario_id)
+        rubric_versions = {r: library.rubric(r).version for r in sc.rubrics}
+        state = SessionState(scenario=sc.id, scenario_version=sc.version, rubric_versions=rubric_versions,
+                             target=target or sc.level, mode=mode)
+        return cls(library, state, scorer, clock)
+
+    @classmethod
+    def restore(cls, library: Library, data: str | dict, scorer: Scorer | None = None,
+                clock: Callable[[], float] = time.time) -> "Session":
+        state = SessionState.model_validate_json(data) if isinstance(data, str) else SessionState.model_validate(data)
+        return cls(library, state, scorer, clock)
+
+    def dump(self) -> str:
+        return self.state.model_dump_json()
+
+    # ------------------------------------------------------------------ reading the state
+
+    @property
+    def stage(self) -> Stage:
+        if self.state.current is None:
+            raise SessionError("the interview has not started")
+        stage = self.scenario.stage(self.state.current)
+        assert stage is not None
+        return stage
+
+    @property
+    def record(self) -> StageRecord:
+        return self.state.records[-1]
+
+    @property
+    def finished(self) -> bool:
+        return self.state.status == "finished"
+
+    @property
+    def question(self) -> str:
+        """What the interviewer is waiting for an answer to."""
+        rec = self.record
+        return rec.followups[-1] if self.state.awaiting_followup else self.stage.prompt
+
+    def stage_number(self) -> tuple[int, int]:
+        """(this stage's position, stages in the normal order) for progress display."""
+        main = [s.id for s in self.scenario.stages if not s.branch_only]
+        here = main.index(self.stage.id) + 1 if self.stage.id in main else len(
+            {r.stage for r in self.state.records if r.stage in main}) + 1
+        return min(here, len(main)), len(main)
+
+    def remaining_seconds(self) -> float | None:
+        limit = self.stage.time_limit_minutes
+        if limit is None or self.state.stage_started is None:
+            return None
+        return limit * 60 - (self.record.seconds + self.clock() - self.state.stage_started)
+
+    def hints_left(self) -> int:
+        return len(self.stage.hints) - self.record.hints_used
+
+    # ------------------------------------------------------------------ actions
+
+    def start(self) -> str:
+        """Leave the briefing; the interviewer asks the first question."""
+        if self.state.status != "briefing":
+            raise SessionError("the interview has already started")
+        self.state.status = "answering"
+        self._open(self.scenario.stages[0])
+        return self.stage.prompt
+
+    def set_draft(self, text: str) -> None:
+        self.state.draft = text
+
+    def checkpoint(self) -> None:
+        """Bank the time spent so far (before saving), so time away is never counted."""
+        if self.state.stage_started is not None:
+            self._pause_clock()
+            self.state.stage_started = self.clock()
+
+    def resume_clock(self) -> None:
+        """After a restore: the stage clock restarts now."""
+        if self.state.status == "answering":
+            self.state.stage_started = self.clock()
+
+    def hint(self) -> str | None:
+        """The next hint for this stage, or None when they are used up."""
+        self._require_answering()
+        rec = self.record
+        if rec.hints_used >= len(self.stage.hints):
+            return None
+        text = self.stage.hints[rec.hints_used]
+        rec.hints_used += 1
+        self.state.transcript.append(Turn(role="coach", kind="hint", stage=rec.stage, text=text))
+        return text
+
+    def submit(self, answer: str) -> Outcome:
+        self._require_answering()
+        rec = self.record
+        rec.answers.append(answer)
+        self.state.transcript.append(Turn(role="candidate", kind="answer", stage=rec.stage, text=answer))
+        self.state.draft = ""
+        self._pause_clock()
+        report = self.score_record(rec)
+        rec.report = report
+        followup = self._next_followup(report)
+        if followup is not None:
+            rec.followups.append(followup)
+            self.state.awaiting_followup = True
+            self.state.transcript.append(Turn(role="interviewer", kind="followup", stage=rec.stage, text=followup))
+            self.state.stage_started = self.clock()
+            return Outcome(kind="followup", question=followup, report=report, stage=rec.stage)
+        return self._advance(report)
+
+    def skip(self) -> Outcome:
+        """Move on without answering (or without replying to the follow-up)."""
+        self._require_answering()
+        rec = self.record
+        self._pause_clock()
+        if not rec.answers:
+            rec.skipped = True
+        self.state.transcript.append(Turn(role="candidate", kind="skip", stage=rec.stage, text="(skipped)"))
+        self.state.draft = ""
+        rec.report = self.score_record(rec)
+        return self._advance(rec.report)
+
+    def score_record(self, rec: StageRecord) -> ScoreReport:
+        stage = self.scenario.stage(rec.stage)
+        assert stage is not None
+        return self.scorer.score_stage(self.scenario, stage, "\n\n".join(rec.answers), self.state.target)
+
+    # ------------------------------------------------------------------ flow
+
+    def _require_answering(self) -> None:
+        if self.state.status != "answering":
+            raise SessionError("there is no question waiting for an answer")
+
+    def _open(self, stage: Stage) -> None:
+        self.state.current = stage.id
+        self.state.awaiting_followup = False
+        self.state.records.append(StageRecord(stage=stage.id))
+        self.state.transcript.append(Turn(role="interviewer", kind="prompt", stage=stage.id, text=stage.prompt))
+        self.state.stage_started = self.clock()
+
+    def _pause_clock(self) -> None:
+        if self.state.stage_started is not None:
+            self.record.seconds += max(0.0, self.clock() - self.state.stage_started)
+            self.state.stage_started = None
+
+    @staticmethod
+    def facts(report: ScoreReport) -> conditions.Facts:
+        concepts = [c for crit in report.criteria for c in crit.concepts]
+        return conditions.Facts(
+            hit=frozenset(c.ref for c in concepts if c.found),
+            negated=frozenset(c.ref for c in concepts if c.negated),
+            levels={c.ref: c.exact_level for c in report.criteria},
+            score=report.score, band=report.band, flags=frozenset(report.flag_codes()),
+        )
+
+    def _next_followup(self, report: ScoreReport) -> str | None:
+        rec, stage = self.record, self.stage
+        if len(rec.followups) >= stage.max_followups or "empty" in report.flag_codes():
+            return None
+        facts = self.facts(report)
+        for f in stage.followups:
+            if f.ask not in rec.followups and conditions.parse(f.when).evaluate(facts):
+                return f.ask
+        return None
+
+    def _advance(self, report: ScoreReport) -> Outcome:
+        stage = self.stage
+        facts = self.facts(report)
+        visits = {}
+        for r in self.state.records:
+            visits[r.stage] = visits.get(r.stage, 0) + 1
+        target = None
+        for b in stage.branches:
+            if conditions.parse(b.when).evaluate(facts) and (b.goto == "end" or visits.get(b.goto, 0) < MAX_VISITS):
+                target = b.goto
+                break
+        if target is None:
+            target = next_stage(self.scenario, self.scenario.stages.index(stage))
+            # a default step back to a stage asked twice already ends the interview instead
+            if target != "end" and visits.get(target, 0) >= MAX_VISITS:
+                target = "end"
+        self.state.awaiting_followup = False
+        if target == "end":
+            self.state.status = "finished"
+            self.state.current = stage.id
+            return Outcome(kind="finished", report=report, stage=stage.id)
+        nxt = self.scenario.stage(target)
+        assert nxt is not None
+        self._open(nxt)
+        return Outcome(kind="next", question=nxt.prompt, report=report, stage=stage.id, next_stage=nxt.id)
+
+    # ------------------------------------------------------------------ the end
+
+    def final_reports(self) -> list[tuple[StageRecord, ScoreReport]]:
+        """The last record of each stage with its report (a stage asked twice counts once)."""
+        latest: dict[str, StageRecord] = {}
+        for rec in self.state.records:
+            latest[rec.stage] = rec
+        return [(rec, rec.report if rec.report else self.score_record(rec)) for rec in latest.values()]
+
+    def summary(self) -> Summary:
+        pairs = self.final_reports()
+        ladder = self.library.ladder.item if self.library.ladder else None
+        # competencies: weighted over every criterion assessed in the interview
+        sums: dict[str, list[float]] = {}
+        for _, report in pairs:
+            for comp in report.competencies:
+                weight = sum(c.weight for c in report.criteria if c.competency == comp.competency)
+                acc = sums.setdefault(comp.competency, [0.0, 0.0])
+                acc[0] += comp.score * weight
+                acc[1] += weight
+        combined = ScoreReport(words=0, score=0, band="weak", competencies=[
+            CompetencyResult(competency=c, title=Competency(c).title, score=round(n / d, 2)) for c, (n, d) in sums.items() if d
+        ])
+        if ladder:
+            place_on_ladder(combined, ladder, self.state.target)
+        scores = [r.score for _, r in pairs]
+        overall = round(sum(scores) / len(scores), 1) if scores else 0.0
+        stages = []
+        for rec, report in pairs:
+            st = self.scenario.stage(rec.stage)
+            stages.append(StageSummary(stage=rec.stage, title=st.title if st else rec.stage, score=report.score,
+                                       band=report.band, hints_used=rec.hints_used, seconds=round(rec.seconds, 1),
+                                       skipped=rec.skipped, followups=len(rec.followups)))
+        strengths = list(dict.fromkeys(s for _, r in sorted(pairs, key=lambda p: -p[1].score) for s in r.strengths[:2]))[:5]
+        # weakest stages first, one new piece of advice from each, then the next ones
+        ranked = sorted(pairs, key=lambda p: p[1].score)
+        work_on: list[str] = []
+        for depth in range(5):
+            for _, r in ranked:
+                if depth < len(r.improvements) and r.improvements[depth] not in work_on and len(work_on) < 3:
+                    work_on.append(r.improvements[depth])
+        nxt, why = recommend_next(self.library, self.scenario, combined.competencies)
+        target_title = ladder.level(self.state.target).title if ladder else self.state.target.value
+        return Summary(scenario=self.scenario.id, title=self.scenario.title, mode=self.state.mode,
+                       target=self.state.target.value, target_title=target_title, score=overall,
+                       band=band_for(overall), stages=stages, competencies=combined.competencies,
+                       level=combined.level, level_title=combined.level_title, strengths=strengths,
+                       work_on=work_on, next_scenario=nxt, next_reason=why)
+
+
+def recommend_next(library: Library, current: Scenario, competencies: list[CompetencyResult]) -> tuple[str | None, str]:
+    """The scenario that best exercises the weakest competency of this session."""
+    if not competencies:
+        return None, ""
+    weakest = min(competencies, key=lambda c: c.score)
+    best: tuple[float, str] | None = None
+    for entry in library.scenarios.values():
+        sc = entry.item
+        if sc.id == current.id:
+            continue
+        comps = {library.rubrics[r].item.competency.value for r in sc.rubrics if r in library.rubrics}
+        if weakest.competency in comps:
+            rank = abs(sc.level.rank - current.level.rank) + len(comps) * 0.01
+            if best is None or rank < best[0]:
+                best = (rank, sc.id)
+    if best is None:
+        return None, f"Your weakest area here was {weakest.title.lower()} ({weakest.score:.2f}/4); replay this scenario to work on it."
+    return best[1], f"It practises {weakest.title.lower()}, your weakest area in this session ({weakest.score:.2f}/4)."

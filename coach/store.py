@@ -1,0 +1,178 @@
+"""Practice history in SQLite: sessions, their full state, and drafts as they are typed.
+
+The database lives in the user data folder (COACH_HOME moves it). WAL mode and a busy
+timeout let two coach processes share it; `PRAGMA application_id` marks the file as
+ours, so a damaged or foreign file is reported and never overwritten.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from coach import paths
+
+APPLICATION_ID = 0x54504D43  # "TPMC"
+MIGRATIONS: list[list[str]] = [
+    [  # version 1
+        """CREATE TABLE sessions (
+            id TEXT PRIMARY KEY,
+            scenario TEXT NOT NULL,
+            title TEXT NOT NULL,
+            target TEXT NOT NULL,
+            mode TEXT NOT NULL,
+            started TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            status TEXT NOT NULL,
+            score REAL,
+            state TEXT NOT NULL
+        )""",
+        "CREATE INDEX sessions_updated ON sessions(updated)",
+        """CREATE TABLE drafts (
+            session_id TEXT PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+            stage TEXT NOT NULL,
+            text TEXT NOT NULL,
+            updated TEXT NOT NULL
+        )""",
+    ],
+]
+
+
+class StoreError(RuntimeError):
+    """The history database cannot be used; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    id: str
+    scenario: str
+    title: str
+    target: str
+    mode: str
+    started: str
+    updated: str
+    status: str
+    score: float | None
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class Store:
+    def __init__(self, path: Path | None = None):
+        self.path = path or paths.database()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.lock = threading.RLock()  # the UI's worker threads share this connection
+        try:
+            self.db = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
+            self.db.execute("PRAGMA busy_timeout = 10000")
+            self._check_and_migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"{self.path} is not a usable coach history database ({exc}). It was left untouched; "
+                "move it aside or set COACH_HOME to use another folder."
+            ) from None
+
+    def _check_and_migrate(self) -> None:
+        app_id = self.db.execute("PRAGMA application_id").fetchone()[0]
+        tables = self.db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+        if app_id != APPLICATION_ID and tables:
+            raise StoreError(
+                f"{self.path} belongs to another program (it has tables but no coach marker). It was left "
+                "untouched; move it aside or set COACH_HOME to use another folder."
+            )
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise StoreError(f"{self.path} was written by a newer coach (schema {version}); upgrade the coach.")
+        self.db.execute("PRAGMA journal_mode = WAL")
+        self.db.execute("PRAGMA foreign_keys = ON")
+        for number, statements in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self.transaction():
+                for sql in statements:
+                    self.db.execute(sql)
+                self.db.execute(f"PRAGMA user_version = {number}")
+                self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+    def transaction(self) -> "_Transaction":
+        return _Transaction(self.db, self.lock)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # ------------------------------------------------------------------ sessions
+
+    def save_session(self, state_json: str, *, id: str, scenario: str, title: str, target: str, mode: str,
+                     started: str, status: str, score: float | None) -> None:
+        with self.transaction():
+            self.db.execute(
+                """INSERT INTO sessions (id, scenario, title, target, mode, started, updated, status, score, state)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT(id) DO UPDATE SET updated = excluded.updated, status = excluded.status,
+                       score = excluded.score, state = excluded.state, target = excluded.target, mode = excluded.mode""",
+                (id, scenario, title, target, mode, started, now(), status, score, state_json),
+            )
+            if status == "finished":
+                self.db.execute("DELETE FROM drafts WHERE session_id = ?", (id,))
+
+    def load_state(self, session_id: str) -> str:
+        row = self.db.execute("SELECT state FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        if row is None:
+            raise KeyError(f"no session {session_id!r} in the history")
+        return row[0]
+
+    def sessions(self, status: str | None = None, limit: int = 500) -> list[SessionRow]:
+        sql = "SELECT id, scenario, title, target, mode, started, updated, status, score FROM sessions"
+        args: tuple = ()
+        if status:
+            sql += " WHERE status = ?"
+            args = (status,)
+        sql += " ORDER BY updated DESC, started DESC LIMIT ?"
+        return [SessionRow(*row) for row in self.db.execute(sql, args + (limit,))]
+
+    def unfinished(self) -> list[SessionRow]:
+        return [s for s in self.sessions() if s.status != "finished"]
+
+    def delete_session(self, session_id: str) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+
+    # ------------------------------------------------------------------ drafts
+
+    def save_draft(self, session_id: str, stage: str, text: str) -> None:
+        with self.lock:
+            self._save_draft(session_id, stage, text)
+
+    def _save_draft(self, session_id: str, stage: str, text: str) -> None:
+        self.db.execute(
+            """INSERT INTO drafts (session_id, stage, text, updated) VALUES (?, ?, ?, ?)
+               ON CONFLICT(session_id) DO UPDATE SET stage = excluded.stage, text = excluded.text,
+                   updated = excluded.updated""",
+            (session_id, stage, text, now()),
+        )
+
+    def draft(self, session_id: str) -> tuple[str, str] | None:
+        row = self.db.execute("SELECT stage, text FROM drafts WHERE session_id = ?", (session_id,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection, lock: threading.RLock):
+        self.db, self.lock = db, lock
+
+    def __enter__(self) -> None:
+        self.lock.acquire()
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self.lock.release()
+            raise
+
+    def __exit__(self, kind: object, value: object, tb: object) -> None:
+        try:
+            self.db.execute("COMMIT" if kind is None else "ROLLBACK")
+        finally:
+            self.lock.release()

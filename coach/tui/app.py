@@ -1,0 +1,135 @@
+"""The coach's Textual app and the one factory the CLI and the tests share."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import time
+from typing import Callable
+
+from textual.app import App
+from textual.binding import Binding
+
+from coach.formats import Level
+from coach.loader import Library
+from coach.practice import snapshot, write
+from coach.scoring import Scorer
+from coach.session import Mode, Session
+from coach.store import Store
+from coach.tui.commands import CoachCommands
+
+
+class CoachApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "TPM Coach"
+    COMMANDS = App.COMMANDS | {CoachCommands}
+    BINDINGS = [
+        Binding("f1", "help", "Help", id="app.help", tooltip="List every key on this screen"),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Quit; your answer and session are saved"),
+    ]
+
+    def __init__(self, library: Library, store: Store, session: Session | None = None,
+                 scenario_id: str | None = None, clock: Callable[[], float] = time.time):
+        super().__init__()
+        self.library = library
+        self.store = store
+        self.scorer = Scorer(library)
+        self.clock = clock
+        self.session = session
+        self.scenario_id = scenario_id
+
+    def on_mount(self) -> None:
+        from coach.tui.screens import BriefingScreen, CatalogueScreen, InterviewScreen, ResumeScreen, SummaryScreen
+
+        self._install_signal_handlers()
+        self.push_screen(CatalogueScreen())
+        if self.session is not None:
+            if self.session.finished:
+                self.push_screen(SummaryScreen(self.session))
+            elif self.session.state.status == "answering":
+                self.push_screen(InterviewScreen(self.session))
+            else:
+                self.push_screen(BriefingScreen(self.session))
+        elif self.scenario_id:
+            self.open_briefing(self.scenario_id)
+        else:
+            unfinished = [s for s in self.store.unfinished() if s.scenario in self.library.scenarios]
+            if unfinished:
+                self.push_screen(ResumeScreen(unfinished[0]), self._resume_answer)
+
+    def _resume_answer(self, session_id: str | None) -> None:
+        if session_id:
+            self.resume(session_id)
+
+    # ------------------------------------------------------------------ sessions
+
+    def new_session(self, scenario_id: str, target: Level | None = None, mode: Mode = Mode.study) -> Session:
+        return Session.new(self.library, scenario_id, target, mode, scorer=self.scorer, clock=self.clock)
+
+    def open_briefing(self, scenario_id: str, target: Level | None = None, mode: Mode = Mode.study) -> None:
+        from coach.tui.screens import BriefingScreen
+
+        self.session = self.new_session(scenario_id, target, mode)
+        self.push_screen(BriefingScreen(self.session))
+
+    def resume(self, session_id: str) -> None:
+        from coach.practice import resume
+        from coach.tui.screens import InterviewScreen, SummaryScreen
+
+        try:
+            session = resume(self.store, self.library, session_id, self.scorer)
+        except (KeyError, ValueError) as exc:
+            self.notify(f"Could not resume that session: {exc}", severity="error", markup=False)
+            return
+        session.clock = self.clock
+        self.session = session
+        self.push_screen(SummaryScreen(session) if session.finished else InterviewScreen(session))
+
+    def save(self, session: Session, wait: bool = False) -> None:
+        """Save the session: snapshot now, write in a worker (or now, when quitting)."""
+        snap = snapshot(session)
+        if wait:
+            write(self.store, snap)
+        else:
+            self.run_worker(lambda: write(self.store, snap), thread=True, group="save", exit_on_error=False)
+
+    # ------------------------------------------------------------------ keeping answers safe
+
+    def save_everything_now(self) -> None:
+        """Synchronously save the session and the draft being typed (quit, hang-up)."""
+        from coach.tui.screens import InterviewScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, InterviewScreen):
+                screen.store_draft_now()
+        if self.session is not None and self.session.state.status != "briefing":
+            self.save(self.session, wait=True)
+
+    def _install_signal_handlers(self) -> None:
+        """A closed terminal (SIGHUP) or a kill (SIGTERM) saves before exiting."""
+        try:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGHUP, signal.SIGTERM):
+                loop.add_signal_handler(sig, self._on_hangup)
+        except (NotImplementedError, RuntimeError, AttributeError, ValueError):
+            pass  # not on this platform or not in the main thread (tests)
+
+    def _on_hangup(self) -> None:
+        self.save_everything_now()
+        self.exit(0)
+
+    async def action_quit(self) -> None:
+        self.save_everything_now()
+        self.exit(0)
+
+    def action_help(self) -> None:
+        from coach.tui.screens import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+
+def make_app(library: Library, store: Store, session: Session | None = None, scenario_id: str | None = None,
+             clock: Callable[[], float] = time.time) -> CoachApp:
+    """The one way to build the app, for the CLI and the tests alike."""
+    return CoachApp(library, store, session=session, scenario_id=scenario_id, clock=clock)

@@ -1,0 +1,46 @@
+"""Command palette entries for the coach's own commands (ctrl+p)."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from coach.tui.app import CoachApp
+
+
+class CoachCommands(Provider):
+    def _commands(self) -> list[tuple[str, str, object]]:
+        app: CoachApp = self.app  # type: ignore[assignment]
+        out: list[tuple[str, str, object]] = [
+            ("Help: list every key", "Show the keys of the current screen", app.action_help),
+            ("Catalogue: choose a scenario", "Back to the list of scenarios", self._catalogue),
+        ]
+        for entry in sorted(app.library.scenarios.values(), key=lambda e: e.item.title):
+            sc = entry.item
+            out.append((f"Practise: {sc.title}", f"{sc.id} · {sc.difficulty} · {sc.minutes} min",
+                        partial(app.open_briefing, sc.id)))
+        screen = app.screen
+        for name, label, help_text in getattr(screen, "PALETTE", []):
+            out.append((label, help_text, getattr(screen, f"action_{name}")))
+        return out
+
+    def _catalogue(self) -> None:
+        from coach.tui.screens import CatalogueScreen
+
+        app = self.app
+        while len(app.screen_stack) > 2 and not isinstance(app.screen, CatalogueScreen):
+            app.pop_screen()
+
+    async def discover(self) -> Hits:
+        for label, help_text, action in self._commands():
+            yield DiscoveryHit(label, action, help=help_text)  # type: ignore[arg-type]
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for label, help_text, action in self._commands():
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(score, matcher.highlight(label), action, help=help_text)  # type: ignore[arg-type]

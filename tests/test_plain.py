@@ -1,0 +1,65 @@
+"""`coach practice ID --plain`, fed a transcript through stdin."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+ANSWERS = "\n\n".join([
+    "We need to scale the servers and add monitoring with alerting and a load test.",
+    "/hint",
+    "Right: the billing engine must meter usage events and invoice them.",
+    "Metering usage events exactly once, with idempotent processing and line items on every invoice; "
+    "finance reconciles. Flat-price customers migrate at renewal, behind a feature flag with a rollback plan.",
+    "/skip",
+    "/quit",
+]) + "\n"
+
+
+def run_plain(home, stdin: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, COACH_HOME=str(home))
+    return subprocess.run([sys.executable, "-m", "coach", "practice", "upmarket-pricing", "--plain", *args],
+                          input=stdin, capture_output=True, text=True, env=env, timeout=60)
+
+
+def test_plain_transcript_from_stdin_is_deterministic(tmp_path):
+    first = run_plain(tmp_path / "a", ANSWERS)
+    second = run_plain(tmp_path / "b", ANSWERS)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == second.stdout
+    out = first.stdout
+    assert "== Question 1 of 4: What the strategy means for engineering, about 5 min ==" in out
+    assert "  | We need to scale the servers" in out  # answers are echoed into the transcript
+    assert "Marta Lindqvist (follow-up):\n  You haven't mentioned billing." in out
+    assert "Hint: " in out
+    assert "Score " in out and "Model answer" in out  # study mode: feedback after each stage
+    assert "== Question 2 of 4: The billing engine" in out
+    assert "resume" in first.stderr and "--resume" in first.stderr
+
+
+def test_plain_runs_to_the_summary_and_interview_mode_holds_feedback(tmp_path):
+    answers = "\n\n".join(["/skip"] * 8) + "\n"
+    result = run_plain(tmp_path, answers, "--mode", "interview")
+    assert result.returncode == 0, result.stderr
+    assert "Score " not in result.stdout.split("Summary:")[0]  # no feedback before the end
+    assert "Summary: Moving upmarket" in result.stdout
+    assert "Overall 0/100 · weak" in result.stdout and "Work on next" in result.stdout
+
+
+def test_plain_resume_continues_the_saved_session(tmp_path):
+    first = run_plain(tmp_path, "We need a load test and monitoring before we sell to business customers.\n\n/quit\n")
+    session_id = first.stderr.split("--resume ")[1].split()[0]
+    env = dict(os.environ, COACH_HOME=str(tmp_path))
+    resumed = subprocess.run([sys.executable, "-m", "coach", "practice", "--resume", session_id, "--plain"],
+                             input="/quit\n", capture_output=True, text=True, env=env, timeout=60)
+    assert resumed.returncode == 0, resumed.stderr
+    assert resumed.stdout.startswith("TPM Coach · resuming Moving upmarket")
+    assert "(follow-up)" in resumed.stdout  # it stopped waiting for the follow-up reply
+
+
+def test_plain_needs_a_scenario(tmp_path):
+    env = dict(os.environ, COACH_HOME=str(tmp_path))
+    result = subprocess.run([sys.executable, "-m", "coach", "practice", "--plain"], input="", capture_output=True,
+                            text=True, env=env, timeout=60)
+    assert result.returncode == 2 and "say which scenario to practise" in result.stderr

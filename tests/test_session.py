@@ -1,0 +1,173 @@
+"""The interview session engine on its own: flow, follow-ups, branches, time, save/restore."""
+
+from __future__ import annotations
+
+import pytest
+
+from coach.formats import Level
+from coach.session import MAX_VISITS, Mode, Session, SessionError
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def calibration(library, stage_id: str, label: str) -> str:
+    stage = library.scenario("upmarket-pricing").stage(stage_id)
+    return " ".join(next(c.answer for c in stage.calibration if c.label == label).split())
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def session(library, clock) -> Session:
+    s = Session.new(library, "upmarket-pricing", clock=clock)
+    s.start()
+    return s
+
+
+def test_cannot_answer_before_the_interview_starts(library):
+    s = Session.new(library, "upmarket-pricing")
+    with pytest.raises(SessionError):
+        s.submit("an answer")
+    assert s.start().startswith("So, we're moving upmarket")
+    with pytest.raises(SessionError):
+        s.start()
+
+
+def test_missed_concept_brings_the_matching_followup(session):
+    outcome = session.submit("We need to scale the servers and add monitoring with alerting and a load test.")
+    assert outcome.kind == "followup"
+    assert outcome.question.startswith("You haven't mentioned billing")  # missed(...billing-engine) comes first
+    assert session.question == outcome.question and session.state.awaiting_followup
+    assert outcome.report.concept("architecture.scale-resilience.billing-engine").found is False
+
+
+def test_followup_reply_is_scored_with_the_first_answer(session):
+    session.submit("We need to scale the servers and add monitoring with alerting and a load test.")
+    outcome = session.submit("Right: the billing engine must meter usage events and invoice them.")
+    assert outcome.kind == "next" and outcome.next_stage == "billing"
+    assert outcome.report.concept("architecture.scale-resilience.billing-engine").found
+    record = session.state.records[0]
+    assert record.answers[1].startswith("Right:") and len(record.followups) == 1
+
+
+def test_strong_answer_moves_on_without_followup(session, library):
+    outcome = session.submit(calibration(library, "strategy", "strong"))
+    assert outcome.kind == "next" and outcome.report.band in ("solid", "strong")
+
+
+def test_low_score_branches_to_remedial_stage_then_rejoins(library, clock):
+    s = Session.new(library, "upmarket-pricing", clock=clock)
+    s.start()
+    for stage in ("strategy", "billing"):
+        while s.stage.id == stage:
+            s.submit(calibration(library, stage, "strong"))
+    assert s.stage.id == "agility"
+    s.submit("Engineering is slow. Three months for GIFs is ridiculous, so I'd set tighter deadlines for them.")
+    if s.state.awaiting_followup:
+        s.submit("I don't know.")
+    assert s.stage.id == "agility-basics"  # the branch `score < 30`
+    s.submit(calibration(library, "agility-basics", "good"))
+    assert s.stage.id == "roadmap"  # `then = "roadmap"`
+
+
+def test_hints_are_revealed_in_order_and_counted(session):
+    stage = session.stage
+    assert session.hint() == stage.hints[0]
+    assert session.hint() == stage.hints[1]
+    assert session.hints_left() == len(stage.hints) - 2
+    while session.hint() is not None:
+        pass
+    assert session.record.hints_used == len(stage.hints)
+    assert [t.kind for t in session.state.transcript].count("hint") == len(stage.hints)
+
+
+def test_time_is_tracked_per_stage_and_warns_without_losing_anything(session, clock):
+    assert session.remaining_seconds() == 5 * 60
+    clock.now += 400
+    assert session.remaining_seconds() == -100  # over time: the answer is still accepted
+    session.set_draft("half an answer")
+    outcome = session.submit("We need a billing engine and load testing, with monitoring.")
+    assert session.state.records[0].seconds == 400
+    assert outcome.kind in ("followup", "next")
+
+
+def test_skip_records_the_stage_and_moves_on(session):
+    outcome = session.skip()
+    assert session.state.records[0].skipped
+    assert outcome.report.score == 0 and "empty" in outcome.report.flag_codes()
+    assert outcome.kind == "next"
+
+
+def test_save_and_restore_exactly(library, clock, session):
+    session.hint()
+    session.submit("We need to scale the servers and add monitoring with alerting and a load test.")
+    session.set_draft("a draft in progress")
+    saved = session.dump()
+    restored = Session.restore(library, saved, clock=clock)
+    assert restored.dump() == saved
+    assert restored.question == session.question and restored.state.draft == "a draft in progress"
+    # both continue identically
+    a = session.submit("Billing: meter usage events, dedupe them, invoice with line items.")
+    b = restored.submit("Billing: meter usage events, dedupe them, invoice with line items.")
+    assert a.model_dump() == b.model_dump()
+    assert session.dump() == restored.dump()
+
+
+def test_restore_rejects_garbage(library):
+    with pytest.raises(ValueError):
+        Session.restore(library, "{not json")
+
+
+def test_visits_are_bounded(library, clock):
+    s = Session.new(library, "upmarket-pricing", clock=clock)
+    s.start()
+    while not s.finished:
+        s.skip()
+    visits = {}
+    for rec in s.state.records:
+        visits[rec.stage] = visits.get(rec.stage, 0) + 1
+    assert max(visits.values()) <= MAX_VISITS
+    assert s.finished
+
+
+def test_summary_after_a_full_interview(library, clock):
+    s = Session.new(library, "upmarket-pricing", target=Level.senior_tpm, mode=Mode.interview, clock=clock)
+    s.start()
+    answers = {"strategy": "strong", "billing": "middling", "agility": "middling", "roadmap": "strong", "agility-basics": "good"}
+    while not s.finished:
+        stage = s.stage.id
+        s.submit(calibration(library, stage, answers[stage]))
+    summary = s.summary()
+    assert [st.stage for st in summary.stages] == ["strategy", "billing", "agility", "roadmap"]
+    assert summary.target == "senior-tpm" and summary.target_title == "Senior TPM"
+    assert {c.competency for c in summary.competencies} >= {"architecture", "trade-offs", "communication"}
+    assert all(c.note for c in summary.competencies)
+    assert 1 <= len(summary.work_on) <= 3 and len(set(summary.work_on)) == len(summary.work_on)
+    assert summary.strengths and all("“" in x for x in summary.strengths if ":" in x)
+    assert summary.next_reason
+    billing = next(st for st in summary.stages if st.stage == "billing")
+    strategy = next(st for st in summary.stages if st.stage == "strategy")
+    assert strategy.score > billing.score
+
+
+def test_store_round_trip_and_resume_with_draft(library, clock, isolated_home):
+    from coach.practice import persist, resume, save_draft
+    from coach.store import Store
+
+    store = Store()
+    s = Session.new(library, "upmarket-pricing", clock=clock)
+    s.start()
+    persist(store, s)
+    save_draft(store, s, "typed but not submitted")
+    assert [row.id for row in store.unfinished()] == [s.state.id]
+    back = resume(store, library, s.state.id)
+    assert back.state.draft == "typed but not submitted" and back.question == s.question

@@ -1,0 +1,74 @@
+"""Snapshots of the main screens at 80x24 (regenerate with `pytest --snapshot-update`
+after a deliberate UI change, and look at the SVGs before committing them)."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import TextArea
+
+from coach.store import Store
+from coach.tui.app import make_app
+from tests.tui_helpers import FixedClock, settle
+
+ANSWER = "We need a load test and monitoring before we sell to business customers. [bold]Not markup[/]"
+
+
+@pytest.fixture
+def app(library, isolated_home):
+    return make_app(library, Store(), clock=FixedClock())
+
+
+async def _brief(pilot):  # type: ignore[no-untyped-def]
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def _interview(pilot):  # type: ignore[no-untyped-def]
+    await _brief(pilot)
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    await pilot.press("ctrl+t")
+    pilot.app.screen.query_one("#answer", TextArea).insert(ANSWER)
+    await pilot.pause()
+
+
+async def _feedback(pilot):  # type: ignore[no-untyped-def]
+    await _interview(pilot)
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    pilot.app.screen.query_one("#answer", TextArea).insert("The billing engine must meter usage events.")
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+
+
+async def _summary(pilot):  # type: ignore[no-untyped-def]
+    await _feedback(pilot)
+    from coach.tui.screens import FeedbackScreen, SummaryScreen
+
+    for _ in range(12):
+        if isinstance(pilot.app.screen, SummaryScreen):
+            break
+        await pilot.press("enter" if isinstance(pilot.app.screen, FeedbackScreen) else "ctrl+n")
+        if not isinstance(pilot.app.screen, FeedbackScreen):
+            await pilot.press("ctrl+n")
+        await settle(pilot)
+
+
+def test_catalogue(snap_compare, app):
+    assert snap_compare(app, terminal_size=(80, 24))
+
+
+def test_briefing(snap_compare, app):
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_brief)
+
+
+def test_interview(snap_compare, app):
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_interview)
+
+
+def test_feedback(snap_compare, app):
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_feedback)
+
+
+def test_summary(snap_compare, app):
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_summary)
