@@ -279,12 +279,13 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     files = [Path(p) for p in args.targets if Path(p).exists()]
     ids = [t for t in args.targets if not Path(t).exists()]
     lib = _library(args, _expand([str(f) for f in files]))
+    scenarios = []
     if files:
         wanted = {f.resolve() for f in _expand([str(f) for f in files])}
         scenarios = [e.item for e in lib.scenarios.values() if e.path.resolve() in wanted]
         for p in lib.problems_in(wanted):
             print(p, file=sys.stderr)
-    else:
+    elif not ids:
         scenarios = [e.item for e in sorted(lib.scenarios.values(), key=lambda e: e.item.id)]
     if ids:
         try:

@@ -320,6 +320,9 @@ class Assess(Strict):
     """Only these of the criterion's concepts (default: all of them)."""
     extra: list[ConceptSpec] = []
     """Stage-specific concepts scored as part of this criterion."""
+    weight: Optional[float] = Field(default=None, gt=0, le=10)
+    """This criterion's weight in this stage (default: its weight in the rubric); use it to mark
+    the criterion the question is mainly about."""
 
 
 class FollowUp(Strict):

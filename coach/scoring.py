@@ -61,6 +61,11 @@ class Criterion:
     rubric: Rubric
     spec: CriterionSpec
     concepts: tuple[Concept, ...]
+    weight: float | None = None  # the stage's override of the rubric's weight
+
+    @property
+    def effective_weight(self) -> float:
+        return self.weight if self.weight is not None else self.spec.weight
 
 
 @dataclass(frozen=True)
@@ -135,7 +140,7 @@ class Scorer:
                 assert spec is not None, f"{a.criterion} was checked at load time"
                 concepts = _concepts(rubric, spec, a.concepts)
                 concepts += [Concept(f"{a.criterion}.{c.id}", c.label, tuple(c.phrases), c.advice, c.weight) for c in a.extra]
-                criteria.append(Criterion(a.criterion, rubric, spec, tuple(concepts)))
+                criteria.append(Criterion(a.criterion, rubric, spec, tuple(concepts), a.weight))
             from coach.render import exhibit_text
 
             context = "\n".join([scenario.briefing.situation] + [exhibit_text(e) for e in scenario.briefing.exhibits])
@@ -293,7 +298,7 @@ def score(target: Target, answer: str, ladder: Ladder | None = None, target_leve
         level = int(exact + 0.5)
         criteria.append(CriterionResult(
             ref=crit.ref, title=crit.spec.title, rubric=crit.rubric.id, competency=crit.rubric.competency.value,
-            scoring=crit.spec.scoring, weight=crit.spec.weight, level=level, exact_level=round(exact, 3),
+            scoring=crit.spec.scoring, weight=crit.effective_weight, level=level, exact_level=round(exact, 3),
             descriptor=crit.spec.descriptors[level],
             concepts=results, signals=signals,
         ))

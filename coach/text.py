@@ -167,4 +167,28 @@ def is_negated(tokens: list[Token], first: int, last: int, own: frozenset[int] =
         if (first - i > 5 or any(g.after_comma for g in gap)) and not listed:
             continue
         cues.append(i)
-    return cues[0] if len(cues) % 2 == 1 else None
+    if len(cues) % 2 == 1:
+        return cues[0]
+    return _negated_after(tokens, last, clause)
+
+
+# "user management is not the issue", "load testing isn't needed", "an SLO is overkill"
+_DISMISSED = frozenset({"issue", "problem", "cause", "need", "needed", "necessary", "required", "important",
+                        "priority", "worth", "relevant", "matter", "helpful", "useful", "point"})
+_DISMISSIVE = frozenset({"unnecessary", "irrelevant", "overkill", "pointless", "useless", "optional"})
+_COPULAS = frozenset({"is", "are", "was", "were", "be", "do", "does", "did", "isn't", "aren't"})
+
+
+def _negated_after(tokens: list[Token], last: int, clause: int) -> int | None:
+    """A phrase dismissed by what follows it in the same clause."""
+    after = [(i, tokens[i]) for i in range(last + 1, min(len(tokens), last + 6)) if tokens[i].clause == clause]
+    if not after or after[0][1].word not in _COPULAS:
+        return None
+    for n, (i, t) in enumerate(after[1:], start=1):
+        if t.word in _DISMISSIVE:
+            return i
+        following = after[n + 1][1].word if n + 1 < len(after) else ""
+        if t.word in NEGATORS and following not in _NOT_NEGATING_NEXT and any(
+                w.word in _DISMISSED for _, w in after[n + 1 : n + 4]):
+            return i
+    return None
