@@ -3,6 +3,8 @@ after a deliberate UI change, and look at the SVGs before committing them)."""
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 from textual.widgets import TextArea
 
@@ -15,7 +17,11 @@ ANSWER = "We need a load test and monitoring before we sell to business customer
 
 @pytest.fixture
 def app(library, isolated_home):
-    return make_app(library, Store(), clock=FixedClock())
+    # Only the scenario these screens show, so adding scenarios to the library does not
+    # change the snapshots (editing this one rightly does).
+    one = copy.copy(library)
+    one.scenarios = {"upmarket-pricing": library.scenarios["upmarket-pricing"]}
+    return make_app(one, Store(), clock=FixedClock())
 
 
 async def _brief(pilot):  # type: ignore[no-untyped-def]
