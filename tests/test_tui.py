@@ -24,7 +24,13 @@ def app(library, isolated_home, clock):
     return make_app(library, Store(), clock=clock)
 
 
+async def find(pilot, query: str = "upmarket") -> None:  # type: ignore[no-untyped-def]
+    """Search the catalogue as a user would and go back to the list."""
+    await pilot.press("/", *query, "enter")
+
+
 async def start_interview(pilot) -> None:  # type: ignore[no-untyped-def]
+    await find(pilot)
     await pilot.press("enter")  # catalogue: open the highlighted scenario's briefing
     assert isinstance(pilot.app.screen, BriefingScreen)
     await pilot.press("ctrl+s")  # briefing: start
@@ -41,6 +47,7 @@ async def test_a_whole_interview_by_keyboard(app):
         assert isinstance(app.screen, CatalogueScreen)
         assert "Moving upmarket: engagement pricing" in screen_text(app)
 
+        await find(pilot)
         await pilot.press("enter")
         shown = screen_text(app)
         assert "Interviewer: Marta Lindqvist, Staff engineer and tech lead" in shown
@@ -154,7 +161,7 @@ async def test_catalogue_filters_and_search(app):
         assert table.row_count == len(app.library.scenarios)
         await pilot.press("/")
         assert isinstance(app.focused, Input)
-        await pilot.press(*"billing")
+        await pilot.press(*"upmarket")
         assert table.row_count == 1
         await pilot.press(*"zzz")
         assert table.row_count == 0 and "No scenario matches" in screen_text(app)
@@ -170,6 +177,7 @@ async def test_target_level_chosen_in_the_catalogue_carries_into_the_session(app
     async with app.run_test(size=SIZE) as pilot:
         app.screen.query_one("#target", Select).value = Level.senior_tpm
         await pilot.pause()
+        await find(pilot)
         await pilot.press("enter")
         assert isinstance(app.screen, BriefingScreen)
         assert app.session.state.target is Level.senior_tpm
