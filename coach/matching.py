@@ -135,7 +135,7 @@ class AnswerIndex:
         if sum(1 for occ in per_word if occ) < need:
             return None, None, partial
         events = sorted((pos, w, sim) for w, occ in enumerate(per_word) for pos, sim in occ)
-        max_span = k + 3
+        max_span = 2 * k + 3  # small words in between count toward the distance
         best_affirmed: Match | None = None
         best_negated: Match | None = None
         seen = 0
@@ -159,6 +159,10 @@ class AnswerIndex:
             similarity = sum(s for s, _ in best_sim.values()) / k
             own = frozenset(p for _, p in best_sim.values())
             first, last = min(own), max(own)
+            # small words may sit in between; at most one other meaningful word may
+            content = sum(1 for t in self.tokens[first : last + 1] if not t.is_stop)
+            if content > len(best_sim) + 1:
+                continue
             match = Match(phrase, round(similarity, 3), first, last, is_negated(self.tokens, first, last, own))
             if match.negated:
                 if best_negated is None or match.similarity > best_negated.similarity:

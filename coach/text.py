@@ -122,9 +122,14 @@ def content_terms(text: str) -> list[tuple[str, str]]:
     ("we should", "just tell them") keeps them all, or it would shrink to one common word."""
     toks = tokenize(text)
     content = [(t.stem, t.word) for t in toks if not t.is_stop]
-    if len(content) >= 2 or (content and len(toks) <= 2):
+    if len(content) >= 2:
         return content
-    return [(t.stem, t.word) for t in toks]
+    if content and len(toks) <= 2 and all(t.word in _LIGHT or not t.is_stop for t in toks):
+        return content  # "the risk", "risk of": the small word adds nothing
+    return [(t.stem, t.word) for t in toks]  # "should take", "we should": keep them whole
+
+
+_LIGHT = frozenset({"a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "with", "my", "our", "your", "their"})
 
 
 def content_stems(text: str) -> list[str]:
