@@ -137,6 +137,7 @@ def content_stems(text: str) -> list[str]:
 
 
 _COORDINATORS = frozenset({"or", "and", "nor"})
+_COMPARATIVES = frozenset({"more", "less", "later", "earlier", "fewer", "longer", "sooner", "greater"})
 # Words that end a negation's reach: "we will not ship until we have a rollback plan".
 _SCOPE_BREAKERS = frozenset({"until", "unless", "before", "if", "because", "so", "then", "when", "once", "after", "instead", "rather"})
 
@@ -164,6 +165,8 @@ def is_negated(tokens: list[Token], first: int, last: int, own: frozenset[int] =
         nxt = following.word if following else ""
         if (t.word == "not" and nxt in _NOT_NEGATING_NEXT) or (t.word == "no" and nxt in ("doubt", "matter")):
             continue
+        if t.word == "no" and nxt in _COMPARATIVES and i + 2 < len(tokens) and tokens[i + 2].word == "than":
+            continue  # "no more than five minutes old" is a quantity, not a negation
         if t.word == "no" and following is not None and following.after_comma:
             continue  # "No, we need load testing": an interjection
         gap = tokens[i + 1 : first + 1]
