@@ -143,7 +143,8 @@ class AnswerIndex:
         left = 0
         for right, (pos, word, _) in enumerate(events):
             counts[word] = counts.get(word, 0) + 1
-            while pos - events[left][0] >= max_span or self.tokens[events[left][0]].sentence != self.tokens[pos].sentence:
+            # a match stays within one clause: "the title for its own sake; I want" is not "I want the title"
+            while pos - events[left][0] >= max_span or self.tokens[events[left][0]].clause != self.tokens[pos].clause:
                 lw = events[left][1]
                 counts[lw] -= 1
                 if not counts[lw]:

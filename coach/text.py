@@ -129,7 +129,7 @@ def content_terms(text: str) -> list[tuple[str, str]]:
     return [(t.stem, t.word) for t in toks]  # "should take", "we should": keep them whole
 
 
-_LIGHT = frozenset({"a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "with", "my", "our", "your", "their"})
+_LIGHT = frozenset({"a", "an", "the", "of", "to", "for", "with", "my", "our", "your", "their"})  # not "on": "take on"
 
 
 def content_stems(text: str) -> list[str]:
@@ -156,6 +156,8 @@ def is_negated(tokens: list[Token], first: int, last: int, own: frozenset[int] =
     for i in range(last, max(-1, first - 10), -1):
         t = tokens[i]
         if t.clause != clause:
+            if i >= first:
+                continue  # inside the span, in a later clause
             break
         if i < first and t.word in _SCOPE_BREAKERS:
             break
