@@ -28,7 +28,7 @@ class SignalResult:
 _FIRST_PERSON_CALL = re.compile(
     r"\b(i(?:'d| would)? recommend|my (?:recommendation|answer|view|take|call)|short (?:answer|version)|in short|"
     r"bottom line|i(?:'d| would) (?:go|start|choose|pick|prioriti[sz]e|propose|focus|do)|we should|the answer is|"
-    r"(?:two|three|four|five) (?:things|areas|investments|options|steps|reasons|risks|parts)|the key (?:is|question)|"
+    r"(?:two|three|four|five) (?:\w+ )?(?:things|areas|investments|options|steps|reasons|risks|parts|causes|questions)|the key (?:is|question)|"
     r"i see (?:three|two|four)|it comes down to|the (?:main|biggest|key|first|most important) (?:thing|issue|investment|"
     r"change|problem|risk|priority|question)|most important(?:ly)?)\b",
     re.I,

@@ -1,0 +1,78 @@
+"""The built-in library: the rules every scenario and rubric keeps, and every scenario
+played through the UI to its summary."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import TextArea
+
+from coach.formats import Competency
+from coach.loader import load_library
+from coach.store import Store
+from coach.tui.app import make_app
+from coach.tui.screens import FeedbackScreen, SummaryScreen
+from tests.tui_helpers import FixedClock, screen_text, settle
+
+LIBRARY = load_library(include_user=False)
+SCENARIOS = sorted(LIBRARY.scenarios)
+
+
+def test_library_size_and_rubric_coverage():
+    assert len(SCENARIOS) >= 12
+    competencies = {e.item.competency for e in LIBRARY.rubrics.values()}
+    assert competencies == set(Competency), "every competency has a rubric"
+    for entry in LIBRARY.rubrics.values():
+        assert entry.item.anti_patterns, f"{entry.item.id} lists anti-patterns"
+
+
+@pytest.mark.parametrize("scenario_id", SCENARIOS)
+def test_scenario_keeps_the_library_rules(scenario_id):
+    sc = LIBRARY.scenario(scenario_id)
+    assert 3 <= len(sc.stages) <= 6
+    assert sc.briefing.exhibits, "a briefing with concrete numbers"
+    for stage in sc.stages:
+        kinds = {c.label.split(" ")[0] for c in stage.calibration}
+        assert {"strong", "middling", "weak"} <= kinds | ({"strong"} if "good" in kinds else set()), stage.id
+        assert stage.hints and stage.takeaways and stage.model_answer
+        assert stage.mentor.probe and stage.mentor.strong or stage.branch_only
+    calibrations = [c for s in sc.stages for c in s.calibration]
+    assert any({"buzzword_list", "parroting"} & set(c.flags) for c in calibrations), "an answer that games the scorer"
+    assert any("negated" in c.label for c in calibrations), "an answer with the right words negated"
+    assert sum(len(s.followups) for s in sc.stages) >= 2
+
+
+def test_coach_list_shows_every_scenario(capsys):
+    from coach.cli import main
+
+    main(["list", "--json"])
+    import json
+
+    assert {row["id"] for row in json.loads(capsys.readouterr().out)} >= set(SCENARIOS)
+
+
+def _strong(stage) -> str:  # type: ignore[no-untyped-def]
+    return next((c.answer for c in stage.calibration if c.label == "strong"), stage.model_answer)
+
+
+@pytest.mark.parametrize("scenario_id", SCENARIOS)
+async def test_every_scenario_plays_to_its_summary_in_the_ui(scenario_id, isolated_home):
+    app = make_app(LIBRARY, Store(), scenario_id=scenario_id, clock=FixedClock())
+    async with app.run_test(size=(100, 34)) as pilot:
+        await pilot.press("ctrl+s")  # start from the briefing
+        await pilot.pause()
+        for _ in range(30):
+            if isinstance(app.screen, SummaryScreen):
+                break
+            if isinstance(app.screen, FeedbackScreen):
+                shown = screen_text(app)
+                assert "Score " in shown and "/4" in shown
+                await pilot.press("enter")
+                continue
+            stage = app.session.stage
+            app.screen.query_one("#answer", TextArea).insert(_strong(stage))
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen), f"{scenario_id} did not reach its summary"
+        shown = screen_text(app)
+        assert "Overall " in shown and "Competencies" in shown
+        assert app.session.summary().band in ("solid", "strong"), "strong answers make a strong interview"
