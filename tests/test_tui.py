@@ -99,6 +99,20 @@ async def test_a_whole_interview_by_keyboard(app):
         assert isinstance(app.screen, FeedbackScreen)
 
 
+async def test_keys_typed_right_before_submit_are_part_of_the_answer(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await start_interview(pilot)
+        from textual import events
+
+        burst = "We need a load test and monitoring before launch"
+        editor_widget = editor(app)
+        for char in burst:  # queued on the editor unprocessed, as a fast terminal delivers them
+            editor_widget.post_message(events.Key(char if char != " " else "space", char))
+        app.screen.action_submit()  # what ctrl+s runs, while those keys are still queued
+        await settle(pilot)
+        assert app.session.state.records[0].answers[0] == burst
+
+
 async def test_user_text_is_never_markup(app):
     nasty = "[bold]not bold[/] [/foo] [ unclosed [link=x]and **markdown** `code` [red]load test[/red]"
     async with app.run_test(size=SIZE) as pilot:

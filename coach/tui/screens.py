@@ -362,6 +362,11 @@ class InterviewScreen(CoachScreen):
     # ---------------------------------------------------------------- actions
 
     def action_submit(self) -> None:
+        # Keys typed just before ctrl+s may still wait in the editor's own queue: read the
+        # text only after the editor has processed them, or their characters would be lost.
+        self.query_one("#answer", TextArea).call_later(self._submit_now)
+
+    def _submit_now(self) -> None:
         answer = self.query_one("#answer", TextArea)
         if self.busy:
             return
@@ -378,7 +383,11 @@ class InterviewScreen(CoachScreen):
             self.notify("Press ctrl+n again to skip this question.", severity="warning")
             return
         self._skip_armed = False
-        self._run(self.query_one("#answer", TextArea).text, skip=True)
+        self.query_one("#answer", TextArea).call_later(self._skip_now)
+
+    def _skip_now(self) -> None:
+        if not self.busy:
+            self._run(self.query_one("#answer", TextArea).text, skip=True)
 
     def action_hint(self) -> None:
         if self.busy:
