@@ -398,6 +398,138 @@ def _run_app(args: argparse.Namespace, lib: "Library", store, session) -> int:  
     return app.return_code or 0
 
 
+def cmd_history(args: argparse.Namespace) -> int:
+    import shutil
+
+    store = _store()
+    rows = store.sessions(limit=args.limit)
+    if args.json:
+        import json
+        from dataclasses import asdict
+
+        print(json.dumps([asdict(r) for r in rows], indent=2))
+        return EXIT_OK
+    if not rows:
+        print("No sessions yet. Practise one with `coach` or `coach practice ID`.")
+        return EXIT_OK
+    table = [[r.id, r.started[:16].replace("T", " "), r.scenario, r.mode, r.target,
+              f"{r.score:g}" if r.score is not None else "-", r.status] for r in rows]
+    _print_table(["SESSION", "STARTED", "SCENARIO", "MODE", "TARGET", "SCORE", "STATUS"], table,
+                 shutil.get_terminal_size((120, 24)).columns)
+    return EXIT_OK
+
+
+def _open_session(session_id: str, lib: "Library"):  # type: ignore[no-untyped-def]
+    from coach.history import load_session
+
+    store = _store()
+    try:
+        return store, load_session(store, lib, session_id)
+    except KeyError as exc:
+        raise UserError(exc.args[0] + " (see `coach history`)") from None
+    except ValueError as exc:
+        raise UserError(f"session {session_id!r} cannot be read by this coach: {str(exc).splitlines()[0]}") from None
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from coach import reports
+
+    lib = _library(args)
+    if args.progress:
+        fmt = "html" if args.format == "html" else "md"
+        text = reports.progress_html(_store(), lib) if fmt == "html" else reports.progress_markdown(_store(), lib)
+    else:
+        if not args.session:
+            raise UserError("say which session: coach report SESSION (see `coach history`), or --progress")
+        _, session = _open_session(args.session, lib)
+        text = reports.session_report(session, args.format)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}")
+    else:
+        print(text, end="")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from coach.history import export_lines
+
+    store = _store()
+    lines = list(export_lines(store, args.session or None))
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as f:
+            f.writelines(line + "\n" for line in lines)
+        print(f"exported {len(lines)} session(s) to {args.output}", file=sys.stderr)
+    else:
+        for line in lines:
+            print(line)
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from coach.history import import_file
+
+    store = _store()
+    problems = 0
+    for name in args.files:
+        try:
+            result = import_file(store, Path(name))
+        except OSError as exc:
+            raise UserError(f"{name}: {exc.strerror}") from None
+        except UnicodeDecodeError:
+            raise UserError(f"{name}: not a UTF-8 text file") from None
+        for problem in result.problems or []:
+            print(f"{name}: {problem} (skipped)", file=sys.stderr)
+        problems += len(result.problems or [])
+        print(f"{name}: added {result.added} session(s), {result.unchanged} already present")
+    return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+def cmd_rescore(args: argparse.Namespace) -> int:
+    from coach.history import is_outdated, load_session, rescore
+    from coach.practice import persist
+
+    lib = _library(args)
+    store = _store()
+    ids = [args.session] if args.session else [r.id for r in store.sessions(status="finished") if r.scenario in lib.scenarios]
+    changed = 0
+    for sid in ids:
+        try:
+            session = load_session(store, lib, sid)
+        except (KeyError, ValueError) as exc:
+            print(f"{sid}: skipped ({str(exc).splitlines()[0]})", file=sys.stderr)
+            continue
+        if not args.session and not is_outdated(session) and not args.all:
+            continue
+        before = session.summary().score if session.finished else None
+        deltas = rescore(session)
+        after = session.summary().score if session.finished else None
+        moved = [d for d in deltas if abs(d.after - d.before) >= 0.05]
+        changed += bool(moved)
+        print(f"{sid} {session.scenario.id}: overall {before if before is not None else '-'} -> "
+              f"{after if after is not None else '-'}")
+        for d in moved:
+            print(f"    {d.stage}: {d.before:g} -> {d.after:g}")
+        if args.apply:
+            persist(store, session)
+    if not args.apply and changed:
+        print("\n(nothing saved; run again with --apply to keep the new scores)", file=sys.stderr)
+    if not ids:
+        print("No finished sessions to re-score.")
+    return EXIT_OK
+
+
+def cmd_next(args: argparse.Namespace) -> int:
+    from coach.history import recommend
+
+    lib = _library(args)
+    rec = recommend(_store(), lib, _target_level(args.level))
+    if rec.scenario:
+        print(f"Practise next: {rec.scenario} ({lib.scenario(rec.scenario).title})")
+    print(rec.reason)
+    return EXIT_OK
+
+
 # --------------------------------------------------------------------------- parser
 
 
@@ -453,6 +585,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--level", metavar="LEVEL", help="the level you target (default: the scenario's)")
     p.add_argument("--answers", metavar="FILE", help="with --plain: read answers from FILE (blank-line separated)")
     p.add_argument("--resume", metavar="SESSION", help="resume a saved session by its id")
+
+    p = add("history", cmd_history, "list your past practice sessions")
+    p.add_argument("--limit", type=int, default=50, help="how many, newest first (default 50)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = add("report", cmd_report, "a session report, or your progress across sessions",
+            "Write a session's transcript, scores with evidence, advice and model answers, or with --progress "
+            "your competency trends across sessions.")
+    p.add_argument("session", nargs="?", help="the session id (see `coach history`)")
+    p.add_argument("--progress", action="store_true", help="progress across all finished sessions")
+    p.add_argument("--format", choices=["md", "html", "json"], default="md", help="default: md")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
+
+    p = add("export", cmd_export, "export sessions as JSON Lines (to move machines or send to a mentor)")
+    p.add_argument("--session", action="append", metavar="ID", help="only this session (repeatable)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
+
+    p = add("import", cmd_import, "import sessions from JSON Lines exports; sessions already present are kept")
+    p.add_argument("files", nargs="+", metavar="FILE")
+
+    p = add("rescore", cmd_rescore, "score past sessions again with the current scenario and rubric files",
+            "Re-score sessions whose scenario or rubrics changed (or one session, or --all) and show the change. "
+            "Nothing is saved without --apply.")
+    p.add_argument("session", nargs="?", help="one session id (default: every outdated finished session)")
+    p.add_argument("--all", action="store_true", help="every finished session, changed files or not")
+    p.add_argument("--apply", action="store_true", help="save the new scores")
+
+    p = add("next", cmd_next, "which scenario to practise next, and why")
+    p.add_argument("--level", metavar="LEVEL", help="the level you target")
 
     p = add("score", cmd_score, "score one answer and explain the score",
             "Score an answer against a scenario stage (or a rubric alone) and print the report: levels per "

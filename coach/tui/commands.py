@@ -17,6 +17,8 @@ class CoachCommands(Provider):
         out: list[tuple[str, str, object]] = [
             ("Help: list every key", "Show the keys of the current screen", app.action_help),
             ("Catalogue: choose a scenario", "Back to the list of scenarios", self._catalogue),
+            ("History: past sessions and progress", "Your sessions, competency trends and what to practise next",
+             self._history),
         ]
         for entry in sorted(app.library.scenarios.values(), key=lambda e: e.item.title):
             sc = entry.item
@@ -33,6 +35,11 @@ class CoachCommands(Provider):
         app = self.app
         while len(app.screen_stack) > 2 and not isinstance(app.screen, CatalogueScreen):
             app.pop_screen()
+
+    def _history(self) -> None:
+        from coach.tui.screens import HistoryScreen
+
+        self.app.push_screen(HistoryScreen())
 
     async def discover(self) -> Hits:
         for label, help_text, action in self._commands():

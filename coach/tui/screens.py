@@ -52,6 +52,8 @@ class CatalogueScreen(CoachScreen):
                 priority=True),
         Binding("/", "search", "Search", id="catalogue.search", tooltip="Type to filter by title, id, tag or summary"),
         Binding("escape", "clear", "Clear filters", id="catalogue.clear", show=False),
+        Binding("ctrl+r", "history", "History", id="catalogue.history", tooltip="Past sessions, progress and what to practise next",
+                priority=True),
     ]
 
     def compose(self) -> ComposeResult:
@@ -183,6 +185,9 @@ class CatalogueScreen(CoachScreen):
     def _target(self) -> Level | None:
         value = self.query_one("#target", Select).value
         return value if isinstance(value, Level) else None
+
+    def action_history(self) -> None:
+        self.app.push_screen(HistoryScreen())
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()
@@ -555,11 +560,11 @@ def summary_parts(s: "Summary") -> list[Static]:
 class SummaryScreen(CoachScreen):
     BINDINGS = [
         Binding("enter", "open_stage", "Stage feedback", id="summary.stage", tooltip="Open the feedback of the highlighted stage"),
-        Binding("e", "export", "Export", id="summary.export", tooltip="Save the transcript and report as Markdown"),
+        Binding("e", "export", "Export", id="summary.export", tooltip="Save the transcript and report as Markdown and HTML"),
         Binding("n", "next", "Practise next", id="summary.next", tooltip="Open the suggested next scenario"),
         Binding("escape", "catalogue", "Catalogue", id="summary.catalogue", tooltip="Back to the catalogue"),
     ]
-    PALETTE = [("export", "Summary: export the transcript and report", "Save as Markdown")]
+    PALETTE = [("export", "Summary: export the transcript and report", "Save as Markdown and HTML")]
 
     def __init__(self, session: Session):
         super().__init__()
@@ -599,14 +604,15 @@ class SummaryScreen(CoachScreen):
 
     def action_export(self) -> None:
         from coach import paths
-        from coach.feedback import session_markdown
+        from coach.reports import session_report
 
-        markdown = session_markdown(self.session)
+        markdown, page = session_report(self.session, "md"), session_report(self.session, "html")
         target = paths.home() / "exports" / f"{self.session.scenario.id}-{self.session.state.id}.md"
 
         def write() -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(markdown, encoding="utf-8")
+            target.with_suffix(".html").write_text(page, encoding="utf-8")
 
         worker = self.run_worker(write, thread=True, group="export", exit_on_error=False)
         self._export_target = target
@@ -618,7 +624,8 @@ class SummaryScreen(CoachScreen):
         if getattr(self, "_export_worker", None) is not event.worker:
             return
         if event.state == WorkerState.SUCCESS:
-            self.notify(f"Saved {self._export_target}", title="Exported", markup=False)
+            self.notify(f"Saved {self._export_target} and {self._export_target.with_suffix('.html').name}",
+                        title="Exported", markup=False)
         elif event.state == WorkerState.ERROR:
             self.notify(f"Could not save the report: {event.worker.error}", severity="error", markup=False)
 
@@ -697,3 +704,116 @@ class ResumeScreen(ModalScreen[str | None]):
 
     def action_later(self) -> None:
         self.dismiss(None)
+
+
+# --------------------------------------------------------------------------- history
+
+
+class HistoryScreen(CoachScreen):
+    BINDINGS = [
+        Binding("enter", "open", "Open", id="history.open", tooltip="Reopen the session's summary, transcript and feedback"),
+        Binding("r", "rescore", "Re-score", id="history.rescore", tooltip="Score the session again with the current files"),
+        Binding("p", "practise", "Practise next", id="history.next", tooltip="Open the recommended scenario"),
+        Binding("escape", "back", "Back", id="history.back", tooltip="Back to the catalogue"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="history"):
+            yield Static(id="recommendation", markup=False)
+            yield text("Progress by competency (0-4, oldest to newest)").add_class("subhead")
+            yield Vertical(id="trends")
+            yield text("Sessions (Enter reopens one)").add_class("subhead")
+            yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "History and progress"
+        self.load()
+
+    def load(self) -> None:
+        self.run_worker(self._gather, thread=True, exclusive=True, group="history", exit_on_error=False)
+
+    def _gather(self) -> None:
+        from coach.history import recommend, timeline
+
+        lib, store = self.coach.library, self.coach.store
+        rows = store.sessions()
+        data = timeline(store, lib)
+        rec = recommend(store, lib)
+        self.app.call_from_thread(self._show, rows, data, rec)
+
+    def _show(self, rows, data, rec) -> None:  # type: ignore[no-untyped-def]
+        from coach.formats import Competency
+        from coach.reports import sparkline
+
+        nxt = f"Practise next (p): {self.coach.library.scenario(rec.scenario).title}. " if rec.scenario else ""
+        self.query_one("#recommendation", Static).update(Content(nxt + rec.reason))
+        self._next = rec.scenario
+        trends = self.query_one("#trends", Vertical)
+        trends.remove_children()
+        if not data:
+            trends.mount(text("No finished sessions yet."))
+        for comp, series in sorted(data.items()):
+            last = series[-1]
+            level = LEVEL_TITLES.get(Level(last.level)) if last.level else "below Associate PM"
+            # an absolute 0-4 scale: Textual's Sparkline rescales each series to its own range
+            trend = sparkline([p.score for p in series][-20:])
+            trends.mount(text(f"{Competency(comp).title[:30]:30} {trend:20} {last.score:.2f} · {level} "
+                              f"(target {LEVEL_TITLES[Level(last.target)]})").add_class("trend"))
+        table = self.query_one("#sessions", DataTable)
+        table.clear(columns=True)
+        table.add_columns("Started", "Score", "Status", "Mode", "Scenario")
+        for r in rows:
+            score = f"{r.score:g}" if r.score is not None else "-"
+            table.add_row(Text(local_time(r.started)), Text(score), Text(r.status), Text(r.mode), Text(r.title), key=r.id)
+        table.focus()
+
+    def _selected_id(self) -> str | None:
+        table = self.query_one("#sessions", DataTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    @on(DataTable.RowSelected, "#sessions")
+    def _row_selected(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        sid = self._selected_id()
+        if sid:
+            self.coach.resume(sid)
+
+    def action_rescore(self) -> None:
+        sid = self._selected_id()
+        if not sid:
+            return
+        lib, store = self.coach.library, self.coach.store
+
+        def work() -> None:
+            from coach.history import load_session, rescore
+            from coach.practice import persist
+
+            try:
+                session = load_session(store, lib, sid)
+            except (KeyError, ValueError) as exc:
+                self.app.call_from_thread(self.notify, f"Cannot re-score: {exc}", severity="error", markup=False)
+                return
+            before = session.summary().score if session.finished else None
+            deltas = rescore(session)
+            persist(store, session)
+            after = session.summary().score if session.finished else None
+            moved = [f"{d.stage} {d.before:g}→{d.after:g}" for d in deltas if abs(d.after - d.before) >= 0.05]
+            message = (f"Overall {before:g} → {after:g}. " if before is not None and after is not None else "") + (
+                "Changed: " + ", ".join(moved) if moved else "No stage changed with the current files.")
+            self.app.call_from_thread(self.notify, message, title="Re-scored", markup=False)
+            self.app.call_from_thread(self.load)
+
+        self.run_worker(work, thread=True, group="rescore", exit_on_error=False)
+
+    def action_practise(self) -> None:
+        if getattr(self, "_next", None):
+            self.coach.open_briefing(self._next)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,203 @@
+"""Practice history: progress over time, re-scoring, what to practise next, and moving
+sessions between machines. Plain Python over coach.store; no UI."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from coach.formats import Competency, Level
+from coach.loader import Library
+from coach.scoring import Scorer
+from coach.session import Session, SessionState
+from coach.store import Store
+
+EXPORT_FORMAT = "tpm-coach-session"
+EXPORT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Point:
+    """One session's result for one competency."""
+
+    session_id: str
+    started: str
+    scenario: str
+    score: float  # 0-4
+    level: str | None
+    target: str
+
+
+def load_session(store: Store, library: Library, session_id: str, scorer: Scorer | None = None) -> Session:
+    return Session.restore(library, store.load_state(session_id), scorer)
+
+
+def finished_sessions(store: Store, library: Library, scorer: Scorer | None = None) -> Iterator[Session]:
+    """Finished sessions whose scenario still exists, in the order they were started."""
+    for row in sorted(store.sessions(status="finished", limit=1_000_000), key=lambda r: r.started):
+        if row.scenario in library.scenarios:
+            try:
+                yield load_session(store, library, row.id, scorer)
+            except (ValueError, KeyError):
+                continue  # a session from an incompatible version: listed, not charted
+
+
+def timeline(store: Store, library: Library) -> dict[str, list[Point]]:
+    """Per competency, the score of every finished session, oldest first."""
+    out: dict[str, list[Point]] = {}
+    for session in finished_sessions(store, library):
+        summary = session.summary()
+        for comp in summary.competencies:
+            out.setdefault(comp.competency, []).append(Point(
+                session.state.id, session.state.started, session.state.scenario, comp.score, comp.level,
+                session.state.target.value))
+    return out
+
+
+# --------------------------------------------------------------------------- re-scoring
+
+
+@dataclass(frozen=True)
+class Rescore:
+    stage: str
+    before: float
+    after: float
+
+
+def rescore(session: Session, scorer: Scorer | None = None) -> list[Rescore]:
+    """Score every answer again with the current scenario and rubric files; the session's
+    reports and recorded versions are updated. Returns the change per stage."""
+    scorer = scorer or session.scorer
+    changes = []
+    for rec in session.state.records:
+        before = rec.report.score if rec.report else 0.0
+        stage = session.scenario.stage(rec.stage)
+        if stage is None:
+            continue
+        rec.report = scorer.score_stage(session.scenario, stage, "\n\n".join(rec.answers), session.state.target)
+        changes.append(Rescore(rec.stage, before, rec.report.score))
+    session.state.scenario_version = session.scenario.version
+    session.state.rubric_versions = {r: session.library.rubric(r).version for r in session.scenario.rubrics}
+    return changes
+
+
+def is_outdated(session: Session) -> bool:
+    """True when the scenario or a rubric changed version since the session was scored."""
+    lib = session.library
+    if session.state.scenario_version != session.scenario.version:
+        return True
+    return any(r in lib.rubrics and lib.rubric(r).version != v for r, v in session.state.rubric_versions.items())
+
+
+# --------------------------------------------------------------------------- what next
+
+# Spaced repetition: how long a competency can rest after a session, by its score (0-4).
+INTERVALS = ((3.0, 21), (2.0, 7), (1.0, 3), (0.0, 1))
+
+
+def rest_days(score: float) -> int:
+    return next(days for floor, days in INTERVALS if score >= floor)
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    scenario: str | None
+    competency: str | None
+    reason: str
+
+
+def recommend(store: Store, library: Library, target: Level | None = None,
+              now: datetime | None = None) -> Recommendation:
+    """The next scenario: the competency most overdue for practice (weak ones come back
+    sooner), then the scenario that exercises it and was practised least recently."""
+    now = now or datetime.now(timezone.utc)
+    points = timeline(store, library)
+    if not points:
+        start = min(library.scenarios.values(), key=lambda e: (e.item.level.rank, e.item.difficulty != "foundation", e.item.id))
+        return Recommendation(start.item.id, None, "No finished sessions yet: start with a foundation scenario.")
+    due: list[tuple[float, str, Point]] = []
+    for comp, series in points.items():
+        last = series[-1]
+        age = (now - datetime.fromisoformat(last.started)).total_seconds() / 86400
+        overdue = age / rest_days(last.score)  # 1.0 means due today
+        due.append((overdue + (4 - last.score) * 0.1, comp, last))
+    practised = {c.value for c in Competency}
+    never = sorted(practised - set(points))
+    last_played: dict[str, str] = {}
+    for row in store.sessions():
+        last_played.setdefault(row.scenario, row.started)
+    if never and max(d[0] for d in due) < 1.0:
+        comp, reason = never[0], f"You have not practised {Competency(never[0]).title.lower()} yet."
+    else:
+        score, comp, last = max(due)
+        when = "due" if score >= 1.0 else "the nearest to due"
+        reason = (f"{Competency(comp).title} is {when}: last scored {last.score:.2f}/4 on "
+                  f"{last.started[:10]}; a score like that comes back after {rest_days(last.score)} day(s).")
+        if last.score < 2.0:
+            reason += " A weak score, so it comes back soon."
+    candidates = []
+    for entry in library.scenarios.values():
+        sc = entry.item
+        comps = {library.rubrics[r].item.competency.value for r in sc.rubrics if r in library.rubrics}
+        if comp in comps:
+            level_gap = abs(sc.level.rank - (target.rank if target else sc.level.rank))
+            candidates.append((last_played.get(sc.id, ""), level_gap, sc.id))
+    if not candidates:
+        return Recommendation(None, comp, reason + " No scenario exercises it yet.")
+    played, _, choice = min(candidates)
+    reason += " Least recently practised scenario for it." if played else " A scenario you have not tried."
+    return Recommendation(choice, comp, reason)
+
+
+# --------------------------------------------------------------------------- export and import
+
+
+def export_lines(store: Store, ids: Iterable[str] | None = None) -> Iterator[str]:
+    wanted = set(ids) if ids else None
+    for row in reversed(store.sessions(limit=1_000_000)):
+        if wanted is None or row.id in wanted:
+            yield json.dumps({"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "title": row.title,
+                              "updated": row.updated, "score": row.score,
+                              "state": json.loads(store.load_state(row.id))}, ensure_ascii=False)
+
+
+@dataclass
+class ImportResult:
+    added: int = 0
+    unchanged: int = 0
+    problems: list[str] | None = None
+
+
+def import_file(store: Store, path: Path) -> ImportResult:
+    """Add the sessions in a JSON Lines export; a session already present is left as it is,
+    so importing the same file twice adds nothing."""
+    result = ImportResult(problems=[])
+    existing = {row.id for row in store.sessions(limit=1_000_000)}
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                if record.get("format") != EXPORT_FORMAT:
+                    raise ValueError("not a TPM Coach session export")
+                if record.get("version", 0) > EXPORT_VERSION:
+                    raise ValueError("written by a newer coach; upgrade to import it")
+                state = SessionState.model_validate(record["state"])
+            except (ValueError, KeyError, TypeError) as exc:
+                message = str(exc).splitlines()[0]
+                result.problems.append(f"line {number}: {message}")  # type: ignore[union-attr]
+                continue
+            if state.id in existing:
+                result.unchanged += 1
+                continue
+            store.save_session(state.model_dump_json(), id=state.id, scenario=state.scenario,
+                               title=str(record.get("title") or state.scenario), target=state.target.value,
+                               mode=state.mode.value, started=state.started, status=state.status,
+                               score=record.get("score"))
+            existing.add(state.id)
+            result.added += 1
+    return result
