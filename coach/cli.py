@@ -412,9 +412,15 @@ def cmd_history(args: argparse.Namespace) -> int:
     if not rows:
         print("No sessions yet. Practise one with `coach` or `coach practice ID`.")
         return EXIT_OK
+    import json
+
+    def reviewer(session_id: str) -> str:
+        review = json.loads(store.load_state(session_id)).get("review") or {}
+        return (review.get("mentor") or "yes") if review.get("reviewed") else "-"
+
     table = [[r.id, r.started[:16].replace("T", " "), r.scenario, r.mode, r.target,
-              f"{r.score:g}" if r.score is not None else "-", r.status] for r in rows]
-    _print_table(["SESSION", "STARTED", "SCENARIO", "MODE", "TARGET", "SCORE", "STATUS"], table,
+              f"{r.score:g}" if r.score is not None else "-", r.status, reviewer(r.id)] for r in rows]
+    _print_table(["SESSION", "STARTED", "SCENARIO", "MODE", "TARGET", "SCORE", "STATUS", "MENTOR"], table,
                  shutil.get_terminal_size((120, 24)).columns)
     return EXIT_OK
 
@@ -455,7 +461,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from coach.history import export_lines
 
     store = _store()
-    lines = list(export_lines(store, args.session or None))
+    lines = list(export_lines(store, args.session or None, args.learner or ""))
     if args.output:
         with open(args.output, "w", encoding="utf-8") as f:
             f.writelines(line + "\n" for line in lines)
@@ -481,7 +487,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         for problem in result.problems or []:
             print(f"{name}: {problem} (skipped)", file=sys.stderr)
         problems += len(result.problems or [])
-        print(f"{name}: added {result.added} session(s), {result.unchanged} already present")
+        reviewed = f", {result.reviewed} updated with a mentor's review" if result.reviewed else ""
+        print(f"{name}: added {result.added} session(s), {result.unchanged} already present{reviewed}")
     return EXIT_PROBLEMS if problems else EXIT_OK
 
 
@@ -528,6 +535,91 @@ def cmd_next(args: argparse.Namespace) -> int:
         print(f"Practise next: {rec.scenario} ({lib.scenario(rec.scenario).title})")
     print(rec.reason)
     return EXIT_OK
+
+
+def cmd_cohort(args: argparse.Namespace) -> int:
+    import shutil
+
+    from coach.formats import Competency
+    from coach.mentor import cohort
+
+    lib = _library(args)
+    try:
+        columns, rows = cohort([Path(f) for f in args.files], lib)
+    except (OSError, ValueError) as exc:
+        raise UserError(str(exc)) from None
+    if not rows:
+        print("No finished sessions in these files.")
+        return EXIT_OK
+    header = ["LEARNER"] + [Competency(c).title for c in columns]
+    table = [[name] + [f"{scores[c]:.2f}" if c in scores else "-" for c in columns] for name, scores in rows]
+    if args.format == "md":
+        print("| " + " | ".join(header) + " |")
+        print("| " + " | ".join("---" for _ in header) + " |")
+        for row in table:
+            print("| " + " | ".join(row) + " |")
+    else:
+        _print_table(header, table, shutil.get_terminal_size((160, 24)).columns)
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from textual_serve.server import Server
+
+    command = f"{sys.executable} -m coach" + (f" practice {args.scenario}" if args.scenario else "")
+    if args.host not in ("localhost", "127.0.0.1", "::1"):
+        print(f"warning: serving on {args.host}: anyone who can reach it can use the coach", file=sys.stderr)
+    print(f"Serving the coach at http://{args.host}:{args.port} (ctrl+c to stop)", file=sys.stderr)
+    Server(command, host=args.host, port=args.port, title="TPM Coach").serve()
+    return EXIT_OK
+
+
+def cmd_mentor(args: argparse.Namespace) -> int:
+    from coach.session import Mode, Session
+
+    lib = _library(args)
+    store = _store()
+    if not args.id:
+        raise UserError("say which scenario to run: coach mentor ID (see `coach list`)")
+    try:
+        session = Session.new(lib, args.id, _target_level(args.level), Mode.interview)
+    except KeyError as exc:
+        raise UserError(exc.args[0]) from None
+    if args.learner:
+        session.state.learner = args.learner
+    _require_terminal()
+    from coach.tui.app import make_app
+
+    app = make_app(lib, store, mentor_session=session, mentor_name=args.name or "")
+    app.run()
+    return EXIT_OK
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from coach.mentor import read_export
+
+    lib = _library(args)
+    try:
+        items = read_export(Path(args.file))
+    except OSError as exc:
+        raise UserError(f"{args.file}: {exc.strerror}") from None
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    items = [(s, r) for s, r in items if s.scenario in lib.scenarios and s.records]
+    if not items:
+        raise UserError(f"{args.file}: no session with answers for a scenario in your library")
+    _require_terminal()
+    from coach.tui.app import make_app
+
+    out = Path(args.output) if args.output else Path(args.file).with_suffix(".reviewed.jsonl")
+    app = make_app(lib, _store(), review_items=items, review_output=out, mentor_name=args.name or "")
+    app.run()
+    return EXIT_OK
+
+
+def _require_terminal() -> None:
+    if not sys.stdout.isatty() or not sys.stdin.isatty():
+        raise UserError("this command opens the full-screen app and needs a terminal")
 
 
 # --------------------------------------------------------------------------- parser
@@ -600,6 +692,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("export", cmd_export, "export sessions as JSON Lines (to move machines or send to a mentor)")
     p.add_argument("--session", action="append", metavar="ID", help="only this session (repeatable)")
+    p.add_argument("--learner", metavar="NAME", help="your name, for a mentor collecting a cohort's files")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
 
     p = add("import", cmd_import, "import sessions from JSON Lines exports; sessions already present are kept")
@@ -614,6 +707,33 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("next", cmd_next, "which scenario to practise next, and why")
     p.add_argument("--level", metavar="LEVEL", help="the level you target")
+
+    p = add("mentor", cmd_mentor, "run a mock interview as the mentor",
+            "Run a scenario live as the mentor: read each prompt out, tick the concepts and anti-patterns you hear "
+            "on the rubric checklist (a typed answer pre-ticks it), override criterion levels with a reason, add "
+            "notes, and export the mentee's report. Saved in your history.")
+    p.add_argument("id", nargs="?", help="the scenario id")
+    p.add_argument("--name", metavar="NAME", help="your name, shown on the report")
+    p.add_argument("--learner", metavar="NAME", help="the mentee's name")
+    p.add_argument("--level", metavar="LEVEL", help="the level the mentee targets")
+
+    p = add("review", cmd_review, "review a mentee's exported session",
+            "Open a mentee's export (from `coach export`): read each answer with its automatic feedback, agree or "
+            "override with a reason, comment, and export the reviewed file for the mentee to `coach import`.")
+    p.add_argument("file", help="the mentee's .jsonl export")
+    p.add_argument("--name", metavar="NAME", help="your name, shown on the review")
+    p.add_argument("-o", "--output", metavar="FILE", help="where to write the reviewed file (default: FILE.reviewed.jsonl)")
+
+    p = add("cohort", cmd_cohort, "a table of learners against competencies from several exports")
+    p.add_argument("files", nargs="+", metavar="FILE", help="mentees' .jsonl exports")
+    p.add_argument("--format", choices=["table", "md"], default="table")
+
+    p = add("serve", cmd_serve, "serve the coach to a browser (for a remote mentee)",
+            "Serve the coach as a web page with textual-serve, bound to localhost unless you say otherwise. Share it "
+            "through an SSH tunnel or your own secure proxy rather than opening it to the network.")
+    p.add_argument("--host", default="localhost", help="address to bind (default: localhost)")
+    p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    p.add_argument("--scenario", metavar="ID", help="open this scenario directly")
 
     p = add("score", cmd_score, "score one answer and explain the score",
             "Score an answer against a scenario stage (or a rubric alone) and print the report: levels per "

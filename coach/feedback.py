@@ -124,7 +124,7 @@ def summary_text(s: "Summary", width: int = 88, times: bool = True) -> str:
 def session_markdown(session: "Session") -> str:
     """The transcript, each stage's feedback and the summary, as one Markdown document."""
     sc = session.scenario
-    s = session.summary()
+    s = session.summary(reviewed=True)
     out = [f"# {sc.title}", "", f"*{sc.persona.name}, {sc.persona.role}* · target level: {s.target_title} · "
            f"mode: {s.mode.value} · started {session.state.started}", "", "## Summary", "",
            f"Overall **{s.score:g}/100** ({s.band}); level shown: **{s.level_title or 'below the first level'}**.", ""]
@@ -136,6 +136,17 @@ def session_markdown(session: "Session") -> str:
         out += ["", "**Work on next**", ""] + [f"- {x}" for x in s.work_on]
     if s.next_scenario:
         out += ["", f"**Practise next:** `{s.next_scenario}`. {s.next_reason}"]
+    review = session.state.review
+    if review is not None:
+        from coach.mentor import side_by_side
+
+        out += ["", f"## Mentor's review{' by ' + review.mentor if review.mentor else ''}", ""]
+        if review.comment.strip():
+            out += [review.comment.strip(), ""]
+        out += ["| stage | criterion | automatic | mentor | reason |", "| --- | --- | --- | --- | --- |"]
+        out += [f"| {r['stage']} | {r['criterion']} | {r['automatic']}/4 | "
+                f"{r['mentor'] if r['mentor'] is not None else '-'}/4 | {r['reason']} |" for r in side_by_side(session)]
+        out += [f"\n**Notes on {sid}:** {sr.notes.strip()}" for sid, sr in review.stages.items() if sr.notes.strip()]
     out += ["", "## Transcript", ""]
     names = {"interviewer": sc.persona.name, "candidate": "You", "coach": "Hint"}
     for turn in session.state.transcript:

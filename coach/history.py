@@ -155,25 +155,33 @@ def recommend(store: Store, library: Library, target: Level | None = None,
 # --------------------------------------------------------------------------- export and import
 
 
-def export_lines(store: Store, ids: Iterable[str] | None = None) -> Iterator[str]:
+def export_lines(store: Store, ids: Iterable[str] | None = None, learner: str = "") -> Iterator[str]:
     wanted = set(ids) if ids else None
     for row in reversed(store.sessions(limit=1_000_000)):
         if wanted is None or row.id in wanted:
-            yield json.dumps({"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "title": row.title,
-                              "updated": row.updated, "score": row.score,
-                              "state": json.loads(store.load_state(row.id))}, ensure_ascii=False)
+            state = json.loads(store.load_state(row.id))
+            if learner:
+                state["learner"] = learner
+            yield export_record(state, row.title, row.score)
+
+
+def export_record(state: dict, title: str, score: float | None) -> str:
+    return json.dumps({"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "title": title,
+                       "learner": state.get("learner", ""), "score": score, "state": state}, ensure_ascii=False)
 
 
 @dataclass
 class ImportResult:
     added: int = 0
     unchanged: int = 0
+    reviewed: int = 0  # sessions already present that gained a (newer) mentor review
     problems: list[str] | None = None
 
 
 def import_file(store: Store, path: Path) -> ImportResult:
-    """Add the sessions in a JSON Lines export; a session already present is left as it is,
-    so importing the same file twice adds nothing."""
+    """Add the sessions in a JSON Lines export; a session already present is left as it is
+    (so importing the same file twice adds nothing) unless the file brings a newer mentor
+    review of it, which is then taken."""
     result = ImportResult(problems=[])
     existing = {row.id for row in store.sessions(limit=1_000_000)}
     with path.open(encoding="utf-8") as handle:
@@ -191,7 +199,8 @@ def import_file(store: Store, path: Path) -> ImportResult:
                 message = str(exc).splitlines()[0]
                 result.problems.append(f"line {number}: {message}")  # type: ignore[union-attr]
                 continue
-            if state.id in existing:
+            update = state.id in existing
+            if update and not _newer_review(state, store):
                 result.unchanged += 1
                 continue
             store.save_session(state.model_dump_json(), id=state.id, scenario=state.scenario,
@@ -199,5 +208,15 @@ def import_file(store: Store, path: Path) -> ImportResult:
                                mode=state.mode.value, started=state.started, status=state.status,
                                score=record.get("score"))
             existing.add(state.id)
-            result.added += 1
+            if update:
+                result.reviewed += 1
+            else:
+                result.added += 1
     return result
+
+
+def _newer_review(incoming: SessionState, store: Store) -> bool:
+    if incoming.review is None or incoming.review.reviewed is None:
+        return False
+    current = SessionState.model_validate_json(store.load_state(incoming.id))
+    return current.review is None or (current.review.reviewed or "") < incoming.review.reviewed

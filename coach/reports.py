@@ -64,9 +64,29 @@ def _page(title: str, body: list[str]) -> str:
             f'<body>{"".join(body)}</body></html>\n')
 
 
+def _mentor_html(session: Session) -> list[str]:
+    from coach.mentor import side_by_side
+
+    review = session.state.review
+    if review is None:
+        return []
+    out = [f"<h2>Mentor's review{(' by ' + _e(review.mentor)) if review.mentor else ''}</h2>"]
+    if review.comment.strip():
+        out.append(f'<div class="model">{_e(review.comment.strip())}</div>')
+    out.append("<table><tr><th>Stage</th><th>Criterion</th><th>Automatic</th><th>Mentor</th><th>Reason</th></tr>")
+    out += [f"<tr><td>{_e(r['stage'])}</td><td>{_e(r['criterion'])}</td><td>{r['automatic']}/4</td>"
+            f"<td>{r['mentor'] if r['mentor'] is not None else '-'}/4</td><td>{_e(r['reason'])}</td></tr>"
+            for r in side_by_side(session)]
+    out.append("</table>")
+    for stage_id, sr in review.stages.items():
+        if sr.notes.strip():
+            out.append(f"<p><strong>Notes on {_e(stage_id)}:</strong> {_e(sr.notes.strip())}</p>")
+    return out
+
+
 def session_html(session: Session) -> str:
     sc = session.scenario
-    s = session.summary()
+    s = session.summary(reviewed=True)
     body = [f"<h1>{_e(sc.title)}</h1>",
             f'<p class="muted">{_e(sc.persona.name)}, {_e(sc.persona.role)} · target level {_e(s.target_title)} · '
             f"{_e(s.mode.value)} mode · started {_e(session.state.started)}</p>",
@@ -82,6 +102,7 @@ def session_html(session: Session) -> str:
         body += ["<h3>Work on next</h3><ul>"] + [f"<li>{_e(x)}</li>" for x in s.work_on] + ["</ul>"]
     if s.next_scenario:
         body.append(f"<p><strong>Practise next:</strong> {_e(s.next_scenario)}. {_e(s.next_reason)}</p>")
+    body += _mentor_html(session)
     body.append("<h2>Transcript</h2>")
     names = {"interviewer": sc.persona.name, "candidate": "You", "coach": "Hint"}
     for turn in session.state.transcript:

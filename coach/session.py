@@ -50,6 +50,34 @@ class StageRecord(BaseModel):
     report: Optional[ScoreReport] = None
 
 
+class Override(BaseModel):
+    level: int = Field(ge=0, le=4)
+    reason: str = Field(min_length=1)
+
+
+class StageReview(BaseModel):
+    """A mentor's judgement of one stage."""
+
+    ticked: list[str] = []
+    """Concepts the mentor heard (rubric.criterion.concept)."""
+    anti: list[str] = []
+    """Anti-patterns the mentor heard (rubric.anti-pattern)."""
+    overrides: dict[str, Override] = {}
+    """Criterion levels the mentor set by hand, with the reason."""
+    notes: str = ""
+    prefilled: bool = False
+    """Whether the automatic score has pre-ticked the checklist."""
+
+
+class MentorReview(BaseModel):
+    mentor: str = ""
+    reviewed: Optional[str] = None
+    """When the review was finished (ISO time)."""
+    comment: str = ""
+    """The mentor's overall advice."""
+    stages: dict[str, StageReview] = {}
+
+
 class SessionState(BaseModel):
     version: int = STATE_VERSION
     id: str = Field(default_factory=lambda: uuid.uuid4().hex[:12])
@@ -69,6 +97,9 @@ class SessionState(BaseModel):
     """The answer being typed, kept so an interrupted session resumes with it."""
     stage_started: Optional[float] = None
     """Wall-clock time the current stage was opened (for the timer)."""
+    learner: str = ""
+    review: Optional[MentorReview] = None
+    """A mentor's review; the mentor's scores are final where it exists."""
 
 
 class Outcome(BaseModel):
@@ -320,15 +351,29 @@ class Session:
 
     # ------------------------------------------------------------------ the end
 
-    def final_reports(self) -> list[tuple[StageRecord, ScoreReport]]:
-        """The last record of each stage with its report (a stage asked twice counts once)."""
+    def final_reports(self, reviewed: bool = False) -> list[tuple[StageRecord, ScoreReport]]:
+        """The last record of each stage with its report (a stage asked twice counts once);
+        with ``reviewed``, the mentor's view where the mentor reviewed the stage."""
         latest: dict[str, StageRecord] = {}
         for rec in self.state.records:
             latest[rec.stage] = rec
-        return [(rec, rec.report if rec.report else self.score_record(rec)) for rec in latest.values()]
+        pairs = [(rec, rec.report if rec.report else self.score_record(rec)) for rec in latest.values()]
+        review = self.state.review
+        if reviewed and review:
+            from coach.mentor import mentor_view
 
-    def summary(self) -> Summary:
-        pairs = self.final_reports()
+            pairs = [(rec, mentor_view(self, rec.stage, report, review.stages[rec.stage])
+                      if rec.stage in review.stages else report) for rec, report in pairs]
+        return pairs
+
+    def advance(self, report: ScoreReport) -> Outcome:
+        """Finish the current stage on ``report`` (mentor mode decides follow-ups itself)."""
+        self._require_answering()
+        self._pause_clock()
+        return self._advance(report)
+
+    def summary(self, reviewed: bool = False) -> Summary:
+        pairs = self.final_reports(reviewed)
         ladder = self.library.ladder.item if self.library.ladder else None
         # competencies: weighted over every criterion assessed in the interview
         sums: dict[str, list[float]] = {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, OptionList, Static
 
 
 class FixedClock:
@@ -21,6 +21,8 @@ def screen_text(app) -> str:  # type: ignore[no-untyped-def]
     for table in app.screen.query(DataTable):
         for row in range(table.row_count):
             parts.append(" | ".join(str(c) for c in table.get_row_at(row)))
+    for options in app.screen.query(OptionList):
+        parts += [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
     return "\n".join(parts)
 
 

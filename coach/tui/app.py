@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import time
+from pathlib import Path
 from typing import Callable
 
 from textual.app import App
@@ -29,7 +30,9 @@ class CoachApp(App[int]):
     ]
 
     def __init__(self, library: Library, store: Store, session: Session | None = None,
-                 scenario_id: str | None = None, clock: Callable[[], float] = time.time):
+                 scenario_id: str | None = None, clock: Callable[[], float] = time.time,
+                 mentor_session: Session | None = None, mentor_name: str = "",
+                 review_items: list | None = None, review_output: Path | None = None):
         super().__init__()
         self.library = library
         self.store = store
@@ -37,13 +40,19 @@ class CoachApp(App[int]):
         self.clock = clock
         self.session = session
         self.scenario_id = scenario_id
+        self.mentor_session = mentor_session
+        self.mentor_name = mentor_name
+        self.review_items = review_items or []
+        self.review_output = review_output
 
     def on_mount(self) -> None:
         from coach.tui.screens import BriefingScreen, CatalogueScreen, InterviewScreen, ResumeScreen, SummaryScreen
 
         self._install_signal_handlers()
         self.push_screen(CatalogueScreen())
-        if self.session is not None:
+        if self.mentor_session is not None or self.review_items:
+            self._open_mentor()
+        elif self.session is not None:
             if self.session.finished:
                 self.push_screen(SummaryScreen(self.session))
             elif self.session.state.status == "answering":
@@ -56,6 +65,23 @@ class CoachApp(App[int]):
             unfinished = [s for s in self.store.unfinished() if s.scenario in self.library.scenarios]
             if unfinished:
                 self.push_screen(ResumeScreen(unfinished[0]), self._resume_answer)
+
+    def _open_mentor(self) -> None:
+        from coach.mentor import review_of
+        from coach.tui.mentor import MentorScreen
+
+        if self.mentor_session is not None:
+            session = self.mentor_session
+            session.scorer, session.clock = self.scorer, self.clock
+            review_of(session, self.mentor_name)
+            self.session = session
+            self.push_screen(MentorScreen(session))
+            return
+        state, _ = self.review_items[0]
+        session = Session(self.library, state, self.scorer, self.clock)
+        review_of(session, self.mentor_name)
+        self.session = session
+        self.push_screen(MentorScreen(session, review=True, output=self.review_output))
 
     def _resume_answer(self, session_id: str | None) -> None:
         if session_id:
@@ -130,6 +156,9 @@ class CoachApp(App[int]):
 
 
 def make_app(library: Library, store: Store, session: Session | None = None, scenario_id: str | None = None,
-             clock: Callable[[], float] = time.time) -> CoachApp:
+             clock: Callable[[], float] = time.time, mentor_session: Session | None = None, mentor_name: str = "",
+             review_items: list | None = None, review_output: Path | None = None) -> CoachApp:
     """The one way to build the app, for the CLI and the tests alike."""
-    return CoachApp(library, store, session=session, scenario_id=scenario_id, clock=clock)
+    return CoachApp(library, store, session=session, scenario_id=scenario_id, clock=clock,
+                    mentor_session=mentor_session, mentor_name=mentor_name, review_items=review_items,
+                    review_output=review_output)

@@ -581,7 +581,22 @@ class SummaryScreen(CoachScreen):
     def on_mount(self) -> None:
         self.sub_title = "Summary"
         summary = self.session.summary()
-        self.query_one("#summary-parts", Vertical).mount_all(summary_parts(summary))
+        parts = summary_parts(summary)
+        review = self.session.state.review
+        if review is not None and review.reviewed:
+            from coach.mentor import side_by_side
+
+            mine = self.session.summary(reviewed=True)
+            parts.append(text(f"Mentor's review{' by ' + review.mentor if review.mentor else ''}: {mine.score:g}/100 "
+                              f"({mine.band}), level {mine.level_title or 'below the first'}; the automatic score was "
+                              f"{summary.score:g}.").add_class("next"))
+            for row in side_by_side(self.session):
+                if row["reason"]:
+                    parts.append(text(f"{row['criterion']} ({row['stage']}): {row['automatic']}/4 → "
+                                      f"{row['mentor']}/4, because {row['reason']}").add_class("concept"))
+            if review.comment.strip():
+                parts.append(text("Mentor's advice: " + review.comment.strip()).add_class("concept"))
+        self.query_one("#summary-parts", Vertical).mount_all(parts)
         table = self.query_one("#stages", DataTable)
         table.add_columns("Stage", "Score", "Band")
         for st in summary.stages:

@@ -1,0 +1,146 @@
+"""Mentor-led practice: a mentor's checklist, overrides and notes on top of the
+automatic score. Plain Python; the TUI's mentor and review screens present it.
+
+The automatic report is never changed: :func:`mentor_view` derives the mentor's
+report from it, so both can be shown side by side, and the mentor's is final.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from coach.formats import Competency
+from coach.report import AntiPatternHit, Evidence, ScoreReport
+from coach.scoring import _competencies, _exact_level, band_for, place_on_ladder
+from coach.session import MentorReview, Session, SessionState, StageReview
+
+
+def review_of(session: Session, mentor: str = "") -> MentorReview:
+    if session.state.review is None:
+        session.state.review = MentorReview(mentor=mentor)
+    elif mentor and not session.state.review.mentor:
+        session.state.review.mentor = mentor
+    return session.state.review
+
+
+def stage_review(session: Session, stage_id: str) -> StageReview:
+    return review_of(session).stages.setdefault(stage_id, StageReview())
+
+
+def prefill(review: StageReview, report: ScoreReport) -> None:
+    """Tick what the automatic score found, once; the mentor confirms or unticks."""
+    if review.prefilled:
+        return
+    found = [c.ref for crit in report.criteria for c in crit.concepts if c.found]
+    review.ticked = list(dict.fromkeys(review.ticked + found))
+    review.anti = list(dict.fromkeys(review.anti + [a.ref for a in report.anti_patterns]))
+    review.prefilled = True
+
+
+def checklist(session: Session, stage_id: str) -> list[tuple[str, str, str]]:
+    """(ref, label, group) of every concept and anti-pattern the stage assesses."""
+    stage = session.scenario.stage(stage_id)
+    assert stage is not None
+    target = session.scorer.stage_target(session.scenario, stage)
+    items = [(c.ref, c.label, crit.spec.title) for crit in target.criteria for c in crit.concepts]
+    items += [(ref, anti.label, "Anti-pattern") for ref, anti, _ in target.anti_patterns]
+    return items
+
+
+def mentor_view(session: Session, stage_id: str, auto: ScoreReport, review: StageReview) -> ScoreReport:
+    """The stage's report as the mentor judged it: concepts from the mentor's ticks,
+    anti-patterns the mentor heard, criterion levels the mentor overrode."""
+    stage = session.scenario.stage(stage_id)
+    assert stage is not None
+    target = session.scorer.stage_target(session.scenario, stage)
+    report = auto.model_copy(deep=True)
+    ticked = set(review.ticked)
+    specs = {c.ref: c for c in target.criteria}
+    for crit in report.criteria:
+        weights = [c.weight for c in specs[crit.ref].concepts]
+        for concept in crit.concepts:
+            concept.found = concept.ref in ticked
+            concept.negated = concept.negated and not concept.found
+        exact = crit.exact_level
+        if crit.scoring != "signals":
+            exact = _exact_level(specs[crit.ref].spec, crit.concepts, weights, [])
+        override = review.overrides.get(crit.ref)
+        if override is not None:
+            exact = float(override.level)
+        crit.exact_level = round(exact, 3)
+        crit.level = int(exact + 0.5)
+        crit.descriptor = specs[crit.ref].spec.descriptors[crit.level]
+    hits = {a.ref: a for a in auto.anti_patterns}
+    anti = []
+    for ref, pattern, _ in target.anti_patterns:
+        if ref in review.anti:
+            anti.append(hits.get(ref) or AntiPatternHit(
+                ref=ref, label=pattern.label, feedback=pattern.feedback, penalty=pattern.penalty,
+                evidence=Evidence(start=0, end=0, text="heard by the mentor")))
+    report.anti_patterns = anti
+    report.competencies, raw = _competencies(report.criteria, anti, target)
+    report.score = round(raw, 1)  # the mentor's judgement is not capped by the automatic flags
+    report.band = band_for(report.score)
+    if session.library.ladder:
+        place_on_ladder(report, session.library.ladder.item, session.state.target)
+    return report
+
+
+def side_by_side(session: Session) -> list[dict[str, Any]]:
+    """Per stage and criterion: the automatic level, the mentor's, and the reason."""
+    rows = []
+    review = session.state.review
+    for rec, auto in session.final_reports():
+        sr = review.stages.get(rec.stage) if review else None
+        mentor = mentor_view(session, rec.stage, auto, sr) if sr else None
+        for i, crit in enumerate(auto.criteria):
+            m = mentor.criteria[i] if mentor else None
+            override = sr.overrides.get(crit.ref) if sr else None
+            rows.append({"stage": rec.stage, "criterion": crit.title, "ref": crit.ref, "automatic": crit.level,
+                         "mentor": m.level if m else None, "reason": override.reason if override else ""})
+    return rows
+
+
+def finish(session: Session, comment: str = "") -> None:
+    review = review_of(session)
+    if comment:
+        review.comment = comment
+    review.reviewed = datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+# --------------------------------------------------------------------------- files and cohorts
+
+
+def read_export(path: Path) -> list[tuple[SessionState, dict[str, Any]]]:
+    """Sessions from a JSON Lines export, with each record's extra fields (learner, title)."""
+    out = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            out.append((SessionState.model_validate(record["state"]), record))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"{path}:{number}: not a session export ({str(exc).splitlines()[0]})") from None
+    return out
+
+
+def cohort(files: list[Path], library: Any) -> tuple[list[str], list[tuple[str, dict[str, float]]]]:
+    """Learners against competencies: each learner's latest score per competency (the
+    mentor's where a mentor reviewed the session)."""
+    table: dict[str, dict[str, tuple[str, float]]] = {}
+    for path in files:
+        for state, record in read_export(path):
+            if state.status != "finished" or state.scenario not in library.scenarios:
+                continue
+            learner = state.learner or record.get("learner") or path.stem
+            summary = Session(library, state).summary(reviewed=True)
+            scores = table.setdefault(learner, {})
+            for comp in summary.competencies:
+                if comp.competency not in scores or scores[comp.competency][0] <= state.started:
+                    scores[comp.competency] = (state.started, comp.score)
+    columns = [c.value for c in Competency if any(c.value in s for s in table.values())]
+    return columns, [(name, {k: v for k, (_, v) in scores.items()}) for name, scores in sorted(table.items())]

@@ -1,0 +1,366 @@
+"""Mentor screens: running a mock interview live, and reviewing a mentee's export.
+They present coach.mentor; every judgement lives in the session's MentorReview."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.message import Message
+from textual.widgets import (DataTable, Footer, Header, Input, OptionList, Select, Static, TabbedContent, TabPane,
+                             TextArea)
+
+from coach.mentor import checklist, finish, mentor_view, prefill, side_by_side, stage_review
+from coach.session import Override, Session
+from coach.tui.screens import reflow, text
+
+if TYPE_CHECKING:
+    from coach.tui.app import CoachApp
+
+LEVEL_CHOICES = [("automatic", -1)] + [(f"level {n}", n) for n in range(5)]
+
+
+class Checklist(OptionList):
+    """Items to tick, shown as [x] and [ ] so the state never depends on colour alone."""
+
+    BINDINGS = [Binding("space", "toggle", "Tick / untick", id="checklist.toggle", tooltip="Tick or untick the item")]
+
+    class Changed(Message):
+        pass
+
+    def set_items(self, items: list[tuple[str, str]], ticked: set[str]) -> None:
+        self.refs = [ref for ref, _ in items]
+        self.labels = [label for _, label in items]
+        self.ticked = set(ticked) & set(self.refs)
+        self.clear_options()
+        self.add_options([self._prompt(i) for i in range(len(self.refs))])
+
+    @property
+    def selected(self) -> set[str]:
+        return set(getattr(self, "ticked", set()))
+
+    def _prompt(self, i: int) -> Text:
+        return Text(("[x] " if self.refs[i] in self.ticked else "[ ] ") + self.labels[i])
+
+    def toggle(self, i: int) -> None:
+        ref = self.refs[i]
+        self.ticked.symmetric_difference_update({ref})
+        self.replace_option_prompt_at_index(i, self._prompt(i))
+        self.post_message(self.Changed())
+
+    def action_toggle(self) -> None:
+        if self.highlighted is not None:
+            self.toggle(self.highlighted)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.toggle(event.option_index)
+
+
+class MentorScreen(Screen):
+    """One stage at a time. Live mode runs the interview; review mode walks an export's stages."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "score_answer", "Score typed answer", id="mentor.score",
+                tooltip="Score the mentee's typed answer and pre-tick the checklist", priority=True),
+        Binding("ctrl+n", "next_stage", "Next stage", id="mentor.next", tooltip="Save this stage and move on", priority=True),
+        Binding("ctrl+e", "finish", "Finish", id="mentor.finish", tooltip="Finish and review the final scores", priority=True),
+        Binding("f2", "tab('tab-question')", "Question", id="mentor.tab1", tooltip="The prompt, notes and follow-ups", show=False, priority=True),
+        Binding("f3", "tab('tab-checklist')", "Checklist", id="mentor.tab2", tooltip="Tick the concepts and anti-patterns you hear", show=False, priority=True),
+        Binding("f4", "tab('tab-scores')", "Scores", id="mentor.tab3", tooltip="Automatic levels and your overrides", show=False, priority=True),
+        Binding("f5", "tab('tab-notes')", "Notes", id="mentor.tab4", tooltip="Your notes and the mentee's typed answer", show=False, priority=True),
+    ]
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one("#mentor-tabs", TabbedContent).active = tab
+        first = {"tab-checklist": "#checklist", "tab-notes": "#typed", "tab-question": "#question", "tab-scores": "#scores"}
+        widget = self.query_one(first[tab])
+        widget.focus()
+        self.call_after_refresh(widget.focus)  # the tab bar may take focus as the pane switches
+
+    def __init__(self, session: Session, review: bool = False, output: Path | None = None):
+        super().__init__()
+        self.session = session
+        self.review_mode = review
+        self.output = output
+        self.stage_ids = [rec.stage for rec, _ in session.final_reports()] if review else []
+        self.position = 0
+
+    @property
+    def coach(self) -> "CoachApp":
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def stage_id(self) -> str:
+        return self.stage_ids[self.position] if self.review_mode else self.session.stage.id
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="mentor-status", markup=False)
+        with TabbedContent(id="mentor-tabs"):
+            with TabPane("Question", id="tab-question"):
+                yield VerticalScroll(id="question")
+            with TabPane("Checklist", id="tab-checklist"):
+                yield Checklist(id="checklist")
+            with TabPane("Scores", id="tab-scores"):
+                yield VerticalScroll(id="scores")
+            with TabPane("Notes", id="tab-notes"):
+                yield text("The mentee's answer (typed or pasted here; ctrl+s scores it):").add_class("subhead")
+                yield TextArea(id="typed", soft_wrap=True)
+                yield text("Your notes on this stage (shared with the mentee in the report):").add_class("subhead")
+                yield TextArea(id="notes", soft_wrap=True)
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.sub_title = ("Review: " if self.review_mode else "Mentor: ") + self.session.scenario.title
+        if not self.review_mode and self.session.state.status == "briefing":
+            self.session.start()
+        await self.show_stage()
+        if not self.review_mode:
+            self.set_interval(1, self._tick)
+
+    # ---------------------------------------------------------------- display
+
+    def _tick(self) -> None:
+        left = self.session.remaining_seconds() if not self.session.finished else None
+        stage = self.session.scenario.stage(self.stage_id)
+        n = (self.position + 1, len(self.stage_ids)) if self.review_mode else self.session.stage_number()
+        timer = "" if left is None else (f" · ⏱ {int(left // 60)}:{int(left % 60):02d} left" if left > 0 else " · ⏱ time is up")
+        self.query_one("#mentor-status", Static).update(
+            Content(f"Stage {n[0]} of {n[1]}: {stage.title if stage else self.stage_id}{timer}"))
+
+    def _record(self):  # type: ignore[no-untyped-def]
+        return next(r for r in reversed(self.session.state.records) if r.stage == self.stage_id)
+
+    async def show_stage(self) -> None:
+        stage = self.session.scenario.stage(self.stage_id)
+        assert stage is not None
+        review = stage_review(self.session, self.stage_id)
+        rec = self._record()
+        if self.review_mode and rec.report is not None:
+            prefill(review, rec.report)
+        question = self.query_one("#question", VerticalScroll)
+        await question.remove_children()  # finish removing before mounting widgets with the same ids
+        parts = [text("Read out:\n" + reflow(stage.prompt)).add_class("headline")]
+        if stage.mentor.probe:
+            parts.append(text("Probe if shallow:\n" + "\n".join(f"• {p}" for p in stage.mentor.probe)))
+        if stage.mentor.strong:
+            parts.append(text("A strong answer shows:\n" + "\n".join(f"• {p}" for p in stage.mentor.strong)))
+        if self.review_mode:
+            parts.append(text("The mentee's answer:\n" + ("\n\n".join(rec.answers) or "(skipped)")).add_class("answer-text"))
+        elif stage.followups:
+            parts.append(text("Follow-ups to choose from (Enter asks one):").add_class("subhead"))
+            options = OptionList(*[Content(f.ask) for f in stage.followups], id="followups")
+            parts.append(options)
+        if rec.followups:
+            parts.append(text("Asked:\n" + "\n".join(f"• {f}" for f in rec.followups)))
+        await question.mount_all(parts)
+        items = checklist(self.session, self.stage_id)
+        self.query_one("#checklist", Checklist).set_items(
+            [(ref, f"{'! ' if group == 'Anti-pattern' else ''}{label}  ·  {group}") for ref, label, group in items],
+            set(review.ticked) | set(review.anti))
+        await self._show_scores()
+        self.query_one("#notes", TextArea).load_text(review.notes)
+        self.query_one("#typed", TextArea).load_text("\n\n".join(rec.answers) or self.session.state.draft)
+        self.query_one("#typed", TextArea).read_only = self.review_mode
+        self._tick()
+
+    def _auto_report(self):  # type: ignore[no-untyped-def]
+        rec = self._record()
+        return rec.report or self.session.score_record(rec)
+
+    async def _show_scores(self) -> None:
+        auto = self._auto_report()
+        review = stage_review(self.session, self.stage_id)
+        mentor = mentor_view(self.session, self.stage_id, auto, review)
+        box = self.query_one("#scores", VerticalScroll)
+        await box.remove_children()
+        rows = [text(f"Automatic {auto.score:g}/100 · yours {mentor.score:g}/100 ({mentor.band})").add_class("headline")]
+        for a, m in zip(auto.criteria, mentor.criteria):
+            override = review.overrides.get(a.ref)
+            rows.append(text(f"{a.title}: automatic {a.level}/4 · yours {m.level}/4").add_class("subhead"))
+            row = Horizontal(classes="override")
+            rows.append(row)
+        await box.mount_all(rows)
+        for a, row in zip(auto.criteria, box.query(".override").results(Horizontal)):
+            override = review.overrides.get(a.ref)
+            await row.mount(Select(LEVEL_CHOICES, value=override.level if override else -1, allow_blank=False,
+                             compact=True, id=f"level-{_key(a.ref)}"),
+                      Input(override.reason if override else "", placeholder="Reason for the override", compact=True,
+                            id=f"reason-{_key(a.ref)}"))
+
+    # ---------------------------------------------------------------- capturing judgement
+
+    def _capture(self) -> bool:
+        """Store ticks, overrides and notes; False (with a message) if an override lacks a reason."""
+        review = stage_review(self.session, self.stage_id)
+        refs = self.query_one("#checklist", Checklist).selected
+        review.ticked = [r for r, _, g in checklist(self.session, self.stage_id) if r in refs and g != "Anti-pattern"]
+        review.anti = [r for r, _, g in checklist(self.session, self.stage_id) if r in refs and g == "Anti-pattern"]
+        review.notes = self.query_one("#notes", TextArea).text
+        for crit in self._auto_report().criteria:
+            level = self.query_one(f"#level-{_key(crit.ref)}", Select).value
+            reason = self.query_one(f"#reason-{_key(crit.ref)}", Input).value.strip()
+            if isinstance(level, int) and level >= 0:
+                if not reason:
+                    self.notify(f"Give a reason for overriding '{crit.title}'.", severity="warning", markup=False)
+                    self.query_one("#mentor-tabs", TabbedContent).active = "tab-scores"
+                    return False
+                review.overrides[crit.ref] = Override(level=level, reason=reason)
+            else:
+                review.overrides.pop(crit.ref, None)
+        return True
+
+    @on(Checklist.Changed)
+    @on(Select.Changed, ".override Select")
+    def _judgement_changed(self) -> None:
+        review = stage_review(self.session, self.stage_id)
+        refs = self.query_one("#checklist", Checklist).selected
+        items = checklist(self.session, self.stage_id)
+        review.ticked = [r for r, _, g in items if r in refs and g != "Anti-pattern"]
+        review.anti = [r for r, _, g in items if r in refs and g == "Anti-pattern"]
+        auto, mentor = self._auto_report(), mentor_view(self.session, self.stage_id, self._auto_report(), review)
+        heads = list(self.query_one("#scores", VerticalScroll).query(".headline").results(Static))
+        if heads:
+            heads[0].update(Content(f"Automatic {auto.score:g}/100 · yours {mentor.score:g}/100 ({mentor.band})"))
+
+    @on(OptionList.OptionSelected, "#followups")
+    def _ask(self, event: OptionList.OptionSelected) -> None:
+        stage = self.session.scenario.stage(self.stage_id)
+        ask = stage.followups[event.option_index].ask
+        rec = self._record()
+        if ask not in rec.followups:
+            from coach.session import Turn
+
+            rec.followups.append(ask)
+            self.session.state.transcript.append(Turn(role="interviewer", kind="followup", stage=rec.stage, text=ask))
+            self.notify("Marked as asked.", markup=False)
+
+    def action_score_answer(self) -> None:
+        # read the typed answer only after the editor has processed any pending keys
+        self.query_one("#typed", TextArea).call_later(self._score_answer)
+
+    async def _score_answer(self) -> None:
+        if self.review_mode:
+            return
+        typed = self.query_one("#typed", TextArea).text
+        if not typed.strip():
+            self.notify("Nothing typed: tick what you hear on the Checklist tab.", severity="warning")
+            return
+        rec = self._record()
+        rec.answers = [typed]
+        rec.report = self.session.score_record(rec)
+        review = stage_review(self.session, self.stage_id)
+        review.prefilled = False
+        prefill(review, rec.report)
+        await self.show_stage()
+        self.query_one("#mentor-tabs", TabbedContent).active = "tab-checklist"
+        self.notify(f"Scored {rec.report.score:g}/100; the checklist is pre-ticked. Confirm or untick.", markup=False)
+
+    def action_next_stage(self) -> None:
+        self.query_one("#typed", TextArea).call_later(self._next_stage)
+
+    async def _next_stage(self) -> None:
+        if not self._capture():
+            return
+        if self.review_mode:
+            if self.position + 1 < len(self.stage_ids):
+                self.position += 1
+                await self.show_stage()
+            else:
+                self.action_finish()
+            return
+        rec = self._record()
+        typed = self.query_one("#typed", TextArea).text
+        if typed.strip() and rec.answers != [typed]:
+            rec.answers = [typed]
+        if not rec.answers:
+            rec.answers = ["(answered aloud)"]
+        from coach.session import Turn
+
+        self.session.state.transcript.append(Turn(role="candidate", kind="answer", stage=rec.stage, text=rec.answers[-1]))
+        rec.report = self.session.score_record(rec)
+        mentor = mentor_view(self.session, rec.stage, rec.report, stage_review(self.session, rec.stage))
+        self.session.state.draft = ""
+        outcome = self.session.advance(mentor)
+        self.coach.save(self.session)
+        if outcome.kind == "finished":
+            self.action_finish()
+        else:
+            await self.show_stage()
+            self.query_one("#mentor-tabs", TabbedContent).active = "tab-question"
+
+    def action_finish(self) -> None:
+        if not self._capture():
+            return
+        if not self.review_mode and not self.session.finished:
+            self.session.state.status = "finished"
+        self.app.push_screen(MentorSummaryScreen(self.session, self.output))
+
+
+def _key(ref: str) -> str:
+    return ref.replace(".", "--")
+
+
+class MentorSummaryScreen(Screen):
+    BINDINGS = [
+        Binding("ctrl+e", "export", "Export", id="mentor.export",
+                tooltip="Save the mentee's report (Markdown and HTML) and the session", priority=True),
+        Binding("escape", "back", "Back", id="mentor.back", tooltip="Back to the stages"),
+    ]
+
+    def __init__(self, session: Session, output: Path | None = None):
+        super().__init__()
+        self.session = session
+        self.output = output
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="mentor-summary"):
+            yield Static(id="mentor-headline", markup=False)
+            yield DataTable(id="side-by-side", cursor_type="row")
+            yield text("Your overall advice for the mentee:").add_class("subhead")
+            yield TextArea(self.session.state.review.comment if self.session.state.review else "", id="comment", soft_wrap=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Final scores: yours beside the automatic ones"
+        auto, mine = self.session.summary(), self.session.summary(reviewed=True)
+        self.query_one("#mentor-headline", Static).update(Content(
+            f"Automatic {auto.score:g}/100 · yours {mine.score:g}/100 ({mine.band}) · level shown: "
+            f"{mine.level_title or 'below the first level'} · target {mine.target_title}"))
+        table = self.query_one("#side-by-side", DataTable)
+        table.add_columns("Stage", "Criterion", "Automatic", "Yours", "Reason")
+        for row in side_by_side(self.session):
+            table.add_row(Text(row["stage"]), Text(row["criterion"]), Text(f"{row['automatic']}/4"),
+                          Text(f"{row['mentor']}/4" if row["mentor"] is not None else "-"), Text(row["reason"]))
+
+    def action_export(self) -> None:
+        from coach import paths
+        from coach.history import export_record
+        from coach.reports import session_report
+
+        finish(self.session, self.query_one("#comment", TextArea).text)
+        app: CoachApp = self.app  # type: ignore[assignment]
+        app.save(self.session, wait=True)
+        base = paths.home() / "exports" / f"{self.session.scenario.id}-{self.session.state.id}-mentor"
+        base.parent.mkdir(parents=True, exist_ok=True)
+        base.with_suffix(".md").write_text(session_report(self.session, "md"), encoding="utf-8")
+        base.with_suffix(".html").write_text(session_report(self.session, "html"), encoding="utf-8")
+        saved = [base.with_suffix(".md").name, base.with_suffix(".html").name]
+        if self.output is not None:
+            summary = self.session.summary()
+            self.output.write_text(export_record(self.session.state.model_dump(mode="json"), self.session.scenario.title,
+                                                 summary.score) + "\n", encoding="utf-8")
+            saved.append(str(self.output))
+        self.notify("Saved " + ", ".join(saved), title="Exported", markup=False)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
