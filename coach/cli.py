@@ -393,7 +393,7 @@ def _run_app(args: argparse.Namespace, lib: "Library", store, session) -> int:  
         raise UserError("the full-screen app needs a terminal; use `coach practice ID --plain` in pipes and scripts")
     from coach.tui.app import make_app
 
-    app = make_app(lib, store, session=session, scenario_id=getattr(args, "start", None))
+    app = make_app(lib, store, session=session)
     app.run()
     return app.return_code or 0
 

@@ -37,7 +37,7 @@ def explain_text(scorer: Scorer, scenario: Scenario, stage: Stage, answer: str) 
             out.append(f"  signal  {s.value:4.2f}  {s.signal}: {s.note}")
     out += ["", "anti-patterns"]
     found = {a.ref: a for a in report.anti_patterns}
-    for ref, anti, _ in target.anti_patterns:
+    for ref, _pattern, _rubric in target.anti_patterns:
         hit = found.get(ref)
         out.append(f"  {'FOUND' if hit else 'no   '}  {ref}" + (f"  “{hit.evidence.text}” (-{hit.penalty:g})" if hit else ""))
     return "\n".join(out)

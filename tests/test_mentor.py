@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import subprocess
@@ -10,7 +9,6 @@ import sys
 import time
 import urllib.request
 
-import pytest
 from textual.widgets import Input, Select, TextArea
 
 from coach.cli import main

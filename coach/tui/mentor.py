@@ -10,7 +10,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.message import Message
@@ -184,7 +184,6 @@ class MentorScreen(Screen):
         await box.remove_children()
         rows = [text(f"Automatic {auto.score:g}/100 · yours {mentor.score:g}/100 ({mentor.band})").add_class("headline")]
         for a, m in zip(auto.criteria, mentor.criteria):
-            override = review.overrides.get(a.ref)
             rows.append(text(f"{a.title}: automatic {a.level}/4 · yours {m.level}/4").add_class("subhead"))
             row = Horizontal(classes="override")
             rows.append(row)
