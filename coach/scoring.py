@@ -171,8 +171,16 @@ class Scorer:
 # --------------------------------------------------------------------------- the scoring itself
 
 
+_EDGE = "([{\"'“‘.,;:!?)]}”’"
+
+
 def _evidence(text: str, tokens: list[Token], first: int, last: int) -> Evidence:
+    """The matched span, widened to whole written words ("A/B test", not "B test")."""
     start, end = tokens[first].start, tokens[last].end
+    while start > 0 and not text[start - 1].isspace() and text[start - 1] not in _EDGE:
+        start -= 1
+    while end < len(text) and not text[end].isspace() and text[end] not in _EDGE:
+        end += 1
     return Evidence(start=start, end=end, text=text[start:end])
 
 
