@@ -718,7 +718,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--level", metavar="LEVEL", help="the level the mentee targets")
 
     p = add("review", cmd_review, "review a mentee's exported session",
-            "Open a mentee's export (from `coach export`): read each answer with its automatic feedback, agree or "
+            "Open a mentee's export (from `coach export`), one session after another: read each answer with its automatic feedback, agree or "
             "override with a reason, comment, and export the reviewed file for the mentee to `coach import`.")
     p.add_argument("file", help="the mentee's .jsonl export")
     p.add_argument("--name", metavar="NAME", help="your name, shown on the review")

@@ -193,3 +193,28 @@ def test_serve_binds_localhost_and_serves_the_app_page(isolated_home):
     finally:
         proc.terminate()
         proc.wait(timeout=15)
+
+
+async def test_review_steps_through_every_session_in_the_file(library, isolated_home, tmp_path, monkeypatch):
+    mentee = Store()
+    first, second = play(library, "tech-debt-case", "middling"), play(library, "data-product", "weak")
+    for s in (first, second):
+        persist(mentee, s)
+    export = tmp_path / "all.jsonl"
+    export.write_text("\n".join(export_lines(mentee, learner="Sam")) + "\n")
+    reviewed = tmp_path / "all.reviewed.jsonl"
+    monkeypatch.setenv("COACH_HOME", str(tmp_path / "mentor-home"))
+    app = make_app(library, Store(), review_items=read_export(export), review_output=reviewed, mentor_name="Jo",
+                   clock=FixedClock())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        titles = []
+        for _ in range(2):
+            titles.append(app.session.scenario.id)
+            await pilot.press("ctrl+e")
+            await settle(pilot)
+            await pilot.press("ctrl+e")
+            await settle(pilot)
+    assert sorted(titles) == ["data-product", "tech-debt-case"]
+    states = [state for state, _ in read_export(reviewed)]
+    assert len(states) == 2 and all(s.review and s.review.reviewed for s in states)

@@ -44,6 +44,8 @@ class CoachApp(App[int]):
         self.mentor_name = mentor_name
         self.review_items = review_items or []
         self.review_output = review_output
+        self.review_index = 0
+        self.reviewed_states: dict[str, dict] = {}  # session id -> reviewed state, for the output file
 
     def on_mount(self) -> None:
         from coach.tui.screens import BriefingScreen, CatalogueScreen, InterviewScreen, ResumeScreen, SummaryScreen
@@ -77,11 +79,33 @@ class CoachApp(App[int]):
             self.session = session
             self.push_screen(MentorScreen(session))
             return
-        state, _ = self.review_items[0]
+        state, _ = self.review_items[self.review_index]
         session = Session(self.library, state, self.scorer, self.clock)
         review_of(session, self.mentor_name)
         self.session = session
         self.push_screen(MentorScreen(session, review=True, output=self.review_output))
+
+    def write_review_file(self, session: Session) -> None:
+        """The output holds every session of the input file, the reviewed ones replaced."""
+        from coach.history import export_record
+
+        self.reviewed_states[session.state.id] = session.state.model_dump(mode="json")
+        lines = []
+        for state, record in self.review_items:
+            data = self.reviewed_states.get(state.id) or state.model_dump(mode="json")
+            lines.append(export_record(data, str(record.get("title") or state.scenario), record.get("score")))
+        assert self.review_output is not None
+        self.review_output.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def review_next(self) -> bool:
+        """Open the next session of the file under review; False when there is none."""
+        if self.review_index + 1 >= len(self.review_items):
+            return False
+        self.review_index += 1
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self._open_mentor()
+        return True
 
     def _resume_answer(self, session_id: str | None) -> None:
         if session_id:

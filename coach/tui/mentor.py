@@ -148,7 +148,8 @@ class MentorScreen(Screen):
             prefill(review, rec.report)
         question = self.query_one("#question", VerticalScroll)
         await question.remove_children()  # finish removing before mounting widgets with the same ids
-        parts = [text("Read out:\n" + reflow(stage.prompt)).add_class("headline")]
+        label = "The question was:" if self.review_mode else "Read out:"
+        parts = [text(f"{label}\n" + reflow(stage.prompt)).add_class("headline")]
         if stage.mentor.probe:
             parts.append(text("Probe if shallow:\n" + "\n".join(f"• {p}" for p in stage.mentor.probe)))
         if stage.mentor.strong:
@@ -343,7 +344,6 @@ class MentorSummaryScreen(Screen):
 
     def action_export(self) -> None:
         from coach import paths
-        from coach.history import export_record
         from coach.reports import session_report
 
         finish(self.session, self.query_one("#comment", TextArea).text)
@@ -355,11 +355,13 @@ class MentorSummaryScreen(Screen):
         base.with_suffix(".html").write_text(session_report(self.session, "html"), encoding="utf-8")
         saved = [base.with_suffix(".md").name, base.with_suffix(".html").name]
         if self.output is not None:
-            summary = self.session.summary()
-            self.output.write_text(export_record(self.session.state.model_dump(mode="json"), self.session.scenario.title,
-                                                 summary.score) + "\n", encoding="utf-8")
+            app.write_review_file(self.session)
             saved.append(str(self.output))
         self.notify("Saved " + ", ".join(saved), title="Exported", markup=False)
+        if self.output is not None:
+            left = len(app.review_items) - app.review_index - 1
+            if left and app.review_next():
+                self.app.notify(f"Next session in the file ({left} to go).", markup=False)
 
     def action_back(self) -> None:
         self.app.pop_screen()
