@@ -141,10 +141,17 @@ class CalibrationResult:
     score: float
     band: str
     flags: list[str]
+    expect_level: str | None = None
+    level: str | None = None
 
     @property
     def ok(self) -> bool:
-        return self.band in self.expect and set(self.expect_flags) <= set(self.flags)
+        from coach.formats import Level
+
+        band_ok = not self.expect or self.band in self.expect
+        level_ok = self.expect_level is None or (
+            self.level is not None and Level(self.level).rank >= Level(self.expect_level).rank)
+        return band_ok and level_ok and set(self.expect_flags) <= set(self.flags)
 
 
 def calibrate(library: Library, scenarios: Iterable[Scenario]) -> list[CalibrationResult]:
@@ -155,7 +162,8 @@ def calibrate(library: Library, scenarios: Iterable[Scenario]) -> list[Calibrati
             for cal in stage.calibration:
                 r = scorer.score_stage(sc, stage, cal.answer)
                 results.append(CalibrationResult(sc.id, stage.id, cal.label, list(cal.expect), list(cal.flags),
-                                                 r.score, r.band, sorted(r.flag_codes())))
+                                                 r.score, r.band, sorted(r.flag_codes()),
+                                                 cal.level.value if cal.level else None, r.level))
     return results
 
 

@@ -298,7 +298,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         if args.quiet and r.ok:
             continue
         want = "/".join(r.expect) + ("" if not r.expect_flags else " +" + ",".join(r.expect_flags))
+        want += f" level {r.expect_level} or above" if r.expect_level else ""
         got = r.band + ("" if not r.flags else " +" + ",".join(r.flags))
+        got += f" level {r.level or 'below the first'}" if r.expect_level else ""
         print(f"{'ok  ' if r.ok else 'MISS'}  {r.scenario}/{r.stage}  {r.label}: expected {want}, got {got} ({r.score:g})")
     print(f"\n{len(results) - len(misses)} of {len(results)} calibration answers in their bands"
           + (f"; {len(misses)} missed" if misses else ""), file=sys.stderr)

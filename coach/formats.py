@@ -354,8 +354,10 @@ class Calibration(Strict):
     """E.g. "strong", "middling", "buzzword list"."""
     answer: Text
     """The answer text, written as a real candidate would."""
-    expect: list[Literal["weak", "developing", "solid", "strong"]] = Field(min_length=1)
+    expect: list[Literal["weak", "developing", "solid", "strong"]] = []
     """Bands the score must land in (any of them)."""
+    level: Optional[Level] = None
+    """The career level the answer must demonstrate, at least (against the ladder)."""
     flags: list[Literal[conditions.FLAGS]] = []  # type: ignore[valid-type]
     """Flags the report must raise, e.g. `buzzword_list`."""
 
@@ -363,6 +365,12 @@ class Calibration(Strict):
     @classmethod
     def _one_or_many(cls, value: object) -> object:
         return [value] if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _something_expected(self) -> "Calibration":
+        if not self.expect and self.level is None:
+            raise ValueError("a calibration answer needs `expect` (bands), `level`, or both")
+        return self
 
 
 class Stage(Strict):

@@ -14,7 +14,7 @@ from typing import Any
 
 from coach.formats import Competency
 from coach.report import AntiPatternHit, Evidence, ScoreReport
-from coach.scoring import _competencies, _exact_level, band_for, place_on_ladder
+from coach.scoring import _competencies, _exact_level, band_for, ceiling_for, place_on_ladder
 from coach.session import MentorReview, Session, SessionState, StageReview
 
 
@@ -85,7 +85,7 @@ def mentor_view(session: Session, stage_id: str, auto: ScoreReport, review: Stag
     report.score = round(raw, 1)  # the mentor's judgement is not capped by the automatic flags
     report.band = band_for(report.score)
     if session.library.ladder:
-        place_on_ladder(report, session.library.ladder.item, session.state.target)
+        place_on_ladder(report, session.library.ladder.item, session.state.target, ceiling_for(session.scenario))
     return report
 
 

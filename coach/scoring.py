@@ -337,7 +337,7 @@ def score(target: Target, answer: str, ladder: Ladder | None = None, target_leve
         takeaways=list(target.stage.takeaways) if target.stage else [],
     )
     if ladder:
-        place_on_ladder(report, ladder, target_level)
+        place_on_ladder(report, ladder, target_level, ceiling_for(target.scenario))
     report.strengths, report.improvements = _feedback(report)
     return report
 
@@ -370,14 +370,23 @@ def _competencies(criteria: list[CriterionResult], anti: list[AntiPatternHit], t
     return results, 100 * total / weight if weight else 0.0
 
 
-def place_on_ladder(report: ScoreReport, ladder: Ladder, target: Level | None) -> None:
-    """Fill each competency's demonstrated level, the gap to the target, and the overall level."""
+def ceiling_for(scenario: Scenario | None) -> int | None:
+    """The highest level a scenario can show: one above the level it is pitched at.
+    A strong answer to a TPM question is evidence of TPM or Senior TPM work, not of a VP."""
+    if scenario is None:
+        return None
+    return min(scenario.level.rank + 1, len(Level) - 1)
+
+
+def place_on_ladder(report: ScoreReport, ladder: Ladder, target: Level | None, ceiling: int | None = None) -> None:
+    """Fill each competency's demonstrated level (at most ``ceiling``), the gap to the
+    target, and the overall level."""
     overall: int | None = len(ladder.levels) - 1
     for comp in report.competencies:
         key = Competency(comp.competency)
         reached = None
         for i, lvl in enumerate(ladder.levels):
-            if comp.score >= lvl.minimums[key]:
+            if comp.score >= lvl.minimums[key] and (ceiling is None or i <= ceiling):
                 reached = i
         comp.level = ladder.levels[reached].id.value if reached is not None else None
         comp.level_title = ladder.levels[reached].title if reached is not None else None

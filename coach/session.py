@@ -20,7 +20,7 @@ from coach import conditions
 from coach.formats import Competency, Level, Scenario, Stage
 from coach.loader import Library, next_stage
 from coach.report import CompetencyResult, ScoreReport
-from coach.scoring import Scorer, band_for, place_on_ladder
+from coach.scoring import Scorer, band_for, ceiling_for, place_on_ladder
 
 STATE_VERSION = 1
 MAX_VISITS = 2  # a stage is asked at most twice, so branches back cannot loop forever
@@ -387,7 +387,7 @@ class Session:
             CompetencyResult(competency=c, title=Competency(c).title, score=round(n / d, 2)) for c, (n, d) in sums.items() if d
         ])
         if ladder:
-            place_on_ladder(combined, ladder, self.state.target)
+            place_on_ladder(combined, ladder, self.state.target, ceiling_for(self.scenario))
         scores = [r.score for _, r in pairs]
         overall = round(sum(scores) / len(scores), 1) if scores else 0.0
         stages = []

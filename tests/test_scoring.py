@@ -279,3 +279,18 @@ def test_drafted_rubric_prefers_paraphrase_of_the_reference(library):
     bad = scorer.score_rubric(rubric, "A prototype program is written in C++ by the programmers for the computer.")
     assert good.score > bad.score + 30
     assert any(c.label == "not full" for crit in rubric.criteria for c in crit.concepts)
+
+
+def test_calibration_level_expectation_is_checked(library, tmp_path, capsys):
+    """An answer expected to show a level it does not reach is a miss: a TPM-level
+    scenario shows at most Senior TPM, however strong the answer."""
+    src = (library.scenarios["upmarket-pricing"].path).read_text()
+    bad = src.replace('level = "tpm"\nanswer = """\nMy short answer', 'level = "principal-tpm"\nanswer = """\nMy short answer', 1)
+    assert bad != src
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    (folder / "upmarket-pricing.toml").write_text(bad)
+    assert main(["calibrate", "--scenarios", str(folder), "upmarket-pricing"]) == 1
+    out = capsys.readouterr().out
+    assert ("MISS  upmarket-pricing/strategy  strong: expected solid/strong level principal-tpm or above, "
+            "got strong level senior-tpm") in out
