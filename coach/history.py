@@ -110,11 +110,12 @@ class Recommendation:
 
 
 def recommend(store: Store, library: Library, target: Level | None = None,
-              now: datetime | None = None) -> Recommendation:
+              now: datetime | None = None, points: dict[str, list[Point]] | None = None) -> Recommendation:
     """The next scenario: the competency most overdue for practice (weak ones come back
-    sooner), then the scenario that exercises it and was practised least recently."""
+    sooner), then the scenario that exercises it and was practised least recently.
+    ``points`` is the timeline, when the caller already has it."""
     now = now or datetime.now(timezone.utc)
-    points = timeline(store, library)
+    points = timeline(store, library) if points is None else points
     if not points:
         start = min(library.scenarios.values(), key=lambda e: (e.item.level.rank, e.item.difficulty != "foundation", e.item.id))
         return Recommendation(start.item.id, None, "No finished sessions yet: start with a foundation scenario.")

@@ -32,6 +32,13 @@ LEVEL_OPTIONS = [(LEVEL_TITLES[lvl], lvl) for lvl in Level]
 MODE_OPTIONS = [("Study (feedback each answer)", Mode.study), ("Interview (feedback at end)", Mode.interview)]
 
 
+def highlighted_key(table: DataTable) -> str | None:
+    """The key of the table's highlighted row, or None when it is empty."""
+    if not table.row_count:
+        return None
+    return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+
 def text(value: str) -> Static:
     """A Static that shows ``value`` exactly as written."""
     return Static(Content(value), markup=False)
@@ -131,10 +138,7 @@ class CatalogueScreen(CoachScreen):
         self.call_after_refresh(self.refresh_table)
 
     def current_id(self) -> str | None:
-        table = self.query_one("#scenarios", DataTable)
-        if not table.row_count:
-            return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return highlighted_key(self.query_one("#scenarios", DataTable))
 
     def show_detail(self, scenario_id: str | None) -> None:
         detail = self.query_one("#detail-text", Static)
@@ -605,10 +609,9 @@ class SummaryScreen(CoachScreen):
         self.coach.save(self.session)
 
     def action_open_stage(self) -> None:
-        table = self.query_one("#stages", DataTable)
-        if not table.row_count:
+        stage_id = highlighted_key(self.query_one("#stages", DataTable))
+        if stage_id is None:
             return
-        stage_id = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         for rec, report in self.session.final_reports():
             if rec.stage == stage_id:
                 self.app.push_screen(FeedbackScreen(self.session, rec.stage, report, review=True))
@@ -755,7 +758,7 @@ class HistoryScreen(CoachScreen):
         lib, store = self.coach.library, self.coach.store
         rows = store.sessions()
         data = timeline(store, lib)
-        rec = recommend(store, lib)
+        rec = recommend(store, lib, points=data)
         self.app.call_from_thread(self._show, rows, data, rec)
 
     def _show(self, rows, data, rec) -> None:  # type: ignore[no-untyped-def]
@@ -785,10 +788,7 @@ class HistoryScreen(CoachScreen):
         table.focus()
 
     def _selected_id(self) -> str | None:
-        table = self.query_one("#sessions", DataTable)
-        if not table.row_count:
-            return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return highlighted_key(self.query_one("#sessions", DataTable))
 
     @on(DataTable.RowSelected, "#sessions")
     def _row_selected(self) -> None:
