@@ -391,7 +391,7 @@ def cmd_practice(args: argparse.Namespace) -> int:
 
 
 def _run_app(args: argparse.Namespace, lib: "Library", store, session) -> int:  # type: ignore[no-untyped-def]
-    if not sys.stdout.isatty() or not sys.stdin.isatty():
+    if not _has_terminal():
         raise UserError("the full-screen app needs a terminal; use `coach practice ID --plain` in pipes and scripts")
     from coach.tui.app import make_app
 
@@ -620,8 +620,21 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def _require_terminal() -> None:
-    if not sys.stdout.isatty() or not sys.stdin.isatty():
+    if not _has_terminal():
         raise UserError("this command opens the full-screen app and needs a terminal")
+
+
+def _has_terminal() -> bool:
+    """Whether the full-screen app can run: on a real terminal, or with a Textual driver that needs none.
+
+    `coach serve` (textual-serve) starts `coach` over pipes with TEXTUAL_DRIVER naming Textual's web driver,
+    so a driver chosen in the environment counts, unless it is one of Textual's own terminal drivers."""
+    import os
+
+    driver = os.environ.get("TEXTUAL_DRIVER", "")
+    if driver and not driver.startswith(("textual.drivers.linux_driver", "textual.drivers.windows_driver")):
+        return True
+    return sys.stdout.isatty() and sys.stdin.isatty()
 
 
 # --------------------------------------------------------------------------- parser
