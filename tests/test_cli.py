@@ -127,3 +127,12 @@ def test_console_script_runs_without_textual():
     assert "TEXTUAL False" in out
     proc = subprocess.run([exe, "--help"], capture_output=True, text=True)
     assert proc.returncode == 0 and "usage: coach" in proc.stdout
+
+
+def test_new_scenario_passes_its_own_calibration(capsys, tmp_path: Path):
+    target = tmp_path / "mine" / "launch-review.toml"
+    assert run(capsys, "new", "scenario", "launch-review", "-o", str(target))[0] == 0
+    code, out, err = run(capsys, "calibrate", str(target))
+    assert code == 0, out + err
+    assert "weak: expected weak, got weak" in out  # the weak answer is scored weak, not developing
+    assert "3 of 3 calibration answers in their bands" in err
