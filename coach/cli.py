@@ -96,33 +96,50 @@ def cmd_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _expand(paths: Sequence[str]) -> list[Path]:
-    out: list[Path] = []
+def _expand(paths: Sequence[str], not_files: list[str] | None = None) -> list[Path]:
+    """The .toml files named or found in folders, each once (by its real path), in order.
+
+    A path that exists but is neither a folder to search nor a file (a folder named x.toml)
+    goes to `not_files` when given, else is a usage error."""
+    out: dict[Path, Path] = {}
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
-            out.extend(sorted(q for q in p.rglob("*.toml") if q.is_file()))
+        if p.is_dir() and p.suffix != ".toml":
+            found = sorted(q for q in p.rglob("*.toml") if q.is_file())
+        elif p.is_file():
+            found = [p]
         elif p.exists():
-            out.append(p)
+            if not_files is None:
+                raise UserError(f"{raw}: not a file")
+            not_files.append(raw)
+            continue
         else:
             raise UserError(f"{raw}: no such file or folder")
-    return out
+        for q in found:
+            out.setdefault(q.resolve(), q)
+    return list(out.values())
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    files = _expand(args.paths)
+    not_files: list[str] = []
+    files = _expand(args.paths, not_files)
     lib = _library(args, files)
-    problems = lib.problems_in(files) if files else lib.problems
+    found = lib.problems_in(files) if args.paths else lib.problems
+    # a file both in the library and named here is read twice: print each problem once
+    problems = list({(p.path.resolve(), p.line, p.key, p.message): p for p in found}.values())
+    for raw in not_files:
+        print(f"{raw}: not a file")
     for p in problems:
         print(p)
-    checked = len(files) if files else len(lib.scenarios) + len(lib.rubrics) + (1 if lib.ladder else 0)
-    if problems:
-        bad = len({p.path for p in problems})
-        print(f"\n{len(problems)} problem(s) in {bad} file(s).", file=sys.stderr)
+    if problems or not_files:
+        bad = len({p.path.resolve() for p in problems}) + len(not_files)
+        print(f"\n{len(problems) + len(not_files)} problem(s) in {bad} file(s).", file=sys.stderr)
         return EXIT_PROBLEMS
-    what = f"{len(files)} file(s)" if files else (
-        f"{len(lib.scenarios)} scenario(s), {len(lib.rubrics)} rubric(s) and the ladder"
-    )
+    if args.paths:
+        what = f"{len(files)} file(s)"
+    else:
+        what = f"{len(lib.scenarios)} scenario(s), {len(lib.rubrics)} rubric(s) and the ladder"
+    checked = len(files) if args.paths else len(lib.scenarios) + len(lib.rubrics) + (1 if lib.ladder else 0)
     print(f"ok: {what} valid" if checked else "nothing to check")
     return EXIT_OK
 

@@ -136,3 +136,35 @@ def test_new_scenario_passes_its_own_calibration(capsys, tmp_path: Path):
     assert code == 0, out + err
     assert "weak: expected weak, got weak" in out  # the weak answer is scored weak, not developing
     assert "3 of 3 calibration answers in their bands" in err
+
+
+def test_validate_prints_each_problem_once_and_counts_each_file_once(capsys, tmp_path: Path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    bad = folder / "unknown_key.toml"
+    shutil.copy(DATA / "bad" / "unknown_key.toml", bad)
+    code, out, err = run(capsys, "validate", str(bad), str(bad), str(folder))
+    assert code == 1
+    lines = out.splitlines()
+    assert len(lines) == len(set(lines)) == 2  # missing prompt, unknown key: once each
+    assert err.strip() == "2 problem(s) in 1 file(s)."
+    good = tmp_path / "good.toml"
+    shutil.copy(Path(__file__).parent.parent / "rubrics" / "trade-offs.toml", good)
+    code, out, _ = run(capsys, "validate", str(good), str(tmp_path / "." / "good.toml"))
+    assert (code, out.strip()) == (0, "ok: 1 file(s) valid")
+
+
+def test_validate_a_file_in_the_user_library_prints_its_problems_once(capsys, isolated_home: Path):
+    mine = isolated_home / "scenarios" / "unknown_key.toml"
+    mine.parent.mkdir()
+    shutil.copy(DATA / "bad" / "unknown_key.toml", mine)
+    code, out, _ = run(capsys, "validate", str(mine))
+    assert code == 1 and len(out.splitlines()) == 2
+
+
+def test_validate_a_folder_named_toml_is_not_a_file(capsys, tmp_path: Path):
+    (tmp_path / "x.toml").mkdir()
+    code, out, err = run(capsys, "validate", str(tmp_path / "x.toml"))
+    assert code == 1
+    assert out.strip() == f"{tmp_path / 'x.toml'}: not a file"  # not "ok" for the whole library
+    assert "1 problem(s) in 1 file(s)." in err
