@@ -59,9 +59,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     if not rows:
         print("No scenarios loaded.")
     else:
-        width = shutil.get_terminal_size((120, 24)).columns
-        for row in rows:  # the table only names origins other than the built-in library
-            row[-1] = "" if row[-1] == "built-in" else row[-1]
+        # fit a terminal; piped into a file or another program, print every title in full
+        width = shutil.get_terminal_size((120, 24)).columns if sys.stdout.isatty() else None
         _print_table(["ID", "TITLE", "COMPETENCIES", "DIFFICULTY", "LEVEL", "TIME", "FROM"], rows, width)
     for ident, old, new in lib.overrides:
         print(f"note: {new} overrides {ident!r} from {old}", file=sys.stderr)
@@ -69,11 +68,12 @@ def cmd_list(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if lib.problems else EXIT_OK
 
 
-def _print_table(header: list[str], rows: list[list[str]], width: int) -> None:
+def _print_table(header: list[str], rows: list[list[str]], width: int | None) -> None:
+    """Columns of text; with a width, the second and third columns shrink (with …) to fit it."""
     cols = list(zip(header, *rows))
     widths = [max(len(str(c)) for c in col) for col in cols]
     # shrink the widest text columns (title, competencies) until the table fits
-    while sum(widths) + 2 * len(widths) > width and max(widths[1], widths[2]) > 12:
+    while width is not None and sum(widths) + 2 * len(widths) > width and max(widths[1], widths[2]) > 12:
         i = 1 if widths[1] >= widths[2] else 2
         widths[i] -= 1
 
@@ -517,13 +517,17 @@ def cmd_rescore(args: argparse.Namespace) -> int:
 
     lib = _library(args)
     store = _store()
-    ids = [args.session] if args.session else [r.id for r in store.sessions(status="finished") if r.scenario in lib.scenarios]
-    changed = 0
+    if args.session:
+        ids = [args.session]
+    else:
+        ids = [r.id for r in store.sessions(status="finished", limit=1_000_000) if r.scenario in lib.scenarios]
+    rescored = changed = skipped = 0
     for sid in ids:
         try:
             session = load_session(store, lib, sid)
         except (KeyError, ValueError) as exc:
             print(f"{sid}: skipped ({str(exc).splitlines()[0]})", file=sys.stderr)
+            skipped += 1
             continue
         if not args.session and not is_outdated(session) and not args.all:
             continue
@@ -531,6 +535,7 @@ def cmd_rescore(args: argparse.Namespace) -> int:
         deltas = rescore(session)
         after = session.summary().score if session.finished else None
         moved = [d for d in deltas if abs(d.after - d.before) >= 0.05]
+        rescored += 1
         changed += bool(moved)
         print(f"{sid} {session.scenario.id}: overall {before if before is not None else '-'} -> "
               f"{after if after is not None else '-'}")
@@ -538,11 +543,17 @@ def cmd_rescore(args: argparse.Namespace) -> int:
             print(f"    {d.stage}: {d.before:g} -> {d.after:g}")
         if args.apply:
             persist(store, session)
-    if not args.apply and changed:
-        print("\n(nothing saved; run again with --apply to keep the new scores)", file=sys.stderr)
+    # always end by saying what happened, so an empty output never leaves the user guessing
     if not ids:
         print("No finished sessions to re-score.")
-    return EXIT_OK
+    elif not rescored and not skipped:
+        print(f"Nothing to re-score: the {len(ids)} finished session(s) were scored with the current scenario "
+              "and rubric files. Use --all to re-score them anyway.")
+    else:
+        done = f"Re-scored {rescored} session(s), {changed} with a changed score" + (f", skipped {skipped}" if skipped else "")
+        saved = f"saved {rescored}." if args.apply else "nothing saved (run again with --apply to keep the new scores)."
+        print(f"\n{done}; {saved}")
+    return EXIT_PROBLEMS if skipped and args.session else EXIT_OK
 
 
 def cmd_next(args: argparse.Namespace) -> int:
