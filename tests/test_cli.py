@@ -214,10 +214,11 @@ def test_rescore_says_what_it_did_in_every_case(capsys, library):
     assert run(capsys, "rescore")[1].startswith("Nothing to re-score")  # the new versions were saved
 
 
-def test_history_is_ordered_by_start_time_newest_first(capsys, library):
+def test_history_is_ordered_by_start_time_newest_first(capsys, library, monkeypatch):
     from coach.practice import persist
     from coach.store import Store
 
+    monkeypatch.setenv("COLUMNS", "200")  # wide enough that no column is cut
     store = Store()
     older = _finished_session(library, "2026-06-01T09:00:00+00:00")
     newer = _finished_session(library, "2026-06-08T09:00:00+00:00")
