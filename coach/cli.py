@@ -59,9 +59,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     if not rows:
         print("No scenarios loaded.")
     else:
-        width = shutil.get_terminal_size((120, 24)).columns
-        for row in rows:  # the table only names origins other than the built-in library
-            row[-1] = "" if row[-1] == "built-in" else row[-1]
+        # fit a terminal; piped into a file or another program, print every title in full
+        width = shutil.get_terminal_size((120, 24)).columns if sys.stdout.isatty() else None
         _print_table(["ID", "TITLE", "COMPETENCIES", "DIFFICULTY", "LEVEL", "TIME", "FROM"], rows, width)
     for ident, old, new in lib.overrides:
         print(f"note: {new} overrides {ident!r} from {old}", file=sys.stderr)
@@ -69,11 +68,12 @@ def cmd_list(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if lib.problems else EXIT_OK
 
 
-def _print_table(header: list[str], rows: list[list[str]], width: int) -> None:
+def _print_table(header: list[str], rows: list[list[str]], width: int | None) -> None:
+    """Columns of text; with a width, the second and third columns shrink (with …) to fit it."""
     cols = list(zip(header, *rows))
     widths = [max(len(str(c)) for c in col) for col in cols]
     # shrink the widest text columns (title, competencies) until the table fits
-    while sum(widths) + 2 * len(widths) > width and max(widths[1], widths[2]) > 12:
+    while width is not None and sum(widths) + 2 * len(widths) > width and max(widths[1], widths[2]) > 12:
         i = 1 if widths[1] >= widths[2] else 2
         widths[i] -= 1
 
@@ -96,33 +96,50 @@ def cmd_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _expand(paths: Sequence[str]) -> list[Path]:
-    out: list[Path] = []
+def _expand(paths: Sequence[str], not_files: list[str] | None = None) -> list[Path]:
+    """The .toml files named or found in folders, each once (by its real path), in order.
+
+    A path that exists but is neither a folder to search nor a file (a folder named x.toml)
+    goes to `not_files` when given, else is a usage error."""
+    out: dict[Path, Path] = {}
     for raw in paths:
         p = Path(raw)
-        if p.is_dir():
-            out.extend(sorted(q for q in p.rglob("*.toml") if q.is_file()))
+        if p.is_dir() and p.suffix != ".toml":
+            found = sorted(q for q in p.rglob("*.toml") if q.is_file())
+        elif p.is_file():
+            found = [p]
         elif p.exists():
-            out.append(p)
+            if not_files is None:
+                raise UserError(f"{raw}: not a file")
+            not_files.append(raw)
+            continue
         else:
             raise UserError(f"{raw}: no such file or folder")
-    return out
+        for q in found:
+            out.setdefault(q.resolve(), q)
+    return list(out.values())
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    files = _expand(args.paths)
+    not_files: list[str] = []
+    files = _expand(args.paths, not_files)
     lib = _library(args, files)
-    problems = lib.problems_in(files) if files else lib.problems
+    found = lib.problems_in(files) if args.paths else lib.problems
+    # a file both in the library and named here is read twice: print each problem once
+    problems = list({(p.path.resolve(), p.line, p.key, p.message): p for p in found}.values())
+    for raw in not_files:
+        print(f"{raw}: not a file")
     for p in problems:
         print(p)
-    checked = len(files) if files else len(lib.scenarios) + len(lib.rubrics) + (1 if lib.ladder else 0)
-    if problems:
-        bad = len({p.path for p in problems})
-        print(f"\n{len(problems)} problem(s) in {bad} file(s).", file=sys.stderr)
+    if problems or not_files:
+        bad = len({p.path.resolve() for p in problems}) + len(not_files)
+        print(f"\n{len(problems) + len(not_files)} problem(s) in {bad} file(s).", file=sys.stderr)
         return EXIT_PROBLEMS
-    what = f"{len(files)} file(s)" if files else (
-        f"{len(lib.scenarios)} scenario(s), {len(lib.rubrics)} rubric(s) and the ladder"
-    )
+    if args.paths:
+        what = f"{len(files)} file(s)"
+    else:
+        what = f"{len(lib.scenarios)} scenario(s), {len(lib.rubrics)} rubric(s) and the ladder"
+    checked = len(files) if args.paths else len(lib.scenarios) + len(lib.rubrics) + (1 if lib.ladder else 0)
     print(f"ok: {what} valid" if checked else "nothing to check")
     return EXIT_OK
 
@@ -500,13 +517,17 @@ def cmd_rescore(args: argparse.Namespace) -> int:
 
     lib = _library(args)
     store = _store()
-    ids = [args.session] if args.session else [r.id for r in store.sessions(status="finished") if r.scenario in lib.scenarios]
-    changed = 0
+    if args.session:
+        ids = [args.session]
+    else:
+        ids = [r.id for r in store.sessions(status="finished", limit=1_000_000) if r.scenario in lib.scenarios]
+    rescored = changed = skipped = 0
     for sid in ids:
         try:
             session = load_session(store, lib, sid)
         except (KeyError, ValueError) as exc:
             print(f"{sid}: skipped ({str(exc).splitlines()[0]})", file=sys.stderr)
+            skipped += 1
             continue
         if not args.session and not is_outdated(session) and not args.all:
             continue
@@ -514,6 +535,7 @@ def cmd_rescore(args: argparse.Namespace) -> int:
         deltas = rescore(session)
         after = session.summary().score if session.finished else None
         moved = [d for d in deltas if abs(d.after - d.before) >= 0.05]
+        rescored += 1
         changed += bool(moved)
         print(f"{sid} {session.scenario.id}: overall {before if before is not None else '-'} -> "
               f"{after if after is not None else '-'}")
@@ -521,11 +543,17 @@ def cmd_rescore(args: argparse.Namespace) -> int:
             print(f"    {d.stage}: {d.before:g} -> {d.after:g}")
         if args.apply:
             persist(store, session)
-    if not args.apply and changed:
-        print("\n(nothing saved; run again with --apply to keep the new scores)", file=sys.stderr)
+    # always end by saying what happened, so an empty output never leaves the user guessing
     if not ids:
         print("No finished sessions to re-score.")
-    return EXIT_OK
+    elif not rescored and not skipped:
+        print(f"Nothing to re-score: the {len(ids)} finished session(s) were scored with the current scenario "
+              "and rubric files. Use --all to re-score them anyway.")
+    else:
+        done = f"Re-scored {rescored} session(s), {changed} with a changed score" + (f", skipped {skipped}" if skipped else "")
+        saved = f"saved {rescored}." if args.apply else "nothing saved (run again with --apply to keep the new scores)."
+        print(f"\n{done}; {saved}")
+    return EXIT_PROBLEMS if skipped and args.session else EXIT_OK
 
 
 def cmd_next(args: argparse.Namespace) -> int:

@@ -43,3 +43,7 @@ def coach_path() -> list[Path]:
 
 def database() -> Path:
     return home() / "history.sqlite3"
+
+
+def settings_file() -> Path:
+    return home() / "settings.json"

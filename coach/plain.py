@@ -18,26 +18,31 @@ from coach.session import Mode, Session
 from coach.store import Store
 
 COMMANDS = {"/hint", "/skip", "/quit"}
+HELP = ("An answer ends with a blank line. Commands go on a line of their own: /hint shows a hint (what you "
+        "typed before it stays, carry on), /skip moves on (what you typed before it is sent as your answer, "
+        "with no follow-up), /quit stops and saves (what you typed before it is kept as your draft).")
 
 
-def read_answer(stream: TextIO, on_line: "callable[[str], None] | None" = None) -> str | None:
-    """Lines up to a blank line (after some text) or the end of input; None at end of input."""
-    lines: list[str] = []
+def read_answer(stream: TextIO, on_line: "callable[[str], None] | None" = None,
+                typed: list[str] | None = None) -> tuple[list[str], str | None] | None:
+    """Read an answer, continuing the lines already `typed` (a draft, or text before a /hint).
+
+    It ends at a blank line after some text, at a command on a line of its own, or at the end
+    of input. Returns (lines, command), command None unless one ended it; None when the input
+    ended with nothing new typed (the caller saves, and any draft stays a draft)."""
+    lines = list(typed or [])
     for line in stream:
         line = line.rstrip("\n").rstrip("\r")
+        if line.strip() in COMMANDS:
+            return lines, line.strip()
         if not line.strip():
             if lines:
-                break
+                return lines, None
             continue
         lines.append(line)
-        if len(lines) == 1 and line.strip() in COMMANDS:
-            break
         if on_line:
             on_line("\n".join(lines))
-    else:
-        if not lines:
-            return None
-    return "\n".join(lines)
+    return (lines, None) if len(lines) > len(typed or []) else None
 
 
 def run_plain(session: Session, store: Store | None, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout,
@@ -52,47 +57,66 @@ def run_plain(session: Session, store: Store | None, stdin: TextIO = sys.stdin, 
 
     if session.state.status == "briefing":
         say(f"TPM Coach · {sc.title}")
-        say("An answer ends with a blank line. Type /hint for a hint, /skip to move on, /quit to stop and save.")
+        say(textwrap.fill(HELP, 88))
         say()
         say(briefing_text(sc))
         session.start()
         save()
     else:
         say(f"TPM Coach · resuming {sc.title}")
+        say(textwrap.fill(HELP, 88))
 
+    typed = session.state.draft.splitlines()  # a resumed draft is the start of the answer, as in the app
+    ask = True
     while not session.finished:
-        number, total = session.stage_number()
-        limit = f", about {session.stage.time_limit_minutes:g} min" if session.stage.time_limit_minutes else ""
-        say()
-        if session.state.awaiting_followup:
-            say(f"{who} (follow-up):")
-        else:
-            say(f"== Question {number} of {total}: {session.stage.title}{limit} ==")
-            say(f"{who}:")
-        say(textwrap.indent(session.question.strip(), "  "))
-        if session.state.draft:
-            say(f"(your saved draft: {session.state.draft!r}; type the answer again or add to it)")
-        say("> (your answer; a blank line sends it)")
-        answer = read_answer(stdin, (lambda text: save_draft(store, session, text)) if store else None)
-        if answer is not None and not interactive:  # answers from a file: show them, so this is a transcript
-            say(textwrap.indent(answer, "  | "))
-        if answer is None:
+        if ask:
+            number, total = session.stage_number()
+            limit = f", about {session.stage.time_limit_minutes:g} min" if session.stage.time_limit_minutes else ""
+            say()
+            if session.state.awaiting_followup:
+                say(f"{who} (follow-up):")
+            else:
+                say(f"== Question {number} of {total}: {session.stage.title}{limit} ==")
+                say(f"{who}:")
+            say(textwrap.indent(session.question.strip(), "  "))
+            if typed:
+                say("Your saved draft starts your answer (add lines to it; a blank line sends it):")
+                say(textwrap.indent("\n".join(typed), "  | "))
+            say("> (your answer; a blank line sends it)")
+        ask = True
+        got = read_answer(stdin, (lambda text: save_draft(store, session, text)) if store else None, typed)
+        if got is None:
             save()
             print(f"\nInput ended; the session is saved. Resume it with: coach practice --resume {session.state.id} --plain",
                   file=stderr)
             return 0
-        command = answer.strip()
+        lines, command = got
+        new = lines[len(typed):] + ([command] if command else [])
+        if new and not interactive:  # answers from a file: show them, so this is a transcript
+            say(textwrap.indent("\n".join(new), "  | "))
+        text = "\n".join(lines)
         if command == "/quit":
             save()
-            print(f"Stopped; the session is saved. Resume it with: coach practice --resume {session.state.id} --plain",
+            kept = " with your draft" if text.strip() else ""
+            print(f"Stopped; the session is saved{kept}. Resume it with: coach practice --resume {session.state.id} --plain",
                   file=stderr)
             return 0
         if command == "/hint":
             hint = session.hint()
             say(f"Hint: {hint}" if hint else "No more hints for this question.")
             save()
+            typed = lines
+            if lines:  # carry on with the same answer rather than asking again
+                say("> (your answer so far is kept; carry on, a blank line sends it)")
+                ask = False
             continue
-        outcome = session.skip() if command == "/skip" else session.submit(answer)
+        typed = []
+        if command == "/skip" and not text.strip():
+            outcome = session.skip()
+        else:
+            outcome = session.submit(text)
+            if command == "/skip" and outcome.kind == "followup":  # sent; /skip declines the follow-up
+                outcome = session.skip()
         save()
         if session.state.mode is Mode.study and outcome.report is not None and outcome.kind != "followup":
             say()

@@ -130,11 +130,15 @@ class Store:
         if status:
             sql += " WHERE status = ?"
             args = (status,)
-        sql += " ORDER BY updated DESC, started DESC LIMIT ?"
+        # newest first by when it was started (an import or a rescore does not move it);
+        # `coach history` and the history screen both show this order
+        sql += " ORDER BY started DESC, rowid DESC LIMIT ?"
         return [SessionRow(*row) for row in self.db.execute(sql, args + (limit,))]
 
     def unfinished(self) -> list[SessionRow]:
-        return [s for s in self.sessions() if s.status != "finished"]
+        """Unfinished sessions, the one worked on most recently first (the one to offer to resume)."""
+        rows = [s for s in self.sessions(limit=1_000_000) if s.status != "finished"]
+        return sorted(rows, key=lambda s: s.updated, reverse=True)
 
     def delete_session(self, session_id: str) -> None:
         with self.transaction():

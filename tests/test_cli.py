@@ -127,3 +127,107 @@ def test_console_script_runs_without_textual():
     assert "TEXTUAL False" in out
     proc = subprocess.run([exe, "--help"], capture_output=True, text=True)
     assert proc.returncode == 0 and "usage: coach" in proc.stdout
+
+
+def test_new_scenario_passes_its_own_calibration(capsys, tmp_path: Path):
+    target = tmp_path / "mine" / "launch-review.toml"
+    assert run(capsys, "new", "scenario", "launch-review", "-o", str(target))[0] == 0
+    code, out, err = run(capsys, "calibrate", str(target))
+    assert code == 0, out + err
+    assert "weak: expected weak, got weak" in out  # the weak answer is scored weak, not developing
+    assert "3 of 3 calibration answers in their bands" in err
+
+
+def test_validate_prints_each_problem_once_and_counts_each_file_once(capsys, tmp_path: Path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    bad = folder / "unknown_key.toml"
+    shutil.copy(DATA / "bad" / "unknown_key.toml", bad)
+    code, out, err = run(capsys, "validate", str(bad), str(bad), str(folder))
+    assert code == 1
+    lines = out.splitlines()
+    assert len(lines) == len(set(lines)) == 2  # missing prompt, unknown key: once each
+    assert err.strip() == "2 problem(s) in 1 file(s)."
+    good = tmp_path / "good.toml"
+    shutil.copy(Path(__file__).parent.parent / "rubrics" / "trade-offs.toml", good)
+    code, out, _ = run(capsys, "validate", str(good), str(tmp_path / "." / "good.toml"))
+    assert (code, out.strip()) == (0, "ok: 1 file(s) valid")
+
+
+def test_validate_a_file_in_the_user_library_prints_its_problems_once(capsys, isolated_home: Path):
+    mine = isolated_home / "scenarios" / "unknown_key.toml"
+    mine.parent.mkdir()
+    shutil.copy(DATA / "bad" / "unknown_key.toml", mine)
+    code, out, _ = run(capsys, "validate", str(mine))
+    assert code == 1 and len(out.splitlines()) == 2
+
+
+def test_validate_a_folder_named_toml_is_not_a_file(capsys, tmp_path: Path):
+    (tmp_path / "x.toml").mkdir()
+    code, out, err = run(capsys, "validate", str(tmp_path / "x.toml"))
+    assert code == 1
+    assert out.strip() == f"{tmp_path / 'x.toml'}: not a file"  # not "ok" for the whole library
+    assert "1 problem(s) in 1 file(s)." in err
+
+
+def test_list_piped_prints_full_titles_and_names_the_built_in_source(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "60")  # a narrow terminal; piped output must not be cut to it
+    code, out, _ = run(capsys, "list")
+    assert code == 0 and "…" not in out
+    title = "A data product: late pipelines, doubtful numbers, and the SQL questions to ask"
+    line = next(l for l in out.splitlines() if l.startswith("data-product "))
+    assert title in line and line.endswith("built-in")
+
+
+def _finished_session(library, started: str):  # type: ignore[no-untyped-def]
+    """A finished session (every question skipped) started at `started`."""
+    from coach.session import Session
+
+    s = Session.new(library, "upmarket-pricing")
+    s.state.started = started
+    s.start()
+    while not s.finished:
+        s.skip()
+    return s
+
+
+def test_rescore_says_what_it_did_in_every_case(capsys, library):
+    from coach.practice import persist
+    from coach.store import Store
+
+    code, out, _ = run(capsys, "rescore")
+    assert (code, out.strip()) == (0, "No finished sessions to re-score.")
+    store = Store()
+    s = _finished_session(library, "2026-06-01T09:00:00+00:00")
+    persist(store, s)
+    code, out, _ = run(capsys, "rescore")
+    assert code == 0 and out.startswith("Nothing to re-score: the 1 finished session(s) were scored with the current")
+    assert "Use --all to re-score them anyway." in out
+    code, out, _ = run(capsys, "rescore", "--all")
+    assert f"{s.state.id} upmarket-pricing: overall 0.0 -> 0.0" in out
+    assert out.rstrip().endswith("Re-scored 1 session(s), 0 with a changed score; nothing saved "
+                                 "(run again with --apply to keep the new scores).")
+    s.state.rubric_versions["trade-offs"] = 0  # scored with an older rubric: outdated
+    persist(store, s)
+    code, out, _ = run(capsys, "rescore", "--apply")
+    assert out.rstrip().endswith("Re-scored 1 session(s), 0 with a changed score; saved 1.")
+    assert run(capsys, "rescore")[1].startswith("Nothing to re-score")  # the new versions were saved
+
+
+def test_history_is_ordered_by_start_time_newest_first(capsys, library, monkeypatch):
+    from coach.practice import persist
+    from coach.store import Store
+
+    monkeypatch.setenv("COLUMNS", "200")  # wide enough that no column is cut
+    store = Store()
+    older = _finished_session(library, "2026-06-01T09:00:00+00:00")
+    newer = _finished_session(library, "2026-06-08T09:00:00+00:00")
+    persist(store, older)
+    persist(store, newer)
+    # the older session was saved again last (a rescore, an import): it must not jump to the top
+    store.db.execute("UPDATE sessions SET updated = '2030-01-01T00:00:00+00:00' WHERE id = ?", (older.state.id,))
+    assert [r.id for r in store.sessions()] == [newer.state.id, older.state.id]
+    code, out, _ = run(capsys, "history")
+    lines = [l for l in out.splitlines()[1:] if l.strip()]
+    assert code == 0 and [l.split()[0] for l in lines] == [newer.state.id, older.state.id]
+    assert "2026-06-08 09:00" in lines[0]

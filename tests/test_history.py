@@ -129,7 +129,7 @@ def test_a_killed_coach_resumes_with_the_draft_intact(isolated_home, library):
 
     resumed = subprocess.run([sys.executable, "-m", "coach", "practice", "--resume", session_id, "--plain"],
                              input="/quit\n", capture_output=True, text=True, env=env, timeout=60)
-    assert "your saved draft: 'We need a billing engine that meters usage,\\nand load testing before" in resumed.stdout
+    assert "  | We need a billing engine that meters usage,\n  | and load testing before" in resumed.stdout
 
     from coach.practice import resume
 

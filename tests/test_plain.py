@@ -63,3 +63,55 @@ def test_plain_needs_a_scenario(tmp_path):
     result = subprocess.run([sys.executable, "-m", "coach", "practice", "--plain"], input="", capture_output=True,
                             text=True, env=env, timeout=60)
     assert result.returncode == 2 and "say which scenario to practise" in result.stderr
+
+
+def _saved(home, session_id: str) -> tuple[dict, tuple[str, str] | None]:
+    """The saved session state and draft, read as the next `coach` would."""
+    import json
+
+    from coach.store import Store
+
+    store = Store(home / "history.sqlite3")
+    try:
+        return json.loads(store.load_state(session_id)), store.draft(session_id)
+    finally:
+        store.close()
+
+
+def test_quit_after_text_keeps_it_as_the_draft_and_resume_shows_it_as_text(tmp_path):
+    first = run_plain(tmp_path, "We need a load test\nand monitoring first.\n/quit\n")
+    assert first.returncode == 0, first.stderr
+    assert "saved with your draft" in first.stderr
+    session_id = first.stderr.split("--resume ")[1].split()[0]
+    state, draft = _saved(tmp_path, session_id)
+    assert draft == ("strategy", "We need a load test\nand monitoring first.")
+    assert state["records"][0]["answers"] == []  # /quit is not sent as part of an answer
+    env = dict(os.environ, COACH_HOME=str(tmp_path))
+    resumed = subprocess.run([sys.executable, "-m", "coach", "practice", "--resume", session_id, "--plain"],
+                             input="Then billing.\n\n/quit\n", capture_output=True, text=True, env=env, timeout=60)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "  | We need a load test\n  | and monitoring first.\n" in resumed.stdout  # text, not a repr
+    assert "\\n" not in resumed.stdout
+    state, _ = _saved(tmp_path, session_id)
+    # the draft was the start of the answer; the line typed after resuming was added to it
+    assert state["records"][0]["answers"] == ["We need a load test\nand monitoring first.\nThen billing."]
+
+
+def test_hint_after_text_shows_the_hint_and_the_answer_carries_on(tmp_path):
+    result = run_plain(tmp_path, "We need a load test\n/hint\nand a billing engine that meters usage.\n\n/quit\n")
+    assert result.returncode == 0, result.stderr
+    assert "Hint: Think of three areas of investment" in result.stdout
+    session_id = result.stderr.split("--resume ")[1].split()[0]
+    state, _ = _saved(tmp_path, session_id)
+    assert state["records"][0]["answers"] == ["We need a load test\nand a billing engine that meters usage."]
+    assert state["records"][0]["hints_used"] == 1
+
+
+def test_skip_after_text_sends_it_and_moves_on_without_a_follow_up(tmp_path):
+    result = run_plain(tmp_path, "We need a load test and monitoring.\n/skip\n/quit\n")
+    assert result.returncode == 0, result.stderr
+    assert "(follow-up)" not in result.stdout
+    assert "== Question 2 of 4: The billing engine" in result.stdout
+    session_id = result.stderr.split("--resume ")[1].split()[0]
+    state, _ = _saved(tmp_path, session_id)
+    assert state["records"][0]["answers"] == ["We need a load test and monitoring."]  # never lost

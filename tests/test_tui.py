@@ -244,3 +244,119 @@ async def test_command_palette_offers_the_coach_commands(app):
         options = app.screen.query_one("CommandList")
         labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         assert any("Practise: Moving upmarket" in label for label in labels)
+
+
+async def test_enter_opens_a_focused_select(app):
+    from textual.widgets import Select
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("/", "tab")  # from the search box to the competency filter
+        competency = app.screen.query_one("#competency", Select)
+        assert app.focused is competency
+        await pilot.press("enter")
+        assert competency.expanded  # the catalogue's Enter binding no longer swallows it
+        await pilot.press("down", "enter")
+        assert not competency.expanded and competency.value is not Select.NULL  # Enter picked an option
+        await pilot.press("escape")  # clear the filters; back on the list
+        await pilot.press("tab", "tab")  # the list, the detail pane, then the target select
+        target = app.screen.query_one("#target", Select)
+        assert app.focused is target
+        await pilot.press("enter")
+        assert target.expanded
+        await pilot.press("escape", "escape")  # close it, clear, back to the list
+        await find(pilot)
+        await pilot.press("enter")
+        assert isinstance(app.screen, BriefingScreen)
+        for select_id in ("target", "mode"):
+            await pilot.press("tab")
+            select = app.screen.query_one(f"#{select_id}", Select)
+            assert app.focused is select
+            await pilot.press("enter")
+            assert select.expanded
+            await pilot.press("escape")
+            assert not select.expanded and app.focused is select
+
+
+def _shape(widget) -> tuple:  # type: ignore[no-untyped-def]
+    """What a focus indicator can change beyond colour: border kinds and text style."""
+    return tuple(edge[0] for edge in widget.styles.border), str(widget.styles.text_style)
+
+
+async def _assert_focus_visible(app, pilot, where: str) -> int:  # type: ignore[no-untyped-def]
+    """Focus each kind of focusable widget on the screen in turn; returns how many were checked.
+    (The focus styles are by kind, so the second of a kind on a screen proves nothing more.)"""
+    widgets = list({type(w): w for w in reversed(app.screen.focus_chain)}.values())
+    app.set_focus(None)
+    await pilot.pause()
+    blurred = [_shape(w) for w in widgets]
+    for widget, before in zip(widgets, blurred):
+        widget.focus()
+        await pilot.pause()
+        assert _shape(widget) != before, f"{where}: focus on {widget!r} shows only as a colour"
+    return len(widgets)
+
+
+async def test_focus_is_visible_by_shape_on_every_control(library, isolated_home, clock):
+    from coach.session import Mode, Session
+
+    app = make_app(library, Store(), clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert await _assert_focus_visible(app, pilot, "catalogue") == 4  # search, selects, list, detail
+        app.screen.query_one("#scenarios", DataTable).focus()
+        await find(pilot)
+        await pilot.press("enter")
+        assert await _assert_focus_visible(app, pilot, "briefing") == 2  # the text, the selects
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert await _assert_focus_visible(app, pilot, "interview") == 2  # the conversation and the answer
+    mentor = make_app(library, Store(), clock=clock,
+                      mentor_session=Session.new(library, "upmarket-pricing", None, Mode.interview))
+    async with mentor.run_test(size=(80, 24)) as pilot:
+        for tab in ("f2", "f3", "f4", "f5"):  # tabs, option lists, checklist, selects, inputs, text areas
+            await pilot.press(tab)
+            assert await _assert_focus_visible(mentor, pilot, f"mentor {tab}") >= 2
+
+
+async def test_the_theme_chosen_is_remembered(library, isolated_home):
+    first = make_app(library, Store())
+    async with first.run_test(size=SIZE) as pilot:
+        assert first.theme == "textual-dark"
+        first.theme = "nord"  # what the palette's "Change theme" does
+        await pilot.pause()
+    second = make_app(library, Store())
+    async with second.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert second.theme == "nord"
+    (isolated_home / "settings.json").write_text("{not json", encoding="utf-8")
+    third = make_app(library, Store())
+    async with third.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert third.theme == "textual-dark"  # a damaged settings file is ignored
+        third.theme = "gruvbox"
+        await pilot.pause()
+    assert '"theme": "gruvbox"' in (isolated_home / "settings.json").read_text(encoding="utf-8")
+
+
+async def test_history_screen_lists_sessions_newest_started_first(library, isolated_home, clock):
+    from coach.practice import persist
+    from coach.session import Session
+
+    store = Store()
+    ids = []
+    for started in ("2026-06-01T09:00:00+00:00", "2026-06-08T09:00:00+00:00"):
+        s = Session.new(library, "upmarket-pricing")
+        s.state.started = started
+        s.start()
+        while not s.finished:
+            s.skip()
+        persist(store, s)
+        ids.append(s.state.id)
+    # the older one saved again last (a rescore, an import) stays in its place
+    store.db.execute("UPDATE sessions SET updated = '2030-01-01T00:00:00+00:00' WHERE id = ?", (ids[0],))
+    app = make_app(library, store, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        table = app.screen.query_one("#sessions", DataTable)
+        shown = [table.coordinate_to_cell_key((row, 0)).row_key.value for row in range(table.row_count)]
+        assert shown == [ids[1], ids[0]] == [r.id for r in store.sessions()]

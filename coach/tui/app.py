@@ -10,6 +10,7 @@ from typing import Callable
 
 from textual.app import App
 from textual.binding import Binding
+from textual.theme import Theme
 
 from coach.formats import Level
 from coach.loader import Library
@@ -51,6 +52,7 @@ class CoachApp(App[int]):
         from coach.tui.screens import BriefingScreen, CatalogueScreen, InterviewScreen, ResumeScreen, SummaryScreen
 
         self._install_signal_handlers()
+        self._apply_saved_theme()
         self.push_screen(CatalogueScreen())
         if self.mentor_session is not None or self.review_items:
             self._open_mentor()
@@ -171,6 +173,27 @@ class CoachApp(App[int]):
     async def action_quit(self) -> None:
         self.save_everything_now()
         self.exit(0)
+
+    # ------------------------------------------------------------------ the theme, remembered
+
+    def _apply_saved_theme(self) -> None:
+        from coach import settings
+
+        name = settings.load().get("theme")
+        if isinstance(name, str) and name in self.available_themes:  # a theme since removed is ignored
+            self.theme = name
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+
+    def _remember_theme(self, theme: Theme) -> None:
+        """However the theme was chosen (the palette's "Change theme"), the next start uses it."""
+        from coach import settings
+
+        if settings.load().get("theme") == theme.name:
+            return
+        try:
+            settings.save(theme=theme.name)
+        except OSError as exc:
+            self.notify(f"Could not remember the theme: {exc}", severity="warning", markup=False)
 
     def action_help(self) -> None:
         from coach.tui.screens import HelpScreen

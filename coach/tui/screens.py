@@ -179,6 +179,9 @@ class CatalogueScreen(CoachScreen):
         if isinstance(focused, OptionList):  # an open filter list: Enter picks the option
             focused.action_select()
             return
+        if isinstance(focused, Select):  # this priority binding sees Enter first: open the list, as Select would
+            focused.action_show_overlay()
+            return
         if not isinstance(focused, DataTable):  # Enter in the search box: go to the list
             self.query_one("#scenarios", DataTable).focus()
             return
