@@ -418,3 +418,29 @@ def test_mentor_command_runs_the_interview_for_the_mentee(library, isolated_home
     assert opened["mentor_session"].state.learner == "Sam"
     assert main(["mentor", "upmarket-pricing", "--name", "Jo"]) == 0
     assert opened["mentor_session"].state.learner == "mentee", "never counted as the mentor's own practice"
+
+
+async def test_notes_and_overrides_made_before_scoring_the_typed_answer_are_kept(library, isolated_home):
+    store = Store()
+    session = Session.new(library, "upmarket-pricing", mode=Mode.interview)
+    app = make_app(library, store, mentor_session=session, mentor_name="Jo", clock=FixedClock())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await type_keys(pilot, "Nervous start")  # on the Question tab: lands in the notes
+        await pilot.press("f4")
+        await pilot.pause()
+        app.screen.query_one("#level-communication--clarity", Select).value = 1
+        app.screen.query_one("#reason-communication--clarity", Input).value = "Rambled"
+        await pilot.press("f5")
+        app.screen.query_one("#typed", TextArea).insert("We need a billing engine and a load test.")
+        await pilot.press("ctrl+s")  # scoring shows the stage again
+        await settle(pilot)
+        assert app.screen.query_one("#notes", TextArea).text == "Nervous start"
+        assert app.screen.query_one("#level-communication--clarity", Select).value == 1
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+    review = load_session(store, library, session.state.id).state.review
+    assert review.stages["strategy"].notes == "Nervous start"
+    assert review.stages["strategy"].overrides["communication.clarity"].reason == "Rambled"

@@ -328,12 +328,19 @@ class MentorScreen(Screen):
             self.notify("Nothing typed: tick what you hear on the Checklist tab.", severity="warning")
             return
         rec = self._record()
+        # the stage is shown again with the new score: keep the notes and the levels and reasons on screen
+        self.keep_typed()
+        chosen = {c.ref: (self.query_one(f"#level-{_key(c.ref)}", Select).value,
+                          self.query_one(f"#reason-{_key(c.ref)}", Input).value) for c in self._auto_report().criteria}
         rec.answers = [typed]
         rec.report = self.session.score_record(rec)
         review = stage_review(self.session, self.stage_id)
         review.prefilled = False
         prefill(review, rec.report)
         await self.show_stage()
+        for ref, (level, reason) in chosen.items():
+            self.query_one(f"#level-{_key(ref)}", Select).value = level
+            self.query_one(f"#reason-{_key(ref)}", Input).value = reason
         self.action_tab("tab-checklist")
         self.notify(f"Scored {rec.report.score:g}/100; the checklist is pre-ticked. Confirm or untick.", markup=False)
 
