@@ -161,7 +161,8 @@ class MentorScreen(Screen):
             with TabPane("Scores", id="tab-scores"):
                 yield VerticalScroll(id="scores")
             with TabPane("Notes", id="tab-notes"):
-                yield text("The mentee's answer (typed or pasted here; ctrl+s scores it):").add_class("subhead")
+                yield text("The mentee's answer (read-only in a review):" if self.review_mode else
+                           "The mentee's answer (typed or pasted here; ctrl+s scores it):").add_class("subhead")
                 yield TextArea(id="typed", soft_wrap=True)
                 yield text("Your notes on this stage (shared with the mentee in the report):").add_class("subhead")
                 yield TextArea(id="notes", soft_wrap=True)
@@ -181,8 +182,9 @@ class MentorScreen(Screen):
         """Whose session this is and, in review, which one of the file."""
         state, title = self.session.state, self.session.scenario.title
         if self.review_mode:
+            # the date before the title: a long title is what the header cuts short
             return (f"Reviewing {state.learner or 'the mentee'} · session {self.place[0]} of {self.place[1]} · "
-                    f"{title} · {local_time(state.started)}")
+                    f"{local_time(state.started)} · {title}")
         return f"Mock interview with {state.learner} · {title}" if state.learner else f"Mentor: {title}"
 
     def _tick(self) -> None:
