@@ -228,12 +228,6 @@ async def type_keys(pilot, words: str) -> None:
     await pilot.press(*["space" if ch == " " else ch for ch in words])
 
 
-async def _finish_live_stage(pilot, app) -> None:
-    """Answer the current stage aloud (nothing typed) and move on."""
-    await pilot.press("ctrl+n")
-    await settle(pilot)
-
-
 async def test_advice_typed_on_the_final_screen_is_exported_and_kept(library, isolated_home):
     store = Store()
     session = Session.new(library, "upmarket-pricing", mode=Mode.interview)
