@@ -417,29 +417,55 @@ def _run_app(args: argparse.Namespace, lib: "Library", store, session) -> int:  
     return app.return_code or 0
 
 
+def _mentor_scores(args: argparse.Namespace, rows, states: dict[str, dict]) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """The mentor's final overall score of each reviewed session among ``rows``."""
+    from coach.session import Session, SessionError
+
+    lib = None
+    out = {}
+    for r in rows:
+        if r.status != "finished" or not (states[r.id].get("review") or {}).get("reviewed"):
+            continue
+        lib = lib or _library(args)  # only loaded when a session was reviewed
+        if r.scenario not in lib.scenarios:
+            continue  # the scenario is gone: only the automatic score is known
+        try:
+            out[r.id] = Session.restore(lib, states[r.id]).summary(reviewed=True).score
+        except (ValueError, KeyError, SessionError):
+            continue
+    return out
+
+
 def cmd_history(args: argparse.Namespace) -> int:
+    import json
     import shutil
 
     store = _store()
     rows = store.sessions(limit=args.limit)
+    states = {r.id: json.loads(store.load_state(r.id)) for r in rows}
+    mentor = _mentor_scores(args, rows, states)
     if args.json:
-        import json
         from dataclasses import asdict
 
-        print(json.dumps([asdict(r) for r in rows], indent=2))
+        print(json.dumps([asdict(r) | {"mentor_score": mentor.get(r.id)} for r in rows], indent=2))
         return EXIT_OK
     if not rows:
         print("No sessions yet. Practise one with `coach` or `coach practice ID`.")
         return EXIT_OK
-    import json
 
     def reviewer(session_id: str) -> str:
-        review = json.loads(store.load_state(session_id)).get("review") or {}
+        review = states[session_id].get("review") or {}
         return (review.get("mentor") or "yes") if review.get("reviewed") else "-"
 
-    table = [[r.id, r.started[:16].replace("T", " "), r.scenario, r.mode, r.target,
-              f"{r.score:g}" if r.score is not None else "-", r.status, reviewer(r.id)] for r in rows]
-    _print_table(["SESSION", "STARTED", "SCENARIO", "MODE", "TARGET", "SCORE", "STATUS", "MENTOR"], table,
+    def score(r) -> str:  # type: ignore[no-untyped-def]
+        """The mentor's score is final; the automatic one stays beside it."""
+        auto = f"{r.score:g}" if r.score is not None else "-"
+        return f"{mentor[r.id]:g} (auto {auto})" if r.id in mentor else auto
+
+    # LEARNER: "you", or the mentee a mentor ran or reviewed the session for (not in your progress)
+    table = [[r.id, r.started[:16].replace("T", " "), r.scenario, r.learner or "you", r.mode, r.target,
+              score(r), r.status, reviewer(r.id)] for r in rows]
+    _print_table(["SESSION", "STARTED", "SCENARIO", "LEARNER", "MODE", "TARGET", "SCORE", "STATUS", "MENTOR"], table,
                  shutil.get_terminal_size((120, 24)).columns)
     return EXIT_OK
 
@@ -615,8 +641,8 @@ def cmd_mentor(args: argparse.Namespace) -> int:
         session = Session.new(lib, args.id, _target_level(args.level), Mode.interview)
     except KeyError as exc:
         raise UserError(exc.args[0]) from None
-    if args.learner:
-        session.state.learner = args.learner
+    # the mentee's session, never the mentor's own practice (see coach.history.own_sessions)
+    session.state.learner = args.learner or "mentee"
     _require_terminal()
     from coach.tui.app import make_app
 
@@ -757,7 +783,7 @@ def build_parser() -> argparse.ArgumentParser:
             "notes, and export the mentee's report. Saved in your history.")
     p.add_argument("id", nargs="?", help="the scenario id")
     p.add_argument("--name", metavar="NAME", help="your name, shown on the report")
-    p.add_argument("--learner", metavar="NAME", help="the mentee's name")
+    p.add_argument("--learner", metavar="NAME", help="the mentee's name, shown on the report (default: mentee)")
     p.add_argument("--level", metavar="LEVEL", help="the level the mentee targets")
 
     p = add("review", cmd_review, "review a mentee's exported session",

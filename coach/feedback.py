@@ -125,7 +125,8 @@ def session_markdown(session: "Session") -> str:
     """The transcript, each stage's feedback and the summary, as one Markdown document."""
     sc = session.scenario
     s = session.summary(reviewed=True)
-    out = [f"# {sc.title}", "", f"*{sc.persona.name}, {sc.persona.role}* · target level: {s.target_title} · "
+    learner = f"Learner: **{session.state.learner}** · " if session.state.learner else ""
+    out = [f"# {sc.title}", "", f"{learner}*{sc.persona.name}, {sc.persona.role}* · target level: {s.target_title} · "
            f"mode: {s.mode.value} · started {session.state.started}", "", "## Summary", "",
            f"Overall **{s.score:g}/100** ({s.band}); level shown: **{s.level_title or 'below the first level'}**.", ""]
     out += ["| competency | score | note |", "| --- | --- | --- |"]

@@ -13,7 +13,7 @@ from coach.formats import Competency, Level
 from coach.loader import Library
 from coach.scoring import Scorer
 from coach.session import Session, SessionState
-from coach.store import Store
+from coach.store import SessionRow, Store
 
 EXPORT_FORMAT = "tpm-coach-session"
 EXPORT_VERSION = 1
@@ -35,9 +35,15 @@ def load_session(store: Store, library: Library, session_id: str, scorer: Scorer
     return Session.restore(library, store.load_state(session_id), scorer)
 
 
+def own_sessions(store: Store, status: str | None = None) -> list[SessionRow]:
+    """The user's own sessions: not the mock interviews and reviews a mentor ran for a
+    learner (those carry the learner's name), which must not feed the mentor's progress."""
+    return [row for row in store.sessions(status=status, limit=1_000_000) if not row.learner]
+
+
 def finished_sessions(store: Store, library: Library, scorer: Scorer | None = None) -> Iterator[Session]:
-    """Finished sessions whose scenario still exists, in the order they were started."""
-    for row in sorted(store.sessions(status="finished", limit=1_000_000), key=lambda r: r.started):
+    """The user's own finished sessions whose scenario still exists, in the order they were started."""
+    for row in sorted(own_sessions(store, "finished"), key=lambda r: r.started):
         if row.scenario in library.scenarios:
             try:
                 yield load_session(store, library, row.id, scorer)
@@ -128,7 +134,7 @@ def recommend(store: Store, library: Library, target: Level | None = None,
     practised = {c.value for c in Competency}
     never = sorted(practised - set(points))
     last_played: dict[str, str] = {}
-    for row in store.sessions():
+    for row in own_sessions(store):
         last_played.setdefault(row.scenario, row.started)
     if never and max(d[0] for d in due) < 1.0:
         comp, reason = never[0], f"You have not practised {Competency(never[0]).title.lower()} yet."
@@ -204,6 +210,8 @@ def import_file(store: Store, path: Path) -> ImportResult:
             if update and not _newer_review(state, store):
                 result.unchanged += 1
                 continue
+            if update:  # a review of a session of ours: take the review, stay its learner
+                state.learner = SessionState.model_validate_json(store.load_state(state.id)).learner
             store.save_session(state.model_dump_json(), id=state.id, scenario=state.scenario,
                                title=str(record.get("title") or state.scenario), target=state.target.value,
                                mode=state.mode.value, started=state.started, status=state.status,

@@ -115,16 +115,20 @@ def finish(session: Session, comment: str = "") -> None:
 
 
 def read_export(path: Path) -> list[tuple[SessionState, dict[str, Any]]]:
-    """Sessions from a JSON Lines export, with each record's extra fields (learner, title)."""
+    """Sessions from a JSON Lines export, with each record's extra fields (learner, title).
+    Every session names its learner (the file's name when the export did not), so a
+    reviewed session saved in the mentor's history is never taken for the mentor's own."""
     out = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
         try:
             record = json.loads(line)
-            out.append((SessionState.model_validate(record["state"]), record))
+            state = SessionState.model_validate(record["state"])
         except (ValueError, KeyError, TypeError) as exc:
             raise ValueError(f"{path}:{number}: not a session export ({str(exc).splitlines()[0]})") from None
+        state.learner = state.learner or str(record.get("learner") or "") or path.stem
+        out.append((state, record))
     return out
 
 

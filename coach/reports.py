@@ -13,7 +13,7 @@ from typing import Any
 
 from coach.feedback import bar, session_markdown
 from coach.formats import Competency
-from coach.history import Point, timeline
+from coach.history import Point, own_sessions, timeline
 from coach.loader import Library
 from coach.report import ScoreReport
 from coach.session import Session
@@ -87,8 +87,10 @@ def _mentor_html(session: Session) -> list[str]:
 def session_html(session: Session) -> str:
     sc = session.scenario
     s = session.summary(reviewed=True)
+    learner = session.state.learner
     body = [f"<h1>{_e(sc.title)}</h1>",
-            f'<p class="muted">{_e(sc.persona.name)}, {_e(sc.persona.role)} · target level {_e(s.target_title)} · '
+            f'<p class="muted">{"Learner: <strong>" + _e(learner) + "</strong> · " if learner else ""}'
+            f'{_e(sc.persona.name)}, {_e(sc.persona.role)} · target level {_e(s.target_title)} · '
             f"{_e(s.mode.value)} mode · started {_e(session.state.started)}</p>",
             "<h2>Summary</h2>",
             f"<p>Overall <strong>{s.score:g}/100</strong> ({_e(s.band)}); level shown: "
@@ -132,7 +134,7 @@ def session_html(session: Session) -> str:
             body.append(f'<p><strong>Model answer</strong></p><div class="model">{_e(report.model_answer.strip())}</div>')
         if report.takeaways:
             body += ["<p><strong>Takeaways</strong></p><ul>"] + [f"<li>{_e(t)}</li>" for t in report.takeaways] + ["</ul>"]
-    return _page(f"{sc.title}: report", body)
+    return _page(f"{sc.title}: report" + (f" for {learner}" if learner else ""), body)
 
 
 def session_json(session: Session) -> dict[str, Any]:
@@ -188,7 +190,7 @@ def _target_minimum(library: Library, comp: str, target: str) -> float | None:
 
 def progress_markdown(store: Store, library: Library) -> str:
     data = timeline(store, library)
-    out = ["# Progress", "", f"{len(store.sessions(status='finished'))} finished session(s).", ""]
+    out = ["# Progress", "", f"{len(own_sessions(store, 'finished'))} finished session(s).", ""]
     if not data:
         return "\n".join(out + ["No finished sessions yet."]) + "\n"
     out += ["| competency | sessions | trend | latest | level | target |", "| --- | --- | --- | --- | --- | --- |"]
@@ -201,7 +203,7 @@ def progress_markdown(store: Store, library: Library) -> str:
 
 def progress_html(store: Store, library: Library) -> str:
     data = timeline(store, library)
-    body = ["<h1>Progress</h1>", f'<p class="muted">{len(store.sessions(status="finished"))} finished session(s).</p>']
+    body = ["<h1>Progress</h1>", f'<p class="muted">{len(own_sessions(store, "finished"))} finished session(s).</p>']
     if not data:
         body.append("<p>No finished sessions yet.</p>")
     for comp, series in sorted(data.items()):

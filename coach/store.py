@@ -56,6 +56,8 @@ class SessionRow:
     updated: str
     status: str
     score: float | None
+    learner: str = ""
+    """Who the session was run for when not the user (a mentor's mock interview or review)."""
 
 
 def now() -> str:
@@ -125,7 +127,9 @@ class Store:
         return row[0]
 
     def sessions(self, status: str | None = None, limit: int = 500) -> list[SessionRow]:
-        sql = "SELECT id, scenario, title, target, mode, started, updated, status, score FROM sessions"
+        sql = ("SELECT id, scenario, title, target, mode, started, updated, status, score, "
+               "CASE WHEN json_valid(state) THEN coalesce(json_extract(state, '$.learner'), '') ELSE '' END "
+               "FROM sessions")
         args: tuple = ()
         if status:
             sql += " WHERE status = ?"

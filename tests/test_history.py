@@ -17,7 +17,7 @@ import pytest
 
 from coach.cli import main
 from coach.formats import Level
-from coach.history import export_lines, import_file, is_outdated, recommend, rescore, timeline
+from coach.history import export_lines, import_file, is_outdated, load_session, recommend, rescore, timeline
 from coach.practice import persist
 from coach.session import Session
 from coach.store import MIGRATIONS, Store, StoreError
@@ -298,3 +298,87 @@ async def test_history_screen_shows_sessions_trends_and_reopens_one(isolated_hom
         await pilot.pause()
         assert isinstance(app.screen, SummaryScreen)
         assert "Overall " in screen_text(app)
+
+
+# --------------------------------------------------------------------------- sessions run for a mentee
+
+
+def _mentee_session(library, started: datetime) -> Session:
+    """A mock interview a mentor ran for Sam, reviewed with an override."""
+    from coach.mentor import finish, stage_review
+    from coach.session import Override
+
+    s = play(library, "data-product", "weak", started=started)
+    s.state.learner = "Sam"
+    first = s.state.records[0]
+    stage_review(s, first.stage).overrides[first.report.criteria[0].ref] = Override(level=4, reason="Said it aloud")
+    finish(s, "Well done")
+    return s
+
+
+def test_a_mock_interview_for_a_mentee_does_not_feed_my_progress(isolated_home, library, capsys):
+    store = Store()
+    now = datetime(2026, 6, 10, tzinfo=timezone.utc)
+    mine = play(library, "roadmap-negotiation", "strong", started=now - timedelta(days=2))
+    persist(store, mine)
+    alone = recommend(store, library, now=now)
+    assert main(["next"]) == 0
+    next_alone = capsys.readouterr().out
+    assert main(["report", "--progress"]) == 0
+    progress_alone = capsys.readouterr().out
+
+    sams = _mentee_session(library, now - timedelta(days=1))
+    persist(store, sams)
+    ids = {p.session_id for series in timeline(store, library).values() for p in series}
+    assert ids == {mine.state.id}
+    assert recommend(store, library, now=now) == alone
+    assert main(["next"]) == 0
+    assert capsys.readouterr().out == next_alone
+    assert main(["report", "--progress"]) == 0
+    assert capsys.readouterr().out == progress_alone
+
+    assert main(["history"]) == 0  # still listed, marked as Sam's
+    lines = capsys.readouterr().out.splitlines()
+    assert "LEARNER" in lines[0]
+    sam_line = next(line for line in lines if line.startswith(sams.state.id))
+    my_line = next(line for line in lines if line.startswith(mine.state.id))
+    assert "Sam" in sam_line and "Sam" not in my_line
+
+
+def test_history_shows_the_mentors_final_score_beside_the_automatic_one(isolated_home, library, capsys):
+    store = Store()
+    s = _mentee_session(library, datetime(2026, 6, 1, tzinfo=timezone.utc))
+    persist(store, s)
+    auto, mentor = s.summary().score, s.summary(reviewed=True).score
+    assert auto != mentor
+    assert main(["history"]) == 0
+    line = next(line for line in capsys.readouterr().out.splitlines() if line.startswith(s.state.id))
+    assert f"{mentor:g} (auto {auto:g})" in line
+    assert main(["history", "--json"]) == 0
+    row = json.loads(capsys.readouterr().out)[0]
+    assert (row["learner"], row["score"], row["mentor_score"]) == ("Sam", auto, mentor)
+
+
+def test_a_review_imported_back_stays_in_the_mentees_own_progress(isolated_home, library, tmp_path, monkeypatch):
+    from coach.mentor import finish
+
+    store = Store()
+    s = play(library, "data-product", "weak")
+    persist(store, s)
+    export = tmp_path / "sam.jsonl"
+    export.write_text("\n".join(export_lines(store, learner="Sam")) + "\n")
+    # the mentor reviews it on their machine and sends it back
+    monkeypatch.setenv("COACH_HOME", str(tmp_path / "mentor-home"))
+    mentor_store = Store()
+    import_file(mentor_store, export)
+    reviewed = load_session(mentor_store, library, s.state.id)
+    finish(reviewed, "Good")
+    persist(mentor_store, reviewed)
+    assert timeline(mentor_store, library) == {}, "Sam's session is not the mentor's progress"
+    back = tmp_path / "sam.reviewed.jsonl"
+    back.write_text("\n".join(export_lines(mentor_store)) + "\n")
+    monkeypatch.setenv("COACH_HOME", str(isolated_home))
+    assert import_file(store, back).reviewed == 1
+    assert load_session(store, library, s.state.id).state.review.comment == "Good"
+    ids = {p.session_id for series in timeline(store, library).values() for p in series}
+    assert ids == {s.state.id}, "the mentee's own session, reviewed, still counts for the mentee"

@@ -218,3 +218,224 @@ async def test_review_steps_through_every_session_in_the_file(library, isolated_
     assert sorted(titles) == ["data-product", "tech-debt-case"]
     states = [state for state, _ in read_export(reviewed)]
     assert len(states) == 2 and all(s.review and s.review.reviewed for s in states)
+
+
+# --------------------------------------------------------------------------- the mentor's work is recorded right
+
+
+async def type_keys(pilot, words: str) -> None:
+    """Type ``words`` key by key, as a person at the keyboard would."""
+    await pilot.press(*["space" if ch == " " else ch for ch in words])
+
+
+async def test_advice_typed_on_the_final_screen_is_exported_and_kept(library, isolated_home):
+    store = Store()
+    session = Session.new(library, "upmarket-pricing", mode=Mode.interview)
+    session.state.learner = "Sam"
+    app = make_app(library, store, mentor_session=session, mentor_name="Jo", clock=FixedClock())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert isinstance(app.screen, MentorSummaryScreen)
+        await type_keys(pilot, "Lead with it")  # straight away: the advice box has focus
+        app.screen.query_one("#side-by-side").focus()  # the table cannot take typing: it goes to the advice
+        await pilot.pause()
+        await type_keys(pilot, " always")
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+    saved = load_session(store, library, session.state.id)
+    assert saved.state.review.comment == "Lead with it always"
+    md = next((isolated_home / "exports").glob("*-mentor.md"))
+    assert "Lead with it always" in md.read_text()
+    html = md.with_suffix(".html").read_text()
+    assert "Lead with it always" in html
+    # the report says whose it is
+    assert "Sam" in md.read_text().split("## Summary")[0]
+    assert "Sam" in html.split("<h2>Summary</h2>")[0]
+
+
+async def test_advice_typed_on_the_final_screen_survives_quitting(library, isolated_home):
+    store = Store()
+    session = Session.new(library, "upmarket-pricing", mode=Mode.interview)
+    app = make_app(library, store, mentor_session=session, mentor_name="Jo", clock=FixedClock())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f5")
+        await pilot.pause()
+        app.screen.query_one("#notes", TextArea).focus()
+        await type_keys(pilot, "Calm opening")
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        await type_keys(pilot, "Practise pricing")
+        await pilot.press("escape")  # back to the stages: the advice is kept
+        await pilot.pause()
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        await type_keys(pilot, " daily")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    saved = load_session(store, library, session.state.id)
+    assert saved.state.review.comment == "Practise pricing daily"
+    assert saved.state.review.stages["strategy"].notes == "Calm opening"
+
+
+async def test_review_notes_typed_after_f5_or_on_any_tab_reach_the_reviewed_file(library, isolated_home, tmp_path,
+                                                                                 monkeypatch):
+    mentee = Store()
+    s = play(library, "tech-debt-case", "middling")
+    persist(mentee, s)
+    export = tmp_path / "sam.jsonl"
+    export.write_text("\n".join(export_lines(mentee, learner="Sam")) + "\n")
+    monkeypatch.setenv("COACH_HOME", str(tmp_path / "mentor-home"))
+    reviewed = tmp_path / "sam.reviewed.jsonl"
+    app = make_app(library, Store(), review_items=read_export(export), review_output=reviewed, mentor_name="Jo",
+                   clock=FixedClock())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        first = app.screen.stage_id
+        await pilot.press("f5")
+        await pilot.pause()
+        assert app.focused is app.screen.query_one("#notes", TextArea)
+        await type_keys(pilot, "Clear diagnosis")
+        app.screen.query_one("#typed", TextArea).focus()  # the mentee's answer is read-only here
+        await pilot.pause()
+        await type_keys(pilot, " and")
+        for tab in ("f2", "f3", "f4"):  # a key typed on any tab lands in the notes
+            await pilot.press(tab)
+            await pilot.pause()
+            await type_keys(pilot, "x")
+        await type_keys(pilot, "!")  # the notes have the focus now: typing carries on at the end
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        await type_keys(pilot, "Keep going")
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+    state = read_export(reviewed)[0][0]
+    assert state.review.stages[first].notes == "Clear diagnosis andxxx!"
+    assert state.review.comment == "Keep going"
+    assert state.records[0].answers == s.state.records[0].answers  # the answer is untouched
+
+
+def _yours(app, title: str) -> str:
+    """The Scores tab's line for one criterion."""
+    lines = [str(w.render()) for w in app.screen.query("#scores Static")]
+    return next(line for line in lines if line.startswith(title + ":"))
+
+
+async def test_scores_tab_shows_the_mentors_live_scores(library, isolated_home):
+    session = Session.new(library, "upmarket-pricing", mode=Mode.interview)
+    app = make_app(library, Store(), mentor_session=session, mentor_name="Jo", clock=FixedClock())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f5")
+        app.screen.query_one("#typed", TextArea).insert("We need a billing engine that meters usage and a load test.")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        auto = session.state.records[0].report
+        crit = next(c for c in auto.criteria if any(not k.found for k in c.concepts))
+        await pilot.press("f4")
+        await pilot.pause()
+        before = _yours(app, crit.title)
+        assert f"automatic {crit.level}/4 · yours {crit.level}/4" in before
+
+        await pilot.press("f3")  # tick every concept of that criterion the score missed
+        await pilot.pause()
+        checklist = app.screen.query_one("#checklist", Checklist)
+        for i, ref in enumerate(checklist.refs):
+            if ref.startswith(crit.ref + ".") and ref not in checklist.ticked:
+                checklist.highlighted = i
+                await pilot.press("space")
+        await pilot.press("f4")
+        await pilot.pause()
+        ticked = _yours(app, crit.title)
+        assert ticked != before and f"automatic {crit.level}/4" in ticked
+        assert "yours 4/4" in ticked or int(ticked.split("yours ")[1][0]) > crit.level
+
+        app.screen.query_one(f"#level-{crit.ref.replace('.', '--')}", Select).value = 0
+        await pilot.pause()
+        assert "yours 0/4 (your override)" in _yours(app, crit.title)
+        headline = str(app.screen.query_one("#scores .headline").render())
+        assert headline.startswith(f"Automatic {auto.score:g}/100 · yours ")
+
+
+async def test_review_says_which_learner_and_session_is_on_screen(library, isolated_home, tmp_path, monkeypatch):
+    mentee = Store()
+    first, second = play(library, "tech-debt-case", "middling"), play(library, "data-product", "weak")
+    for s in (first, second):
+        persist(mentee, s)
+    export = tmp_path / "all.jsonl"
+    export.write_text("\n".join(export_lines(mentee, learner="Sam")) + "\n")
+    items = read_export(export)
+    monkeypatch.setenv("COACH_HOME", str(tmp_path / "mentor-home"))
+    app = make_app(library, Store(), review_items=items, review_output=tmp_path / "out.jsonl", mentor_name="Jo",
+                   clock=FixedClock())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for n in (1, 2):
+            title = app.session.scenario.title
+            assert isinstance(app.screen, MentorScreen)
+            heading = app.screen.sub_title
+            assert heading.startswith(f"Reviewing Sam · session {n} of 2 · ") and heading.endswith(f" · {title}")
+            assert items[n - 1][0].started[:4] in heading  # the date it was played
+            await pilot.press("ctrl+e")
+            await settle(pilot)
+            assert "Sam" in app.screen.sub_title and f"session {n} of 2" in app.screen.sub_title
+            await pilot.press("ctrl+e")
+            await settle(pilot)
+
+
+def test_a_review_file_without_a_learner_is_named_after_the_file(library, isolated_home, tmp_path):
+    store = Store()
+    persist(store, play(library, "tech-debt-case", "middling"))
+    export = tmp_path / "ana.jsonl"
+    export.write_text("\n".join(export_lines(store)) + "\n")
+    assert [state.learner for state, _ in read_export(export)] == ["ana"]
+
+
+def test_mentor_command_runs_the_interview_for_the_mentee(library, isolated_home, monkeypatch):
+    import coach.cli
+    import coach.tui.app
+
+    opened = {}
+
+    class NoTerminalApp:
+        def run(self) -> None:
+            pass
+
+    def fake_make_app(lib, store, **kwargs):  # type: ignore[no-untyped-def]
+        opened.update(kwargs)
+        return NoTerminalApp()
+
+    monkeypatch.setattr(coach.cli, "_require_terminal", lambda: None)
+    monkeypatch.setattr(coach.tui.app, "make_app", fake_make_app)
+    assert main(["mentor", "upmarket-pricing", "--name", "Jo", "--learner", "Sam"]) == 0
+    assert opened["mentor_session"].state.learner == "Sam"
+    assert main(["mentor", "upmarket-pricing", "--name", "Jo"]) == 0
+    assert opened["mentor_session"].state.learner == "mentee", "never counted as the mentor's own practice"
+
+
+async def test_notes_and_overrides_made_before_scoring_the_typed_answer_are_kept(library, isolated_home):
+    store = Store()
+    session = Session.new(library, "upmarket-pricing", mode=Mode.interview)
+    app = make_app(library, store, mentor_session=session, mentor_name="Jo", clock=FixedClock())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await type_keys(pilot, "Nervous start")  # on the Question tab: lands in the notes
+        await pilot.press("f4")
+        await pilot.pause()
+        app.screen.query_one("#level-communication--clarity", Select).value = 1
+        app.screen.query_one("#reason-communication--clarity", Input).value = "Rambled"
+        await pilot.press("f5")
+        app.screen.query_one("#typed", TextArea).insert("We need a billing engine and a load test.")
+        await pilot.press("ctrl+s")  # scoring shows the stage again
+        await settle(pilot)
+        assert app.screen.query_one("#notes", TextArea).text == "Nervous start"
+        assert app.screen.query_one("#level-communication--clarity", Select).value == 1
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+    review = load_session(store, library, session.state.id).state.review
+    assert review.stages["strategy"].notes == "Nervous start"
+    assert review.stages["strategy"].overrides["communication.clarity"].reason == "Rambled"

@@ -85,7 +85,8 @@ class CoachApp(App[int]):
         session = Session(self.library, state, self.scorer, self.clock)
         review_of(session, self.mentor_name)
         self.session = session
-        self.push_screen(MentorScreen(session, review=True, output=self.review_output))
+        self.push_screen(MentorScreen(session, review=True, output=self.review_output,
+                                      place=(self.review_index + 1, len(self.review_items))))
 
     def write_review_file(self, session: Session) -> None:
         """The output holds every session of the input file, the reviewed ones replaced."""
@@ -154,6 +155,8 @@ class CoachApp(App[int]):
         for screen in self.screen_stack:
             if isinstance(screen, InterviewScreen):
                 screen.store_draft_now()
+            elif hasattr(screen, "keep_typed"):  # the mentor's notes and advice
+                screen.keep_typed()
         if self.session is not None and self.session.state.status != "briefing":
             self.save(self.session, wait=True)
 

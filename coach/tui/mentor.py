@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -19,12 +19,35 @@ from textual.widgets import (DataTable, Footer, Header, Input, OptionList, Selec
 
 from coach.mentor import checklist, finish, mentor_view, prefill, side_by_side, stage_review
 from coach.session import Override, Session
-from coach.tui.screens import reflow, text
+from coach.tui.screens import local_time, reflow, text
 
 if TYPE_CHECKING:
     from coach.tui.app import CoachApp
 
 LEVEL_CHOICES = [("automatic", -1)] + [(f"level {n}", n) for n in range(5)]
+
+
+def _takes_text(widget: object) -> bool:
+    return isinstance(widget, Input) or (isinstance(widget, TextArea) and not widget.read_only)
+
+
+def _stray_text(screen: Screen, event: events.Key | events.Paste) -> str:
+    """Text typed or pasted while the focus is on something that does not take it (the
+    tab bar, a list, a table, a read-only answer) and that no key binding uses; "" otherwise."""
+    if _takes_text(screen.focused):
+        return ""
+    if isinstance(event, events.Paste):
+        return event.text
+    if event.is_printable and event.character and event.key not in screen.active_bindings:
+        return event.character
+    return ""
+
+
+def _type_into(area: TextArea, typed: str) -> None:
+    """Add ``typed`` at the end of ``area`` and give it the focus, so the next keys follow."""
+    area.move_cursor(area.document.end)
+    area.insert(typed)
+    area.focus()
 
 
 class Checklist(OptionList):
@@ -78,18 +101,44 @@ class MentorScreen(Screen):
         Binding("f5", "tab('tab-notes')", "Notes", id="mentor.tab4", tooltip="Your notes and the mentee's typed answer", show=False, priority=True),
     ]
 
-    def action_tab(self, tab: str) -> None:
+    def action_tab(self, tab: str, focus: str = "") -> None:
         self.query_one("#mentor-tabs", TabbedContent).active = tab
-        first = {"tab-checklist": "#checklist", "tab-notes": "#typed", "tab-question": "#question", "tab-scores": "#scores"}
-        widget = self.query_one(first[tab])
+        # in review the mentee's answer is read-only: F5 goes to the mentor's notes
+        notes = "#notes" if self.review_mode else "#typed"
+        first = {"tab-checklist": "#checklist", "tab-notes": notes, "tab-question": "#question", "tab-scores": "#scores"}
+        widget = self.query_one(focus or first[tab])
         widget.focus()
         self.call_after_refresh(widget.focus)  # the tab bar may take focus as the pane switches
 
-    def __init__(self, session: Session, review: bool = False, output: Path | None = None):
+    def on_key(self, event: events.Key) -> None:
+        # typing on a tab with nothing to type into goes to the mentor's notes, never nowhere
+        if typed := _stray_text(self, event):
+            event.stop()
+            event.prevent_default()
+            self._take_note(typed)
+
+    def on_paste(self, event: events.Paste) -> None:
+        if typed := _stray_text(self, event):
+            event.stop()
+            self._take_note(typed)
+
+    def _take_note(self, typed: str) -> None:
+        self.query_one("#mentor-tabs", TabbedContent).active = "tab-notes"
+        _type_into(self.query_one("#notes", TextArea), typed)
+
+    def keep_typed(self) -> None:
+        """Keep the notes and the typed answer in the session as they are (on quit)."""
+        stage_review(self.session, self.stage_id).notes = self.query_one("#notes", TextArea).text
+        if not self.review_mode:
+            self.session.state.draft = self.query_one("#typed", TextArea).text
+
+    def __init__(self, session: Session, review: bool = False, output: Path | None = None,
+                 place: tuple[int, int] = (1, 1)):
         super().__init__()
         self.session = session
         self.review_mode = review
         self.output = output
+        self.place = place  # in review: this session's number in the file, and how many it holds
         self.stage_ids = [rec.stage for rec, _ in session.final_reports()] if review else []
         self.position = 0
 
@@ -112,14 +161,15 @@ class MentorScreen(Screen):
             with TabPane("Scores", id="tab-scores"):
                 yield VerticalScroll(id="scores")
             with TabPane("Notes", id="tab-notes"):
-                yield text("The mentee's answer (typed or pasted here; ctrl+s scores it):").add_class("subhead")
+                yield text("The mentee's answer (read-only in a review):" if self.review_mode else
+                           "The mentee's answer (typed or pasted here; ctrl+s scores it):").add_class("subhead")
                 yield TextArea(id="typed", soft_wrap=True)
                 yield text("Your notes on this stage (shared with the mentee in the report):").add_class("subhead")
                 yield TextArea(id="notes", soft_wrap=True)
         yield Footer()
 
     async def on_mount(self) -> None:
-        self.sub_title = ("Review: " if self.review_mode else "Mentor: ") + self.session.scenario.title
+        self.sub_title = self.heading()
         if not self.review_mode and self.session.state.status == "briefing":
             self.session.start()
         await self.show_stage()
@@ -127,6 +177,15 @@ class MentorScreen(Screen):
             self.set_interval(1, self._tick)
 
     # ---------------------------------------------------------------- display
+
+    def heading(self) -> str:
+        """Whose session this is and, in review, which one of the file."""
+        state, title = self.session.state, self.session.scenario.title
+        if self.review_mode:
+            # the date before the title: a long title is what the header cuts short
+            return (f"Reviewing {state.learner or 'the mentee'} · session {self.place[0]} of {self.place[1]} · "
+                    f"{local_time(state.started)} · {title}")
+        return f"Mock interview with {state.learner} · {title}" if state.learner else f"Mentor: {title}"
 
     def _tick(self) -> None:
         left = self.session.remaining_seconds() if not self.session.finished else None
@@ -168,8 +227,10 @@ class MentorScreen(Screen):
             [(ref, f"{'! ' if group == 'Anti-pattern' else ''}{label}  ·  {group}") for ref, label, group in items],
             set(review.ticked) | set(review.anti))
         await self._show_scores()
-        self.query_one("#notes", TextArea).load_text(review.notes)
-        self.query_one("#typed", TextArea).load_text("\n\n".join(rec.answers) or self.session.state.draft)
+        for area, value in ((self.query_one("#notes", TextArea), review.notes),
+                            (self.query_one("#typed", TextArea), "\n\n".join(rec.answers) or self.session.state.draft)):
+            area.load_text(value)
+            area.move_cursor(area.document.end)  # what is typed next follows what is there
         self.query_one("#typed", TextArea).read_only = self.review_mode
         self._tick()
 
@@ -183,9 +244,11 @@ class MentorScreen(Screen):
         mentor = mentor_view(self.session, self.stage_id, auto, review)
         box = self.query_one("#scores", VerticalScroll)
         await box.remove_children()
-        rows = [text(f"Automatic {auto.score:g}/100 · yours {mentor.score:g}/100 ({mentor.band})").add_class("headline")]
+        rows = [text(_headline(auto, mentor)).add_class("headline")]
         for a, m in zip(auto.criteria, mentor.criteria):
-            rows.append(text(f"{a.title}: automatic {a.level}/4 · yours {m.level}/4").add_class("subhead"))
+            line = text(_criterion_line(a, m, a.ref in review.overrides)).add_class("subhead")
+            line.id = f"yours-{_key(a.ref)}"
+            rows.append(line)
             row = Horizontal(classes="override")
             rows.append(row)
         await box.mount_all(rows)
@@ -211,7 +274,7 @@ class MentorScreen(Screen):
             if isinstance(level, int) and level >= 0:
                 if not reason:
                     self.notify(f"Give a reason for overriding '{crit.title}'.", severity="warning", markup=False)
-                    self.query_one("#mentor-tabs", TabbedContent).active = "tab-scores"
+                    self.action_tab("tab-scores", focus=f"#reason-{_key(crit.ref)}")
                     return False
                 review.overrides[crit.ref] = Override(level=level, reason=reason)
             else:
@@ -221,15 +284,27 @@ class MentorScreen(Screen):
     @on(Checklist.Changed)
     @on(Select.Changed, ".override Select")
     def _judgement_changed(self) -> None:
+        """Keep the ticks, and show the mentor's scores as they stand now on the Scores tab."""
         review = stage_review(self.session, self.stage_id)
         refs = self.query_one("#checklist", Checklist).selected
         items = checklist(self.session, self.stage_id)
         review.ticked = [r for r, _, g in items if r in refs and g != "Anti-pattern"]
         review.anti = [r for r, _, g in items if r in refs and g == "Anti-pattern"]
-        auto, mentor = self._auto_report(), mentor_view(self.session, self.stage_id, self._auto_report(), review)
-        heads = list(self.query_one("#scores", VerticalScroll).query(".headline").results(Static))
-        if heads:
-            heads[0].update(Content(f"Automatic {auto.score:g}/100 · yours {mentor.score:g}/100 ({mentor.band})"))
+        # the levels chosen count at once; their reasons are required only when the stage is saved
+        live = review.model_copy(deep=True)
+        auto = self._auto_report()
+        for crit in auto.criteria:
+            for select in self.query(f"#level-{_key(crit.ref)}").results(Select):
+                if isinstance(select.value, int) and select.value >= 0:
+                    live.overrides[crit.ref] = Override(level=select.value, reason="(reason to come)")
+                else:
+                    live.overrides.pop(crit.ref, None)
+        mentor = mentor_view(self.session, self.stage_id, auto, live)
+        for head in self.query("#scores .headline").results(Static):
+            head.update(Content(_headline(auto, mentor)))
+        for a, m in zip(auto.criteria, mentor.criteria):
+            for line in self.query(f"#yours-{_key(a.ref)}").results(Static):
+                line.update(Content(_criterion_line(a, m, a.ref in live.overrides)))
 
     @on(OptionList.OptionSelected, "#followups")
     def _ask(self, event: OptionList.OptionSelected) -> None:
@@ -255,13 +330,20 @@ class MentorScreen(Screen):
             self.notify("Nothing typed: tick what you hear on the Checklist tab.", severity="warning")
             return
         rec = self._record()
+        # the stage is shown again with the new score: keep the notes and the levels and reasons on screen
+        self.keep_typed()
+        chosen = {c.ref: (self.query_one(f"#level-{_key(c.ref)}", Select).value,
+                          self.query_one(f"#reason-{_key(c.ref)}", Input).value) for c in self._auto_report().criteria}
         rec.answers = [typed]
         rec.report = self.session.score_record(rec)
         review = stage_review(self.session, self.stage_id)
         review.prefilled = False
         prefill(review, rec.report)
         await self.show_stage()
-        self.query_one("#mentor-tabs", TabbedContent).active = "tab-checklist"
+        for ref, (level, reason) in chosen.items():
+            self.query_one(f"#level-{_key(ref)}", Select).value = level
+            self.query_one(f"#reason-{_key(ref)}", Input).value = reason
+        self.action_tab("tab-checklist")
         self.notify(f"Scored {rec.report.score:g}/100; the checklist is pre-ticked. Confirm or untick.", markup=False)
 
     def action_next_stage(self) -> None:
@@ -295,18 +377,29 @@ class MentorScreen(Screen):
             self.action_finish()
         else:
             await self.show_stage()
-            self.query_one("#mentor-tabs", TabbedContent).active = "tab-question"
+            self.action_tab("tab-question")
 
     def action_finish(self) -> None:
         if not self._capture():
             return
         if not self.review_mode and not self.session.finished:
             self.session.state.status = "finished"
-        self.app.push_screen(MentorSummaryScreen(self.session, self.output))
+        place = f"session {self.place[0]} of {self.place[1]}" if self.review_mode else ""
+        self.app.push_screen(MentorSummaryScreen(self.session, self.output, place))
 
 
 def _key(ref: str) -> str:
     return ref.replace(".", "--")
+
+
+def _headline(auto, mentor) -> str:  # type: ignore[no-untyped-def]
+    return f"Automatic {auto.score:g}/100 · yours {mentor.score:g}/100 ({mentor.band})"
+
+
+def _criterion_line(auto, mentor, overridden: bool) -> str:  # type: ignore[no-untyped-def]
+    """One criterion on the Scores tab: the automatic level and the mentor's, from ticks or an override."""
+    return (f"{auto.title}: automatic {auto.level}/4 · yours {mentor.level}/4"
+            + (" (your override)" if overridden else ""))
 
 
 class MentorSummaryScreen(Screen):
@@ -316,10 +409,11 @@ class MentorSummaryScreen(Screen):
         Binding("escape", "back", "Back", id="mentor.back", tooltip="Back to the stages"),
     ]
 
-    def __init__(self, session: Session, output: Path | None = None):
+    def __init__(self, session: Session, output: Path | None = None, place: str = ""):
         super().__init__()
         self.session = session
         self.output = output
+        self.place = place  # in review: "session n of N"
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -331,7 +425,11 @@ class MentorSummaryScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = "Final scores: yours beside the automatic ones"
+        whose = " · ".join(filter(None, [self.session.state.learner, self.place]))
+        self.sub_title = (f"{whose} · " if whose else "") + "Final scores: yours beside the automatic ones"
+        comment = self.query_one("#comment", TextArea)
+        comment.move_cursor(comment.document.end)
+        comment.focus()  # the advice is what the mentor types here
         auto, mine = self.session.summary(), self.session.summary(reviewed=True)
         self.query_one("#mentor-headline", Static).update(Content(
             f"Automatic {auto.score:g}/100 · yours {mine.score:g}/100 ({mine.band}) · level shown: "
@@ -342,11 +440,30 @@ class MentorSummaryScreen(Screen):
             table.add_row(Text(row["stage"]), Text(row["criterion"]), Text(f"{row['automatic']}/4"),
                           Text(f"{row['mentor']}/4" if row["mentor"] is not None else "-"), Text(row["reason"]))
 
+    def on_key(self, event: events.Key) -> None:
+        # typing while the table has the focus still goes into the advice
+        if typed := _stray_text(self, event):
+            event.stop()
+            event.prevent_default()
+            _type_into(self.query_one("#comment", TextArea), typed)
+
+    def on_paste(self, event: events.Paste) -> None:
+        if typed := _stray_text(self, event):
+            event.stop()
+            _type_into(self.query_one("#comment", TextArea), typed)
+
+    def keep_typed(self) -> None:
+        """Keep the advice in the session as it is (on quit, or going back to the stages)."""
+        from coach.mentor import review_of
+
+        review_of(self.session).comment = self.query_one("#comment", TextArea).text
+
     def action_export(self) -> None:
         from coach import paths
         from coach.reports import session_report
 
-        finish(self.session, self.query_one("#comment", TextArea).text)
+        self.keep_typed()
+        finish(self.session)
         app: CoachApp = self.app  # type: ignore[assignment]
         app.save(self.session, wait=True)
         base = paths.home() / "exports" / f"{self.session.scenario.id}-{self.session.state.id}-mentor"
@@ -364,4 +481,5 @@ class MentorSummaryScreen(Screen):
                 self.app.notify(f"Next session in the file ({left} to go).", markup=False)
 
     def action_back(self) -> None:
+        self.keep_typed()
         self.app.pop_screen()
