@@ -255,7 +255,8 @@ def stage_checks(tagged: dict[str, float]) -> tuple[bool, list[str]]:
 def print_tpm_blind(res: dict[str, Any]) -> None:
     print(f"tpm-blind: {res['n']} expert-scored answers to {len(res['stages'])} stages, scored against their stages")
     print(f"  Spearman {res['spearman']:.3f} (target >= {SPEARMAN_TARGET:.2f}), Kendall tau-b {res['kendall_tau_b']:.3f}")
-    print(f"  {'stage':38} {'ordered':>9} {'ties':>5} {'accuracy':>9}  (pairs with different expert scores; ties count wrong)")
+    print("  pairs within a stage with different expert scores, ordered as the expert (ties count wrong):")
+    print(f"  {'stage':38} {'ordered':>9} {'ties':>5} {'accuracy':>9}")
     for name, s in res["stages"].items():
         print(f"  {name:38} {s['right']:>4}/{s['pairs']:<4} {s['ties']:>5} {s['accuracy']:9.3f}")
     p = res["pairwise"]
@@ -264,11 +265,13 @@ def print_tpm_blind(res: dict[str, Any]) -> None:
     for tag, t in res["tags"].items():
         print(f"  {tag:16} {t['n']:>3} {t['expert']:11.2f} {t['coach']:12.1f} {t['coach'] / 25:11.2f}")
     n = len(res["stages"])
-    print(f"  excellent-plain >= adequate: {len(res['plain_ok'])} of {n} stages"
-          + (f"; failing: {', '.join(res['plain_failing'])}" if res["plain_failing"] else ""))
-    failing = "; ".join(f"{s} ({', '.join(tags)})" for s, tags in res["below_failing"].items())
+    print(f"  excellent-plain >= adequate: {len(res['plain_ok'])} of {n} stages" + (", failing:" if res["plain_failing"] else ""))
+    for stage in res["plain_failing"]:
+        print(f"    {stage}")
     print(f"  {'/'.join(BELOW_ADEQUATE)} < adequate: {len(res['below_ok'])} of {n} stages"
-          + (f"; failing: {failing}" if failing else ""))
+          + (", failing:" if res["below_failing"] else ""))
+    for stage, tags in res["below_failing"].items():
+        print(f"    {stage} ({', '.join(tags)})")
 
 
 # --------------------------------------------------------------------------- mohler
@@ -296,8 +299,8 @@ def print_mohler(res: dict[str, Any]) -> None:
           f"  (target r >= {PEARSON_TARGET:.2f})")
     for name, r, rmse in MOHLER_PUBLISHED:
         print(f"  {name:40} {r:10.3f} {rmse if rmse is not None else float('nan'):7.3f}")
-    print(f"  mean score: graders {res['mean_gold']:.2f}/5, coach {res['mean_coach']:.2f}/5 (strict coverage of "
-          "the reference mapped linearly; no mapping is fitted, so RMSE mostly measures that difference in scale)")
+    print(f"  mean score: graders {res['mean_gold']:.2f}/5, coach {res['mean_coach']:.2f}/5 (the coach's score is strict\n"
+          "  coverage of the reference, mapped linearly; no mapping is fitted, so RMSE mostly measures that gap)")
 
 
 # --------------------------------------------------------------------------- semeval 2013
@@ -398,27 +401,27 @@ def semeval(folder: Path) -> dict[str, Any]:
 
 
 def print_semeval(res: dict[str, Any]) -> None:
-    print("SemEval-2013 Task 7: a rubric drafted from each reference answer of a question; an answer scores its best")
+    print("SemEval-2013 Task 7: a rubric drafted from each reference answer; an answer scores its best")
     for corpus, c in res.items():
         fit = c["fit"]
         print(f"  {corpus}: chosen on {fit['train']} ({fit['n']} answers) only, the same for every question:")
-        print(f"    2-way: correct if score >= {fit['threshold_2way']} (the threshold maximising training macro-F1: "
-              f"{fit['train_macro_f1_2way']:.3f})")
+        print(f"    2-way: correct if score >= {fit['threshold_2way']} "
+              f"(the threshold maximising training macro-F1: {fit['train_macro_f1_2way']:.3f})")
         if "threshold_3way" in fit:
             print(f"    3-way: correct if score >= {fit['threshold_3way']}, else contradictory if "
-                  f"{fit['contradiction_rule']}, else incorrect (threshold and rule maximising training "
-                  f"macro-F1: {fit['train_macro_f1_3way']:.3f})")
+                  f"{fit['contradiction_rule']},\n           else incorrect "
+                  f"(the threshold and rule maximising training macro-F1: {fit['train_macro_f1_3way']:.3f})")
     print(f"  {'split':22} {'n':>5} {'2-way macro':>12} {'weighted':>9} {'3-way macro':>12} {'weighted':>9}")
     for c in res.values():
         for name, s in c["splits"].items():
             three = f"{s['3way']['macro_f1']:12.3f} {s['3way']['weighted_f1']:9.3f}" if "3way" in s else f"{'-':>12} {'-':>9}"
             print(f"  {name:22} {s['n']:>5} {s['2way']['macro_f1']:12.3f} {s['2way']['weighted_f1']:9.3f} {three}")
-    print("  SECONDARY, unchecked (best Beetle systems per a 2013 student report, trained; README 'Published figures'):")
+    print("  SECONDARY, unchecked: best Beetle systems (trained) per a 2013 student report (see its README):")
     for name in ("beetle_test_ua", "beetle_test_uq"):
         two, three = SEMEVAL_SECONDARY[(name, "2way")], SEMEVAL_SECONDARY[(name, "3way")]
         print(f"  {name:22} {'':>5} {two[0]:12.3f} {'n/a':>9} {three[0]:12.3f} {three[1]:9.3f}")
-    print("  No official baseline or SciEntsBank figures were available. UA questions are the training questions;"
-          " the thresholds are per corpus, not per question.")
+    print("  No official baseline or SciEntsBank figures were available.\n"
+          "  UA questions are the training questions; the thresholds are per corpus, not per question.")
 
 
 # --------------------------------------------------------------------------- summary and main
