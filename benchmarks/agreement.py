@@ -1,6 +1,6 @@
 """How far the scorer agrees with human graders, on answers nobody wrote to fit its rubrics.
 
-    python benchmarks/agreement.py [--eval DIR] [--only tpm-blind|mohler|semeval] [--json]
+    python benchmarks/agreement.py [--eval DIR] [--only tpm-blind|mohler|semeval] [--json] [--jobs N]
 
 Three eval sets (each folder's README describes it; they measure, they are never tuned on):
 
@@ -19,6 +19,8 @@ Three eval sets (each folder's README describes it; they measure, they are never
 
 The output ends with a summary of at most 14 lines: each headline figure, its target
 and PASS/FAIL. The exit status is 0 whenever the figures were measured, pass or fail.
+The parts run in two processes by default (SemEval's two corpora apart), as a hook
+gives the whole run 50 s on a 2-core machine.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ import re
 import sys
 import time
 from collections import Counter, defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -372,32 +375,32 @@ def choose_3way(measured: list[tuple[float, int, int]], gold: list[str]) -> tupl
     return best
 
 
-def semeval(folder: Path) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for corpus, (train_name, tests) in SEMEVAL_SPLITS.items():
-        scorer = ReferenceScorer()
-        train = read_csv(folder / f"{train_name}.csv", SEMEVAL_COLUMNS)
-        measured = [scorer.measure(r) for r in train]
-        three_way = all(r["label_3way"] for r in train)  # SciEntsBank's files carry 2-way labels only
-        t2, f2 = choose_2way(measured, [r["label_2way"] for r in train])
-        fit: dict[str, Any] = {"train": train_name, "n": len(train), "threshold_2way": t2, "train_macro_f1_2way": f2}
+def semeval_corpus(folder: Path, corpus: str) -> dict[str, Any]:
+    """Thresholds (and Beetle's contradiction rule) chosen on the corpus's training file,
+    then F1 on each of its test splits."""
+    train_name, tests = SEMEVAL_SPLITS[corpus]
+    scorer = ReferenceScorer()
+    train = read_csv(folder / f"{train_name}.csv", SEMEVAL_COLUMNS)
+    measured = [scorer.measure(r) for r in train]
+    three_way = all(r["label_3way"] for r in train)  # SciEntsBank's files carry 2-way labels only
+    t2, f2 = choose_2way(measured, [r["label_2way"] for r in train])
+    fit: dict[str, Any] = {"train": train_name, "n": len(train), "threshold_2way": t2, "train_macro_f1_2way": f2}
+    if three_way:
+        t3, rule, f3 = choose_3way(measured, [r["label_3way"] for r in train])
+        fit.update(threshold_3way=t3, contradiction_rule=rule, train_macro_f1_3way=f3)
+    splits = {}
+    for name in tests:
+        rows = read_csv(folder / f"{name}.csv", SEMEVAL_COLUMNS)
+        ms = [scorer.measure(r) for r in rows]
+        res: dict[str, Any] = {"n": len(rows)}
+        macro, weighted = f1_scores([r["label_2way"] for r in rows], [label_2way(m, t2) for m in ms], LABELS["2way"])
+        res["2way"] = {"macro_f1": macro, "weighted_f1": weighted}
         if three_way:
-            t3, rule, f3 = choose_3way(measured, [r["label_3way"] for r in train])
-            fit.update(threshold_3way=t3, contradiction_rule=rule, train_macro_f1_3way=f3)
-        splits = {}
-        for name in tests:
-            rows = read_csv(folder / f"{name}.csv", SEMEVAL_COLUMNS)
-            ms = [scorer.measure(r) for r in rows]
-            res: dict[str, Any] = {"n": len(rows)}
-            macro, weighted = f1_scores([r["label_2way"] for r in rows], [label_2way(m, t2) for m in ms], LABELS["2way"])
-            res["2way"] = {"macro_f1": macro, "weighted_f1": weighted}
-            if three_way:
-                pred = [label_3way(m, fit["threshold_3way"], fit["contradiction_rule"]) for m in ms]
-                macro, weighted = f1_scores([r["label_3way"] for r in rows], pred, LABELS["3way"])
-                res["3way"] = {"macro_f1": macro, "weighted_f1": weighted}
-            splits[name] = res
-        out[corpus] = {"fit": fit, "splits": splits}
-    return out
+            pred = [label_3way(m, fit["threshold_3way"], fit["contradiction_rule"]) for m in ms]
+            macro, weighted = f1_scores([r["label_3way"] for r in rows], pred, LABELS["3way"])
+            res["3way"] = {"macro_f1": macro, "weighted_f1": weighted}
+        splits[name] = res
+    return {"fit": fit, "splits": splits}
 
 
 def print_semeval(res: dict[str, Any]) -> None:
@@ -483,49 +486,74 @@ def default_eval() -> Path:
     return REPO.parent / "shared" / "eval"
 
 
-PARTS: dict[str, tuple[str, Callable[[Path], dict[str, Any]], Callable[[dict[str, Any]], None]]] = {
-    "tpm-blind": ("tpm-blind", tpm_blind, print_tpm_blind),
-    "mohler": ("mohler", mohler, print_mohler),
-    "semeval": ("semeval2013", semeval, print_semeval),
-}
+PRINTERS: dict[str, Callable[[dict[str, Any]], None]] = {
+    "tpm-blind": print_tpm_blind, "mohler": print_mohler, "semeval": print_semeval}
+Task = tuple[str, str | None, Callable[..., dict[str, Any]], tuple[Any, ...]]
+
+
+def tasks(parts: Sequence[str], folder: Path) -> list[Task]:
+    """(part, corpus or None, function, arguments): SemEval runs one task per corpus, and
+    the slowest come first so that two workers finish at about the same time."""
+    out: list[Task] = []
+    if "semeval" in parts:
+        out += [("semeval", corpus, semeval_corpus, (folder / "semeval2013", corpus)) for corpus in SEMEVAL_SPLITS]
+    if "mohler" in parts:
+        out.append(("mohler", None, mohler, (folder / "mohler",)))
+    if "tpm-blind" in parts:
+        out.append(("tpm-blind", None, tpm_blind, (folder / "tpm-blind",)))
+    return out
+
+
+def attempt(fn: Callable[..., dict[str, Any]], args: tuple[Any, ...]) -> tuple[bool, Any, float]:
+    """(measured, the result or why it was not measured, seconds)."""
+    began = time.perf_counter()
+    try:
+        return True, fn(*args), time.perf_counter() - began
+    except NotMeasured as exc:
+        return False, str(exc), time.perf_counter() - began
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Agreement of the scorer with human graders on the eval sets.")
     parser.add_argument("--eval", type=Path, default=None, metavar="DIR",
                         help="folder holding tpm-blind/, mohler/ and semeval2013/ (default: ../shared/eval)")
-    parser.add_argument("--only", choices=list(PARTS), help="run one eval set")
+    parser.add_argument("--only", choices=list(PRINTERS), help="run one eval set")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON instead")
+    parser.add_argument("--jobs", type=int, default=2, metavar="N",
+                        help="processes to score in (default 2; 1 runs everything in this one)")
     args = parser.parse_args(argv)
     folder = args.eval or default_eval()
     if not folder.is_dir():
         print(f"no eval sets at {folder}: pass --eval DIR", file=sys.stderr)
         return 2
     start = time.perf_counter()
+    parts = [args.only] if args.only else list(PRINTERS)
+    todo = tasks(parts, folder)
+    if args.jobs > 1 and len(todo) > 1:
+        with ProcessPoolExecutor(min(args.jobs, len(todo))) as pool:
+            outcomes = list(pool.map(attempt, [t[2] for t in todo], [t[3] for t in todo]))
+    else:
+        outcomes = [attempt(fn, fn_args) for _, _, fn, fn_args in todo]
     results: dict[str, Any] = {}
-    timings: dict[str, float] = {}
-    for name in [args.only] if args.only else list(PARTS):
-        sub, run, show = PARTS[name]
-        began = time.perf_counter()
-        try:
-            results[name] = run(folder / sub)
-        except NotMeasured as exc:
-            results[name] = str(exc)
-        timings[name] = time.perf_counter() - began
-        if not args.json:
-            if isinstance(results[name], dict):
-                show(results[name])
-            else:
-                print(f"{name}: not measured: {results[name]}")
-            print(f"  ({timings[name]:.1f} s)\n")
-    lines = summary(results)
-    seconds = time.perf_counter() - start
+    timings: dict[str, float] = defaultdict(float)
+    for (part, corpus, _, _), (ok, value, seconds) in zip(todo, outcomes):
+        timings[part] += seconds
+        if not ok or corpus is None:
+            results[part] = value  # a result, or the reason a part (or any of its corpora) was not measured
+        elif isinstance(results.setdefault(part, {}), dict):
+            results[part][corpus] = value
     if args.json:
+        lines = summary(results)
         print(json.dumps({"eval": str(folder), "results": results, "seconds": timings, "summary": lines}, indent=2))
     else:
-        print_summary(lines, seconds)
-    measured = [r for r in results.values() if isinstance(r, dict)]
-    return 0 if measured else 2
+        for part in parts:
+            if isinstance(results[part], dict):
+                PRINTERS[part](results[part])
+            else:
+                print(f"{part}: not measured: {results[part]}")
+            print(f"  ({timings[part]:.1f} s)\n")
+        print_summary(summary(results), time.perf_counter() - start)
+    return 0 if any(isinstance(r, dict) for r in results.values()) else 2
 
 
 if __name__ == "__main__":
