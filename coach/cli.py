@@ -524,7 +524,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     problems = 0
     for name in args.files:
         try:
-            result = import_file(store, Path(name))
+            result = import_file(store, Path(name), mine=args.mine)
         except OSError as exc:
             raise UserError(f"{name}: {exc.strerror}") from None
         except UnicodeDecodeError:
@@ -533,7 +533,11 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"{name}: {problem} (skipped)", file=sys.stderr)
         problems += len(result.problems or [])
         reviewed = f", {result.reviewed} updated with a mentor's review" if result.reviewed else ""
+        reviewed += f", {result.claimed} now counted as yours" if result.claimed else ""
         print(f"{name}: added {result.added} session(s), {result.unchanged} already present{reviewed}")
+        if result.for_others:
+            print(f"{name}: {result.for_others} of them were run for another learner and do not count in your progress; "
+                  "if they are yours (a mock interview your mentor ran for you), run the import again with --mine")
     return EXIT_PROBLEMS if problems else EXIT_OK
 
 
@@ -766,6 +770,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("import", cmd_import, "import sessions from JSON Lines exports; sessions already present are kept")
     p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--mine", action="store_true",
+                   help="the sessions are yours (a mock interview your mentor ran for you): count them in your progress")
 
     p = add("rescore", cmd_rescore, "score past sessions again with the current scenario and rubric files",
             "Re-score sessions whose scenario or rubrics changed (or one session, or --all) and show the change. "

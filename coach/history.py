@@ -183,12 +183,20 @@ class ImportResult:
     unchanged: int = 0
     reviewed: int = 0  # sessions already present that gained a (newer) mentor review
     problems: list[str] | None = None
+    for_others: int = 0
+    """New sessions kept as run for someone else (they carry a learner's name)."""
+    claimed: int = 0
+    """Sessions imported before as someone else's, now the user's own (``mine``)."""
 
 
-def import_file(store: Store, path: Path) -> ImportResult:
+def import_file(store: Store, path: Path, mine: bool = False) -> ImportResult:
     """Add the sessions in a JSON Lines export; a session already present is left as it is
     (so importing the same file twice adds nothing) unless the file brings a newer mentor
-    review of it, which is then taken."""
+    review of it, which is then taken.
+
+    A new session that names a learner (a mentee's export, a mock interview a mentor ran)
+    stays someone else's and does not feed the user's progress, unless ``mine`` says the
+    user is that learner: then it becomes the user's own."""
     result = ImportResult(problems=[])
     existing = {row.id for row in store.sessions(limit=1_000_000)}
     with path.open(encoding="utf-8") as handle:
@@ -206,21 +214,28 @@ def import_file(store: Store, path: Path) -> ImportResult:
                 message = str(exc).splitlines()[0]
                 result.problems.append(f"line {number}: {message}")  # type: ignore[union-attr]
                 continue
-            update = state.id in existing
-            if update and not _newer_review(state, store):
-                result.unchanged += 1
-                continue
-            if update:  # a review of a session of ours: take the review, stay its learner
-                state.learner = SessionState.model_validate_json(store.load_state(state.id)).learner
+            if state.id in existing:
+                stored = SessionState.model_validate_json(store.load_state(state.id))
+                if _newer_review(state, store):  # a review of a session of ours: take it, keep whose it is
+                    state.learner = "" if mine else stored.learner
+                    result.reviewed += 1
+                elif mine and stored.learner:  # imported before without --mine: it is the user's after all
+                    state, state.learner = stored, ""
+                    result.claimed += 1
+                else:
+                    result.unchanged += 1
+                    continue
+            else:
+                if mine:
+                    state.learner = ""
+                elif state.learner:
+                    result.for_others += 1
+                result.added += 1
             store.save_session(state.model_dump_json(), id=state.id, scenario=state.scenario,
                                title=str(record.get("title") or state.scenario), target=state.target.value,
                                mode=state.mode.value, started=state.started, status=state.status,
                                score=record.get("score"))
             existing.add(state.id)
-            if update:
-                result.reviewed += 1
-            else:
-                result.added += 1
     return result
 
 

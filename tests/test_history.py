@@ -382,3 +382,25 @@ def test_a_review_imported_back_stays_in_the_mentees_own_progress(isolated_home,
     assert load_session(store, library, s.state.id).state.review.comment == "Good"
     ids = {p.session_id for series in timeline(store, library).values() for p in series}
     assert ids == {s.state.id}, "the mentee's own session, reviewed, still counts for the mentee"
+
+
+def test_a_mock_interview_sent_to_the_mentee_counts_for_them_with_mine(isolated_home, library, tmp_path, monkeypatch, capsys):
+    """The mentor runs a mock interview for Sam and sends it; on Sam's machine it is Sam's own with --mine,
+    and an import without --mine says why it does not count and how to claim it."""
+    mentor_store = Store()
+    sams = _mentee_session(library, datetime(2026, 6, 1, tzinfo=timezone.utc))
+    persist(mentor_store, sams)
+    mock = tmp_path / "sam-mock.jsonl"
+    mock.write_text("\n".join(export_lines(mentor_store)) + "\n")
+
+    monkeypatch.setenv("COACH_HOME", str(tmp_path / "sam-home"))
+    sam_store = Store()
+    assert main(["import", str(mock)]) == 0
+    out = capsys.readouterr().out
+    assert "1 of them were run for another learner" in out and "--mine" in out
+    assert timeline(sam_store, library) == {}
+    assert main(["import", "--mine", str(mock)]) == 0
+    assert "1 now counted as yours" in capsys.readouterr().out
+    ids = {p.session_id for series in timeline(sam_store, library).values() for p in series}
+    assert ids == {sams.state.id}
+    assert load_session(sam_store, library, sams.state.id).state.review.comment == "Well done"
