@@ -449,8 +449,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     else:
         if not args.session:
             raise UserError("say which session: coach report SESSION (see `coach history`), or --progress")
-        _, session = _open_session(args.session, lib)
-        text = reports.session_report(session, args.format)
+        store, session = _open_session(args.session, lib)
+        text = reports.session_report(session, args.format, store)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"wrote {args.output}")

@@ -93,14 +93,31 @@ def to_markdown(r: ScoreReport, heading: str = "##", model_answer: bool = True) 
     return "\n".join(out) + "\n"
 
 
+def overall_text(s: "Summary") -> str:
+    """The summary's overall result; a session with no stage answered is not assessed, not 0."""
+    return f"{s.score:g}/100 · {s.band}" if s.score is not None else "not assessed (no question was answered)"
+
+
+def level_text(s: "Summary") -> str:
+    if s.level_title:
+        return s.level_title
+    return "below the first ladder level" if s.competencies else "not assessed"
+
+
+def stage_result(st: "StageSummary") -> tuple[str, str]:
+    """(score, band) of a stage as shown: a stage not played says so instead of showing 0."""
+    if st.score is None:
+        return ("skipped" if st.skipped else "not assessed"), "-"
+    return f"{st.score:g}", st.band or ""
+
+
 def summary_text(s: "Summary", width: int = 88, times: bool = True) -> str:
-    out = [f"Summary: {s.title}", f"Overall {s.score:g}/100 · {s.band}"]
-    level = s.level_title or "below the first ladder level"
-    out.append(f"Level shown: {level} · target: {s.target_title}")
+    out = [f"Summary: {s.title}", f"Overall {overall_text(s)}"]
+    out.append(f"Level shown: {level_text(s)} · target: {s.target_title}")
     out += ["", "Stages"]
     for st in s.stages:
         extra = []
-        if st.skipped:
+        if st.skipped and st.score is not None:  # skipped a follow-up after answering
             extra.append("skipped")
         if st.hints_used:
             extra.append(f"{st.hints_used} hint(s)")
@@ -108,8 +125,9 @@ def summary_text(s: "Summary", width: int = 88, times: bool = True) -> str:
             extra.append(f"{st.followups} follow-up(s)")
         if times:
             extra.append(f"{int(st.seconds // 60)}m{int(st.seconds % 60):02d}s")
-        out.append(f"  {st.score:5.1f}  {st.band:10}  {st.title}" + (f"  ({', '.join(extra)})" if extra else ""))
-    out += ["", "Competencies"] + [f"  {bar(c.score)} {c.score:.2f}  {c.note}" for c in s.competencies]
+        score, band = stage_result(st)
+        out.append(f"  {score:12}  {band:10}  {st.title}" + (f"  ({', '.join(extra)})" if extra else ""))
+    out += ["", "Competencies"] + ([f"  {bar(c.score)} {c.score:.2f}  {c.note}" for c in s.competencies] or ["  not assessed"])
     if s.strengths:
         out += ["", "Strengths"] + [textwrap.fill(x, width, initial_indent="  + ", subsequent_indent="    ") for x in s.strengths]
     if s.work_on:
@@ -121,13 +139,13 @@ def summary_text(s: "Summary", width: int = 88, times: bool = True) -> str:
     return "\n".join(out)
 
 
-def session_markdown(session: "Session") -> str:
+def session_markdown(session: "Session", store: "Store | None" = None) -> str:
     """The transcript, each stage's feedback and the summary, as one Markdown document."""
     sc = session.scenario
-    s = session.summary(reviewed=True)
+    s = session.summary(reviewed=True, store=store)
     out = [f"# {sc.title}", "", f"*{sc.persona.name}, {sc.persona.role}* · target level: {s.target_title} · "
            f"mode: {s.mode.value} · started {session.state.started}", "", "## Summary", "",
-           f"Overall **{s.score:g}/100** ({s.band}); level shown: **{s.level_title or 'below the first level'}**.", ""]
+           f"Overall **{overall_text(s)}**; level shown: **{level_text(s)}**.", ""]
     out += ["| competency | score | note |", "| --- | --- | --- |"]
     out += [f"| {c.title} | {bar(c.score)} {c.score:.2f} | {c.note} |" for c in s.competencies]
     if s.strengths:
@@ -160,4 +178,5 @@ def session_markdown(session: "Session") -> str:
 
 
 if False:  # typing only; keeps this module free of import cycles
-    from coach.session import Session, Summary  # noqa: F401
+    from coach.session import Session, StageSummary, Summary  # noqa: F401
+    from coach.store import Store  # noqa: F401

@@ -11,7 +11,7 @@ import html
 import json
 from typing import Any
 
-from coach.feedback import bar, session_markdown
+from coach.feedback import bar, level_text, overall_text, session_markdown
 from coach.formats import Competency
 from coach.history import Point, timeline
 from coach.loader import Library
@@ -84,15 +84,15 @@ def _mentor_html(session: Session) -> list[str]:
     return out
 
 
-def session_html(session: Session) -> str:
+def session_html(session: Session, store: Store | None = None) -> str:
     sc = session.scenario
-    s = session.summary(reviewed=True)
+    s = session.summary(reviewed=True, store=store)
     body = [f"<h1>{_e(sc.title)}</h1>",
             f'<p class="muted">{_e(sc.persona.name)}, {_e(sc.persona.role)} · target level {_e(s.target_title)} · '
             f"{_e(s.mode.value)} mode · started {_e(session.state.started)}</p>",
             "<h2>Summary</h2>",
-            f"<p>Overall <strong>{s.score:g}/100</strong> ({_e(s.band)}); level shown: "
-            f"<strong>{_e(s.level_title or 'below the first level')}</strong>.</p>",
+            f"<p>Overall <strong>{_e(overall_text(s))}</strong>; level shown: "
+            f"<strong>{_e(level_text(s))}</strong>.</p>",
             "<table><tr><th>Competency</th><th>Score</th><th>Against the ladder</th></tr>"]
     body += [f"<tr><td>{_e(c.title)}</td><td>{_bar_html(c.score)}</td><td>{_e(c.note)}</td></tr>" for c in s.competencies]
     body.append("</table>")
@@ -135,16 +135,17 @@ def session_html(session: Session) -> str:
     return _page(f"{sc.title}: report", body)
 
 
-def session_json(session: Session) -> dict[str, Any]:
-    return {"session": json.loads(session.dump()), "summary": json.loads(session.summary().model_dump_json())}
+def session_json(session: Session, store: Store | None = None) -> dict[str, Any]:
+    return {"session": json.loads(session.dump()), "summary": json.loads(session.summary(store=store).model_dump_json())}
 
 
-def session_report(session: Session, fmt: str) -> str:
+def session_report(session: Session, fmt: str, store: Store | None = None) -> str:
+    """``store``: the history "practise next" is worked out from (see Session.summary)."""
     if fmt == "html":
-        return session_html(session)
+        return session_html(session, store)
     if fmt == "json":
-        return json.dumps(session_json(session), indent=2, ensure_ascii=False) + "\n"
-    return session_markdown(session)
+        return json.dumps(session_json(session, store), indent=2, ensure_ascii=False) + "\n"
+    return session_markdown(session, store)
 
 
 # --------------------------------------------------------------------------- progress

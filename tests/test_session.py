@@ -171,3 +171,82 @@ def test_store_round_trip_and_resume_with_draft(library, clock, isolated_home):
     assert [row.id for row in store.unfinished()] == [s.state.id]
     back = resume(store, library, s.state.id)
     assert back.state.draft == "typed but not submitted" and back.question == s.question
+
+
+# --------------------------------------------------------------------------- results that agree with themselves
+
+
+def play_labels(library, scenario_id: str, labels: dict[str, str | None], stop_at: str | None = None) -> Session:
+    """Each stage answered with its calibration answer of that label; None skips it. With
+    ``stop_at`` the session stops (as a mentor may end it) when that stage opens."""
+    s = Session.new(library, scenario_id)
+    s.start()
+    while not s.finished:
+        if s.stage.id == stop_at:
+            s.state.status = "finished"
+            break
+        label = labels.get(s.stage.id)
+        s.submit(next(c.answer for c in s.stage.calibration if c.label == label)) if label else s.skip()
+    return s
+
+
+def _concepts(lines: list[str]) -> set[str]:
+    return {line.split(":")[0] for line in lines}
+
+
+def test_a_concept_credited_in_one_stage_is_a_strength_and_not_work_on(library):
+    # risky-rollout: the weak rollout answer misses feature flags; the rollback answer names a kill switch
+    s = play_labels(library, "risky-rollout", {"experiment": "strong", "rollout": "weak", "rollback": "strong"})
+    rollout = next(r for rec, r in s.final_reports() if rec.stage == "rollout")
+    assert "Uses feature flags" in _concepts(rollout.improvements)  # that stage alone does advise it
+    summary = s.summary()
+    assert "Uses feature flags: “kill switch”" in summary.strengths
+    assert "Uses feature flags" not in _concepts(summary.work_on)
+    assert len(summary.work_on) == 3  # the slot went to the next piece of advice
+
+
+def test_no_concept_is_both_strength_and_work_on_across_the_library(library):
+    for sid, entry in library.scenarios.items():
+        stages = entry.item.stages
+        kinds = sorted({c.label for st in stages for c in st.calibration})
+        for shift in range(len(kinds)):  # each stage a different calibration answer, in turn
+            labels = {st.id: kinds[(i + shift) % len(kinds)] for i, st in enumerate(stages)}
+            labels = {k: v if any(c.label == v for c in library.scenario(sid).stage(k).calibration) else None
+                      for k, v in labels.items()}
+            summary = play_labels(library, sid, labels).summary()
+            assert not _concepts(summary.strengths) & _concepts(summary.work_on), (sid, labels)
+
+
+def test_skipped_and_unreached_stages_are_not_assessed_never_zero(library):
+    s = play_labels(library, "upmarket-pricing", {"strategy": "strong"})  # every other question skipped
+    strategy = next(r for rec, r in s.final_reports() if rec.stage == "strategy")
+    summary = s.summary()
+    assert summary.score == strategy.score and summary.band == strategy.band  # skips do not drag it down
+    # each competency is what the answered stage showed, not averaged with zeros
+    assert {c.competency: c.score for c in summary.competencies} == {c.competency: c.score for c in strategy.competencies}
+    rows = {st.stage: st for st in summary.stages}
+    assert rows["strategy"].assessed and rows["strategy"].score == strategy.score
+    skipped = [st for st in summary.stages if st.skipped]
+    assert skipped and all(st.score is None and st.band is None and not st.assessed for st in skipped)
+
+    nothing = play_labels(library, "upmarket-pricing", {})
+    everything_skipped = nothing.summary()
+    assert everything_skipped.score is None and everything_skipped.competencies == []
+    assert everything_skipped.strengths == [] and everything_skipped.level is None
+
+
+def test_a_session_stopped_early_lists_the_rest_as_not_assessed(library):
+    s = play_labels(library, "upmarket-pricing", {"strategy": "strong"}, stop_at="billing")
+    summary = s.summary()
+    rows = {st.stage: st for st in summary.stages}
+    assert rows["strategy"].assessed
+    # billing was opened but never answered; agility and roadmap were never reached
+    for stage in ("billing", "agility", "roadmap"):
+        assert not rows[stage].assessed and rows[stage].score is None and not rows[stage].skipped
+    assert "agility-basics" not in rows  # a branch not taken is not part of the interview
+    assert summary.score == rows["strategy"].score
+
+    from coach.feedback import summary_text
+
+    shown = summary_text(summary)
+    assert "  not assessed  -           The billing engine" in shown and "skipped" not in shown
