@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import textwrap
+from dataclasses import dataclass
 
 from coach.report import CriterionResult, ScoreReport
+from coach.signals import PASS
 
 MARKS = {True: "✓", False: "✗"}
 
@@ -15,20 +17,77 @@ def bar(level: float, width: int = 4) -> str:
     return "█" * full + "░" * (width - full)
 
 
-def _concept_lines(c: CriterionResult, md: bool) -> list[str]:
-    out = []
-    q = (lambda s: f"“{s}”")
+@dataclass(frozen=True)
+class Row:
+    """One line under a criterion: a ✓ quotes what earned it, a ✗ says what to do."""
+
+    hit: bool
+    label: str
+    evidence: str = ""
+    """✓: the answer's own words (a signal: what was observed)."""
+    advice: str = ""
+    """✗: what to do about it."""
+    detail: str = ""
+    """✗: what was seen instead (a negated mention, a signal's measure)."""
+
+    @property
+    def mark(self) -> str:
+        return MARKS[self.hit]
+
+    @property
+    def text(self) -> str:
+        if self.hit:
+            return f"{self.label}: {self.evidence}"
+        return self.label + (f" ({self.detail})" if self.detail else "") + f": {self.advice}"
+
+    def line(self) -> str:
+        return f"{self.mark} {self.text}"
+
+
+def _quote(text: str) -> str:
+    return f"“{' '.join(text.split())}”"  # a wrapped line reads as one
+
+
+def criterion_rows(c: CriterionResult) -> list[Row]:
+    """The ✓/✗ rule, in one place for every view (app, text, Markdown, HTML)."""
+    rows = []
     for concept in c.concepts:
-        if concept.found and concept.evidence:
-            out.append(f"✓ {concept.label}: {q(concept.evidence.text)}")
+        if concept.found:
+            # credited without a quote only when a mentor ticked what they heard
+            rows.append(Row(True, concept.label, _quote(concept.evidence.text) if concept.evidence else "heard by the mentor"))
         elif concept.negated and concept.evidence:
-            out.append(f"✗ {concept.label} (said negated: {q(concept.evidence.text)}): {concept.advice}")
+            rows.append(Row(False, concept.label, advice=concept.advice, detail=f"said negated: {_quote(concept.evidence.text)}"))
         else:
-            out.append(f"✗ {concept.label}: {concept.advice}")
+            rows.append(Row(False, concept.label, advice=concept.advice))
     for s in c.signals:
-        mark = "✓" if s.value >= 0.67 else "✗"
-        out.append(f"{mark} {s.signal.replace('_', ' ')} {s.value:.2f}: {s.note}")
-    return [("- " if md else "    ") + line for line in out]
+        label = f"{s.signal.replace('_', ' ')} {s.value:.2f}"
+        if s.value >= PASS:
+            rows.append(Row(True, label, s.note))
+        else:  # reports saved before signals carried advice had it in the note
+            rows.append(Row(False, label, advice=s.advice or s.note, detail=s.note if s.advice else ""))
+    return rows
+
+
+def level_note(c: CriterionResult) -> str:
+    """Why the level differs from what the rows suggest; "" when they agree."""
+    rows = criterion_rows(c)
+    hits = sum(r.hit for r in rows)
+    if c.signals:
+        measured = 4 * sum(s.value for s in c.signals) / len(c.signals)
+        if int(measured + 0.5) > c.level:
+            return (f"Capped at {c.level}/4: the delivery measures {measured:.1f}/4, but clear delivery of little "
+                    "content is not clarity. Cover more of what the question asks to raise it.")
+        if c.level and not hits:
+            return f"The level is the average of the measures below ({measured:.1f}/4); none is strong enough for a ✓ yet."
+    if c.level == 0 and hits:
+        return f"{hits} of {len(rows)} credited: not yet enough for level 1."
+    if c.level and not hits and not c.signals:
+        return "Level set by hand by a mentor."
+    return ""
+
+
+def _concept_lines(c: CriterionResult, md: bool) -> list[str]:
+    return [("- " if md else "    ") + row.line() for row in criterion_rows(c)]
 
 
 def _headline(r: ScoreReport) -> str:
@@ -50,6 +109,8 @@ def to_text(r: ScoreReport, width: int = 88, model_answer: bool = False) -> str:
     for c in r.criteria:
         out.append(f"{bar(c.level)} {c.level}/4  {c.title}  [{c.ref}]")
         out.append(textwrap.fill(c.descriptor, width, initial_indent="    ", subsequent_indent="    "))
+        if level_note(c):
+            out.append(textwrap.fill(level_note(c), width, initial_indent="    ", subsequent_indent="    "))
         out += [textwrap.fill(l, width, subsequent_indent="      ") for l in _concept_lines(c, md=False)]
     if r.anti_patterns:
         out += ["", "Anti-patterns"]
@@ -77,7 +138,7 @@ def to_markdown(r: ScoreReport, heading: str = "##", model_answer: bool = True) 
     out += ["| criterion | level | what it looks like |", "| --- | --- | --- |"]
     out += [f"| {c.title} | {bar(c.level)} {c.level}/4 | {c.descriptor} |" for c in r.criteria]
     for c in r.criteria:
-        out += ["", f"**{c.title}**", ""] + _concept_lines(c, md=True)
+        out += ["", f"**{c.title}**", ""] + ([f"*{level_note(c)}*", ""] if level_note(c) else []) + _concept_lines(c, md=True)
     if r.anti_patterns:
         out += ["", "**Anti-patterns**", ""] + [f"- {a.label}: “{a.evidence.text}”. {a.feedback}" for a in r.anti_patterns]
     if r.competencies:

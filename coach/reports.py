@@ -11,7 +11,7 @@ import html
 import json
 from typing import Any
 
-from coach.feedback import bar, level_text, overall_text, session_markdown
+from coach.feedback import bar, criterion_rows, level_note, level_text, overall_text, session_markdown
 from coach.formats import Competency
 from coach.history import Point, timeline
 from coach.loader import Library
@@ -117,15 +117,10 @@ def session_html(session: Session, store: Store | None = None) -> str:
         body.append(f'<div class="answer">{highlighted(answer, report) or "<em>(no answer)</em>"}</div>')
         body.append("<table><tr><th>Criterion</th><th>Level</th><th>What was found and missed</th></tr>")
         for crit in report.criteria:
-            items = []
-            for c in crit.concepts:
-                if c.found and c.evidence:
-                    items.append(f'<li class="hit">{_e(c.label)}: “{_e(c.evidence.text)}”</li>')
-                else:
-                    items.append(f'<li class="miss">{_e(c.label)}: {_e(c.advice)}</li>')
-            items += [f'<li class="{"hit" if g.value >= 0.67 else "miss"}">{_e(g.note)}</li>' for g in crit.signals]
+            items = [f'<li class="{"hit" if row.hit else "miss"}">{_e(row.text)}</li>' for row in criterion_rows(crit)]
+            note = f'<br><span class="muted">{_e(level_note(crit))}</span>' if level_note(crit) else ""
             body.append(f"<tr><td>{_e(crit.title)}<br><span class=\"muted\">{_e(crit.descriptor)}</span></td>"
-                        f"<td>{bar(crit.level)} {crit.level}/4</td><td><ul>{''.join(items)}</ul></td></tr>")
+                        f"<td>{bar(crit.level)} {crit.level}/4{note}</td><td><ul>{''.join(items)}</ul></td></tr>")
         body.append("</table>")
         body += [f'<p class="flag">{_e(a.label)}: “{_e(a.evidence.text)}”. {_e(a.feedback)}</p>' for a in report.anti_patterns]
         if report.model_answer:

@@ -24,7 +24,7 @@ from coach.report import (
     ScoreReport,
     SignalScore,
 )
-from coach.signals import measure
+from coach.signals import PASS, measure
 from coach.text import Token, tokenize
 
 MAX_TOKENS = 12_000  # about 60,000 characters of prose; the rest is not read
@@ -295,10 +295,10 @@ def score(target: Target, answer: str, ladder: Ladder | None = None, target_leve
     content_ceiling = max(content_levels) if content_levels else None
     for crit, results, weights in pending:
         signals = []
-        if crit.spec.scoring == "signals":
+        if crit.spec.scoring == "signals" and tokens:  # an empty answer has no delivery to measure
             for sig in crit.spec.signals:
                 r = measure(sig, answer, tokens, target.prompt, target.minutes, hit_spans)
-                signals.append(SignalScore(signal=sig.value, value=r.value, note=r.note,
+                signals.append(SignalScore(signal=sig.value, value=r.value, note=r.note, advice=r.advice,
                                            evidence=[_span_evidence(answer, s) for s in r.spans]))
         exact = _exact_level(crit.spec, results, weights, signals) if tokens else 0.0
         if crit.spec.scoring == "signals" and content_ceiling is not None:
@@ -440,8 +440,9 @@ def feedback_items(report: ScoreReport) -> tuple[list[tuple[str, str]], list[tup
                 priority = c.weight * gap + (0.5 if concept.negated else 0)
                 improvements.append((priority, c.ref, concept_key(concept.label), f"{concept.label}{prefix}: {concept.advice}"))
         for s in c.signals:
-            if s.value < 0.6:
-                improvements.append((c.weight * gap * (1 - s.value) * 0.8, c.ref, "signal:" + s.signal, s.note))
+            if s.value < PASS:  # the signals marked ✗
+                improvements.append((c.weight * gap * (1 - s.value) * 0.8, c.ref, "signal:" + s.signal,
+                                     f"{s.note} {s.advice}".strip()))
     improvements.sort(key=lambda item: -item[0])
     per_source: Counter[str] = Counter()
     ordered: dict[str, str] = {}

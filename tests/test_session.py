@@ -250,3 +250,71 @@ def test_a_session_stopped_early_lists_the_rest_as_not_assessed(library):
 
     shown = summary_text(summary)
     assert "  not assessed  -           The billing engine" in shown and "skipped" not in shown
+
+
+def calibration_reports(library):  # type: ignore[no-untyped-def]
+    """(answer, report) for every calibration answer in the library."""
+    from coach.scoring import Scorer
+
+    scorer = Scorer(library)
+    for entry in library.scenarios.values():
+        for stage in entry.item.stages:
+            for cal in stage.calibration:
+                yield cal.answer, scorer.score_stage(entry.item, stage, cal.answer)
+
+
+def test_every_mark_quotes_evidence_or_gives_advice_and_levels_agree(library):
+    from coach.feedback import criterion_rows, level_note, to_markdown
+
+    checked = capped = 0
+    for answer, report in calibration_reports(library):
+        said = " ".join(answer.split())
+        markdown = to_markdown(report)
+        for crit in report.criteria:
+            rows, note = criterion_rows(crit), level_note(crit)
+            hits = [row for row in rows if row.hit]
+            for row, concept in zip(rows, crit.concepts):
+                if row.hit:  # a ✓ quotes the answer's own words
+                    assert row.evidence.strip("“”") in said, (crit.ref, row)
+                else:
+                    assert row.advice == concept.advice and concept.advice.strip(), (crit.ref, row)
+            for row, signal in zip(rows[len(crit.concepts):], crit.signals):
+                if row.hit:  # a ✓ signal says what was observed
+                    assert row.evidence == signal.note and signal.note.strip()
+                else:  # a ✗ signal says what to do, not only what was measured
+                    assert row.advice == signal.advice and signal.advice.strip(), (crit.ref, signal)
+            # the level agrees with its rows, or the report says why not
+            if crit.level >= 1 and not hits or crit.level == 0 and hits:
+                assert note, (crit.ref, crit.level, rows)
+            assert not (crit.level == 4 and not hits)
+            if crit.signals and int(4 * sum(s.value for s in crit.signals) / len(crit.signals) + 0.5) > crit.level:
+                assert note.startswith(f"Capped at {crit.level}/4")  # a capped level says why
+                capped += 1
+            # the Markdown report shows exactly these rows
+            assert all(f"- {row.line()}" in markdown for row in rows)
+            checked += 1
+        assert markdown.count("\n- ✓ ") + markdown.count("\n- ✗ ") == sum(
+            len(criterion_rows(c)) for c in report.criteria)
+    assert checked > 300 and capped > 0
+
+
+def test_an_empty_answer_shows_no_ticks(library):
+    from coach.feedback import criterion_rows
+    from coach.scoring import Scorer
+
+    sc = library.scenario("upmarket-pricing")
+    report = Scorer(library).score_stage(sc, sc.stage("strategy"), "")
+    assert all(crit.level == 0 for crit in report.criteria)
+    assert not [row for crit in report.criteria for row in criterion_rows(crit) if row.hit]
+    assert "Confident and direct." not in report.strengths  # nothing was said, so nothing went well
+
+
+def test_the_html_report_marks_the_same_rows(library):
+    from coach.feedback import criterion_rows
+    from coach.reports import session_html
+
+    s = play_labels(library, "risky-rollout", {"experiment": "strong", "rollout": "weak", "rollback": "middling"})
+    page = session_html(s)
+    rows = [row for _, report in s.final_reports() for crit in report.criteria for row in criterion_rows(crit)]
+    assert page.count('<li class="hit">') == sum(row.hit for row in rows)
+    assert page.count('<li class="miss">') == sum(not row.hit for row in rows)

@@ -308,3 +308,20 @@ async def test_skipped_stages_show_as_skipped_not_zero(library, isolated_home, c
         shown = screen_text(app)
         assert "Skipped: this question is not assessed" in shown and "Meters usage events reliably: " in shown
         assert "Score " not in shown and "✗" not in shown and "0/4" not in shown
+
+
+def test_feedback_screen_marks_the_same_rows_as_the_reports(library):
+    from coach.feedback import criterion_rows, level_note
+    from coach.scoring import Scorer
+    from coach.tui.screens import report_sections
+
+    sc = library.scenario("risky-rollout")
+    scorer = Scorer(library)
+    for stage in sc.stages:
+        for cal in stage.calibration:
+            report = scorer.score_stage(sc, stage, cal.answer)
+            shown = [(str(w.content), w.has_class("hit")) for w in report_sections(report, cal.answer, False)
+                     if w.has_class("concept")]
+            assert shown == [(row.line(), row.hit) for crit in report.criteria for row in criterion_rows(crit)]
+            heads = [str(w.content) for w in report_sections(report, cal.answer, False) if w.has_class("criterion")]
+            assert all(level_note(c) in head for c, head in zip(report.criteria, heads))

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Label, OptionList, Select, Static, TextArea
 
-from coach.feedback import bar, level_text, overall_text, stage_result
+from coach.feedback import bar, criterion_rows, level_note, level_text, overall_text, stage_result
 from coach.formats import Level
 from coach.render import assessed_lines, exhibit_text, reflow
 from coach.report import ScoreReport
@@ -476,17 +476,11 @@ def report_sections(report: ScoreReport, answer: str, model_answer: bool) -> Ite
     for f in report.flags:
         yield text(f"! {f.code.replace('_', ' ')}: {f.message}").add_class("flag")
     for crit in report.criteria:
-        yield text(f"{bar(crit.level)} {crit.level}/4  {crit.title}\n{crit.descriptor}").add_class("criterion")
-        for c in crit.concepts:
-            if c.found and c.evidence:
-                yield text(f"✓ {c.label}: “{' '.join(c.evidence.text.split())}”").add_class("concept", "hit")
-            elif c.negated and c.evidence:
-                yield text(f"✗ {c.label} (you said it negated: “{c.evidence.text}”): {c.advice}").add_class("concept", "miss")
-            else:
-                yield text(f"✗ {c.label}: {c.advice}").add_class("concept", "miss")
-        for s in crit.signals:
-            mark = "✓" if s.value >= 0.67 else "✗"
-            yield text(f"{mark} {s.signal.replace('_', ' ')}: {s.note}").add_class("concept", "hit" if mark == "✓" else "miss")
+        note = level_note(crit)
+        yield text(f"{bar(crit.level)} {crit.level}/4  {crit.title}\n{crit.descriptor}" + (f"\n{note}" if note else "")
+                   ).add_class("criterion")
+        for row in criterion_rows(crit):
+            yield text(row.line()).add_class("concept", "hit" if row.hit else "miss")
     for a in report.anti_patterns:
         yield text(f"! {a.label}: “{a.evidence.text}”. {a.feedback}").add_class("flag")
     if report.competencies:
