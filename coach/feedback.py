@@ -165,6 +165,10 @@ def level_text(s: "Summary") -> str:
     return "below the first ladder level" if s.competencies else "not assessed"
 
 
+def not_assessed_text(skipped: bool) -> str:
+    return ("skipped" if skipped else "not answered") + ", so not assessed"
+
+
 def stage_result(st: "StageSummary") -> tuple[str, str]:
     """(score, band) of a stage as shown: a stage not played says so instead of showing 0."""
     if st.score is None:
@@ -232,9 +236,17 @@ def session_markdown(session: "Session", store: "Store | None" = None) -> str:
         body = turn.text.strip().replace("\n", "\n> ")
         out += [f"**{names[turn.role]}** ({turn.stage}):", "", f"> {body}", ""]
     out += ["## Feedback by stage", ""]
+    from coach.session import assessed
+
     for rec, report in session.final_reports():
         stage = sc.stage(rec.stage)
-        out.append(to_markdown(report, heading=f"### {stage.title if stage else rec.stage}:", model_answer=True))
+        title = stage.title if stage else rec.stage
+        if not assessed(rec):  # no score and no marks for a question not answered
+            out += [f"### {title}: {not_assessed_text(rec.skipped)}", ""]
+            if report.model_answer:
+                out += ["**Model answer**", "", report.model_answer.strip(), ""]
+            continue
+        out.append(to_markdown(report, heading=f"### {title}:", model_answer=True))
     return "\n".join(out)
 
 

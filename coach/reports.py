@@ -11,12 +11,13 @@ import html
 import json
 from typing import Any
 
-from coach.feedback import bar, criterion_rows, level_note, level_text, overall_text, session_markdown
+from coach.feedback import (bar, criterion_rows, level_note, level_text, not_assessed_text, overall_text,
+                            session_markdown)
 from coach.formats import Competency
 from coach.history import Point, timeline
 from coach.loader import Library
 from coach.report import ScoreReport
-from coach.session import Session
+from coach.session import Session, assessed
 from coach.store import Store
 
 CSS = """
@@ -112,6 +113,11 @@ def session_html(session: Session, store: Store | None = None) -> str:
     for rec, report in session.final_reports():
         stage = sc.stage(rec.stage)
         answer = "\n\n".join(rec.answers)
+        if not assessed(rec):  # no score and no marks for a question not answered
+            body.append(f"<h3>{_e(stage.title if stage else rec.stage)}: {not_assessed_text(rec.skipped)}</h3>")
+            if report.model_answer:
+                body.append(f'<p><strong>Model answer</strong></p><div class="model">{_e(report.model_answer.strip())}</div>')
+            continue
         body.append(f"<h3>{_e(stage.title if stage else rec.stage)}: {report.score:g}/100 ({_e(report.band)})</h3>")
         body += [f'<p class="flag">{_e(f.message)}</p>' for f in report.flags]
         body.append(f'<div class="answer">{highlighted(answer, report) or "<em>(no answer)</em>"}</div>')
