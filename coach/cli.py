@@ -492,8 +492,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     else:
         if not args.session:
             raise UserError("say which session: coach report SESSION (see `coach history`), or --progress")
-        _, session = _open_session(args.session, lib)
-        text = reports.session_report(session, args.format)
+        store, session = _open_session(args.session, lib)
+        text = reports.session_report(session, args.format, store)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"wrote {args.output}")
@@ -567,8 +567,10 @@ def cmd_rescore(args: argparse.Namespace) -> int:
         moved = [d for d in deltas if abs(d.after - d.before) >= 0.05]
         rescored += 1
         changed += bool(moved)
-        print(f"{sid} {session.scenario.id}: overall {before if before is not None else '-'} -> "
-              f"{after if after is not None else '-'}")
+        def overall(score: float | None) -> str:
+            return f"{score:g}" if score is not None else "not assessed"
+
+        print(f"{sid} {session.scenario.id}: overall {overall(before)} -> {overall(after)}")
         for d in moved:
             print(f"    {d.stage}: {d.before:g} -> {d.after:g}")
         if args.apply:

@@ -34,7 +34,7 @@ def explain_text(scorer: Scorer, scenario: Scenario, stage: Stage, answer: str) 
                         stems = " ".join(compile_phrase(phrase))
                         out.append(f"           {share:4.2f} of the words of “{phrase}” ({stems}) appear, not together")
         for s in crit.signals:
-            out.append(f"  signal  {s.value:4.2f}  {s.signal}: {s.note}")
+            out.append(f"  signal  {s.value:4.2f}  {s.signal}: {s.note}" + (f" {s.advice}" if s.advice else ""))
     out += ["", "anti-patterns"]
     found = {a.ref: a for a in report.anti_patterns}
     for ref, _pattern, _rubric in target.anti_patterns:

@@ -55,12 +55,16 @@ def timeline(store: Store, library: Library) -> dict[str, list[Point]]:
     """Per competency, the score of every finished session, oldest first."""
     out: dict[str, list[Point]] = {}
     for session in finished_sessions(store, library):
-        summary = session.summary()
-        for comp in summary.competencies:
-            out.setdefault(comp.competency, []).append(Point(
-                session.state.id, session.state.started, session.state.scenario, comp.score, comp.level,
-                session.state.target.value))
+        for comp, point in session_points(session):
+            out.setdefault(comp, []).append(point)
     return out
+
+
+def session_points(session: Session) -> list[tuple[str, Point]]:
+    """(competency, point) for each competency the session assessed (skipped stages count for none)."""
+    st = session.state
+    return [(comp.competency, Point(st.id, st.started, st.scenario, comp.score, comp.level, st.target.value))
+            for comp in session.competencies()]
 
 
 # --------------------------------------------------------------------------- re-scoring
@@ -115,27 +119,41 @@ class Recommendation:
     reason: str
 
 
-def recommend(store: Store, library: Library, target: Level | None = None,
-              now: datetime | None = None, points: dict[str, list[Point]] | None = None) -> Recommendation:
+def recommend(store: Store | None, library: Library, target: Level | None = None, now: datetime | None = None,
+              points: dict[str, list[Point]] | None = None, session: Session | None = None) -> Recommendation:
     """The next scenario: the competency most overdue for practice (weak ones come back
-    sooner), then the scenario that exercises it and was practised least recently.
-    ``points`` is the timeline, when the caller already has it."""
+    sooner), then the scenario that exercises it and was practised least recently. The one
+    recommender: the summary, the history screen and `coach next` all ask it.
+    ``points`` is the timeline, when the caller already has it. ``session`` is one just
+    finished, counted in the history even before it is saved (without a store, the history is
+    that session alone). ``target`` defaults to the target of the latest session."""
     now = now or datetime.now(timezone.utc)
-    points = timeline(store, library) if points is None else points
+    if points is None:
+        points = timeline(store, library) if store is not None else {}
+    last_played: dict[str, str] = {}
+    for row in own_sessions(store) if store is not None else []:
+        last_played[row.scenario] = max(last_played.get(row.scenario, ""), row.started)
+    if session is not None and session.finished and not session.state.learner:  # a mentee's session is not ours
+        points = {comp: [p for p in series if p.session_id != session.state.id] for comp, series in points.items()}
+        for comp, point in session_points(session):
+            points.setdefault(comp, []).append(point)
+        points = {comp: sorted(series, key=lambda p: p.started) for comp, series in points.items() if series}
+        sid = session.state.scenario
+        last_played[sid] = max(last_played.get(sid, ""), session.state.started)
     if not points:
         start = min(library.scenarios.values(), key=lambda e: (e.item.level.rank, e.item.difficulty != "foundation", e.item.id))
-        return Recommendation(start.item.id, None, "No finished sessions yet: start with a foundation scenario.")
+        return Recommendation(start.item.id, None, "No answered sessions yet: start with a foundation scenario.")
+    if target is None:  # the level the learner practised for last
+        target = Level(max((p for series in points.values() for p in series), key=lambda p: p.started).target)
     due: list[tuple[float, str, Point]] = []
     for comp, series in points.items():
         last = series[-1]
         age = (now - datetime.fromisoformat(last.started)).total_seconds() / 86400
         overdue = age / rest_days(last.score)  # 1.0 means due today
         due.append((overdue + (4 - last.score) * 0.1, comp, last))
-    practised = {c.value for c in Competency}
-    never = sorted(practised - set(points))
-    last_played: dict[str, str] = {}
-    for row in own_sessions(store):
-        last_played.setdefault(row.scenario, row.started)
+    exercised = {library.rubrics[r].item.competency.value for e in library.scenarios.values()
+                 for r in e.item.rubrics if r in library.rubrics}
+    never = sorted(exercised - set(points))  # only what some scenario can practise
     if never and max(d[0] for d in due) < 1.0:
         comp, reason = never[0], f"You have not practised {Competency(never[0]).title.lower()} yet."
     else:

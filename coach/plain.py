@@ -122,5 +122,5 @@ def run_plain(session: Session, store: Store | None, stdin: TextIO = sys.stdin, 
             say()
             say(to_text(outcome.report, model_answer=True))
     say()
-    say(summary_text(session.summary(), times=interactive))
+    say(summary_text(session.summary(store=store), times=interactive))
     return 0

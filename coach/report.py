@@ -48,8 +48,11 @@ class ConceptResult(_Model):
 class SignalScore(_Model):
     signal: str
     value: float
-    """0-1."""
+    """0-1; at or above 0.67 it earns a ✓."""
     note: str
+    """What was observed."""
+    advice: str = ""
+    """What to do about it (always given below 0.67)."""
     evidence: list[Evidence] = []
 
 

@@ -11,12 +11,13 @@ import html
 import json
 from typing import Any
 
-from coach.feedback import bar, session_markdown
+from coach.feedback import (bar, criterion_rows, level_note, level_text, not_assessed_text, overall_text,
+                            session_markdown)
 from coach.formats import Competency
 from coach.history import Point, own_sessions, timeline
 from coach.loader import Library
 from coach.report import ScoreReport
-from coach.session import Session
+from coach.session import Session, assessed
 from coach.store import Store
 
 CSS = """
@@ -84,17 +85,17 @@ def _mentor_html(session: Session) -> list[str]:
     return out
 
 
-def session_html(session: Session) -> str:
+def session_html(session: Session, store: Store | None = None) -> str:
     sc = session.scenario
-    s = session.summary(reviewed=True)
+    s = session.summary(reviewed=True, store=store)
     learner = session.state.learner
     body = [f"<h1>{_e(sc.title)}</h1>",
             f'<p class="muted">{"Learner: <strong>" + _e(learner) + "</strong> · " if learner else ""}'
             f'{_e(sc.persona.name)}, {_e(sc.persona.role)} · target level {_e(s.target_title)} · '
             f"{_e(s.mode.value)} mode · started {_e(session.state.started)}</p>",
             "<h2>Summary</h2>",
-            f"<p>Overall <strong>{s.score:g}/100</strong> ({_e(s.band)}); level shown: "
-            f"<strong>{_e(s.level_title or 'below the first level')}</strong>.</p>",
+            f"<p>Overall <strong>{_e(overall_text(s))}</strong>; level shown: "
+            f"<strong>{_e(level_text(s))}</strong>.</p>",
             "<table><tr><th>Competency</th><th>Score</th><th>Against the ladder</th></tr>"]
     body += [f"<tr><td>{_e(c.title)}</td><td>{_bar_html(c.score)}</td><td>{_e(c.note)}</td></tr>" for c in s.competencies]
     body.append("</table>")
@@ -114,20 +115,20 @@ def session_html(session: Session) -> str:
     for rec, report in session.final_reports():
         stage = sc.stage(rec.stage)
         answer = "\n\n".join(rec.answers)
+        if not assessed(rec):  # no score and no marks for a question not answered
+            body.append(f"<h3>{_e(stage.title if stage else rec.stage)}: {not_assessed_text(rec.skipped)}</h3>")
+            if report.model_answer:
+                body.append(f'<p><strong>Model answer</strong></p><div class="model">{_e(report.model_answer.strip())}</div>')
+            continue
         body.append(f"<h3>{_e(stage.title if stage else rec.stage)}: {report.score:g}/100 ({_e(report.band)})</h3>")
         body += [f'<p class="flag">{_e(f.message)}</p>' for f in report.flags]
         body.append(f'<div class="answer">{highlighted(answer, report) or "<em>(no answer)</em>"}</div>')
         body.append("<table><tr><th>Criterion</th><th>Level</th><th>What was found and missed</th></tr>")
         for crit in report.criteria:
-            items = []
-            for c in crit.concepts:
-                if c.found and c.evidence:
-                    items.append(f'<li class="hit">{_e(c.label)}: “{_e(c.evidence.text)}”</li>')
-                else:
-                    items.append(f'<li class="miss">{_e(c.label)}: {_e(c.advice)}</li>')
-            items += [f'<li class="{"hit" if g.value >= 0.67 else "miss"}">{_e(g.note)}</li>' for g in crit.signals]
+            items = [f'<li class="{"hit" if row.hit else "miss"}">{_e(row.text)}</li>' for row in criterion_rows(crit)]
+            note = f'<br><span class="muted">{_e(level_note(crit))}</span>' if level_note(crit) else ""
             body.append(f"<tr><td>{_e(crit.title)}<br><span class=\"muted\">{_e(crit.descriptor)}</span></td>"
-                        f"<td>{bar(crit.level)} {crit.level}/4</td><td><ul>{''.join(items)}</ul></td></tr>")
+                        f"<td>{bar(crit.level)} {crit.level}/4{note}</td><td><ul>{''.join(items)}</ul></td></tr>")
         body.append("</table>")
         body += [f'<p class="flag">{_e(a.label)}: “{_e(a.evidence.text)}”. {_e(a.feedback)}</p>' for a in report.anti_patterns]
         if report.model_answer:
@@ -137,16 +138,17 @@ def session_html(session: Session) -> str:
     return _page(f"{sc.title}: report" + (f" for {learner}" if learner else ""), body)
 
 
-def session_json(session: Session) -> dict[str, Any]:
-    return {"session": json.loads(session.dump()), "summary": json.loads(session.summary().model_dump_json())}
+def session_json(session: Session, store: Store | None = None) -> dict[str, Any]:
+    return {"session": json.loads(session.dump()), "summary": json.loads(session.summary(store=store).model_dump_json())}
 
 
-def session_report(session: Session, fmt: str) -> str:
+def session_report(session: Session, fmt: str, store: Store | None = None) -> str:
+    """``store``: the history "practise next" is worked out from (see Session.summary)."""
     if fmt == "html":
-        return session_html(session)
+        return session_html(session, store)
     if fmt == "json":
-        return json.dumps(session_json(session), indent=2, ensure_ascii=False) + "\n"
-    return session_markdown(session)
+        return json.dumps(session_json(session, store), indent=2, ensure_ascii=False) + "\n"
+    return session_markdown(session, store)
 
 
 # --------------------------------------------------------------------------- progress

@@ -24,7 +24,7 @@ from coach.report import (
     ScoreReport,
     SignalScore,
 )
-from coach.signals import measure
+from coach.signals import PASS, measure
 from coach.text import Token, tokenize
 
 MAX_TOKENS = 12_000  # about 60,000 characters of prose; the rest is not read
@@ -295,10 +295,10 @@ def score(target: Target, answer: str, ladder: Ladder | None = None, target_leve
     content_ceiling = max(content_levels) if content_levels else None
     for crit, results, weights in pending:
         signals = []
-        if crit.spec.scoring == "signals":
+        if crit.spec.scoring == "signals" and tokens:  # an empty answer has no delivery to measure
             for sig in crit.spec.signals:
                 r = measure(sig, answer, tokens, target.prompt, target.minutes, hit_spans)
-                signals.append(SignalScore(signal=sig.value, value=r.value, note=r.note,
+                signals.append(SignalScore(signal=sig.value, value=r.value, note=r.note, advice=r.advice,
                                            evidence=[_span_evidence(answer, s) for s in r.spans]))
         exact = _exact_level(crit.spec, results, weights, signals) if tokens else 0.0
         if crit.spec.scoring == "signals" and content_ceiling is not None:
@@ -404,19 +404,32 @@ def place_on_ladder(report: ScoreReport, ladder: Ladder, target: Level | None, c
     report.target = target.value if target else None
 
 
-def _feedback(report: ScoreReport) -> tuple[list[str], list[str]]:
-    strengths = []
+def concept_key(label: str) -> str:
+    """What makes two concepts the same thing to a learner: the label they read."""
+    return "concept:" + " ".join(label.lower().split())
+
+
+def feedback_items(report: ScoreReport) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(key, text) of what went well and of what to work on, most valuable first. The key
+    names the concept, signal or anti-pattern, so that one thing is never both: a concept
+    credited anywhere in the report is left out of the advice."""
+    strengths: list[tuple[str, str]] = []
     for c in report.criteria:
         for concept in c.concepts:
             if concept.found and concept.evidence:
                 quote = " ".join(concept.evidence.text.split())  # a wrapped line reads as one
-                strengths.append(f"{concept.label}: \u201c{quote}\u201d")
+                strengths.append((concept_key(concept.label), f"{concept.label}: \u201c{quote}\u201d"))
         for s in c.signals:
             if s.value >= 0.9 and s.signal not in ("structure", "concision", "plain_language"):
-                strengths.append(s.note)
-    improvements: list[tuple[float, str, str]] = []  # (priority, source, text)
+                strengths.append(("signal:" + s.signal, s.note))
+    first: dict[str, str] = {}
+    for key, line in strengths:
+        first.setdefault(key, line)  # one line per concept: the first quote
+    strengths = list(first.items())
+    credited = {key for key, _ in strengths}
+    improvements: list[tuple[float, str, str, str]] = []  # (priority, source, key, text)
     for hit in report.anti_patterns:
-        improvements.append((10 + hit.penalty, hit.ref, f"{hit.label}: {hit.feedback}"))
+        improvements.append((10 + hit.penalty, hit.ref, "anti:" + hit.ref, f"{hit.label}: {hit.feedback}"))
     for c in report.criteria:
         gap = 4 - c.level
         if not gap:
@@ -425,16 +438,22 @@ def _feedback(report: ScoreReport) -> tuple[list[str], list[str]]:
             if not concept.found:
                 prefix = " (you said it negated)" if concept.negated else ""
                 priority = c.weight * gap + (0.5 if concept.negated else 0)
-                improvements.append((priority, c.ref, f"{concept.label}{prefix}: {concept.advice}"))
+                improvements.append((priority, c.ref, concept_key(concept.label), f"{concept.label}{prefix}: {concept.advice}"))
         for s in c.signals:
-            if s.value < 0.6:
-                improvements.append((c.weight * gap * (1 - s.value) * 0.8, c.ref, s.note))
+            if s.value < PASS:  # the signals marked ✗
+                improvements.append((c.weight * gap * (1 - s.value) * 0.8, c.ref, "signal:" + s.signal,
+                                     f"{s.note} {s.advice}".strip()))
     improvements.sort(key=lambda item: -item[0])
     per_source: Counter[str] = Counter()
-    ordered: list[str] = []
-    for _, source, text in improvements:
-        if text in ordered or per_source[source] >= 2:  # spread advice across criteria
-            continue
+    ordered: dict[str, str] = {}
+    for _, source, key, text in improvements:
+        if key in credited or key in ordered or text in ordered.values() or per_source[source] >= 2:
+            continue  # credited elsewhere, said already, or spreading advice across criteria
         per_source[source] += 1
-        ordered.append(text)
-    return strengths[:6], ordered[:5]
+        ordered[key] = text
+    return strengths, list(ordered.items())
+
+
+def _feedback(report: ScoreReport) -> tuple[list[str], list[str]]:
+    strengths, improvements = feedback_items(report)
+    return [text for _, text in strengths[:6]], [text for _, text in improvements[:5]]

@@ -12,7 +12,7 @@ import time
 import uuid
 from datetime import datetime, timezone
 from enum import Enum
-from typing import Callable, Literal, Optional
+from typing import TYPE_CHECKING, Callable, Literal, Optional
 
 from pydantic import BaseModel, Field
 
@@ -20,7 +20,10 @@ from coach import conditions
 from coach.formats import Competency, Level, Scenario, Stage
 from coach.loader import Library, next_stage
 from coach.report import CompetencyResult, ScoreReport
-from coach.scoring import Scorer, band_for, ceiling_for, place_on_ladder
+from coach.scoring import Scorer, band_for, ceiling_for, feedback_items, place_on_ladder
+
+if TYPE_CHECKING:
+    from coach.store import Store
 
 STATE_VERSION = 1
 MAX_VISITS = 2  # a stage is asked at most twice, so branches back cannot loop forever
@@ -117,12 +120,14 @@ class Outcome(BaseModel):
 class StageSummary(BaseModel):
     stage: str
     title: str
-    score: float
-    band: str
+    score: Optional[float]
+    """None when the stage was not assessed (see `assessed`): never a 0 for a stage not played."""
+    band: Optional[str]
     hints_used: int
     seconds: float
     skipped: bool
     followups: int
+    assessed: bool = True
 
 
 class Summary(BaseModel):
@@ -131,8 +136,9 @@ class Summary(BaseModel):
     mode: Mode
     target: str
     target_title: str
-    score: float
-    band: str
+    score: Optional[float]
+    """The mean over the assessed stages; None when no stage was assessed."""
+    band: Optional[str]
     stages: list[StageSummary]
     competencies: list[CompetencyResult]
     level: Optional[str] = None
@@ -142,6 +148,13 @@ class Summary(BaseModel):
     """The three most valuable things to work on."""
     next_scenario: Optional[str] = None
     next_reason: str = ""
+
+
+def assessed(rec: StageRecord, review: Optional[StageReview] = None) -> bool:
+    """Whether a stage counts in the results: the candidate answered it, or a mentor judged it.
+    A stage skipped, or left before any answer because the session stopped, is "not assessed":
+    it has no score, rather than a 0 that would drag every average down."""
+    return bool(rec.answers) or (review is not None and bool(review.ticked or review.overrides))
 
 
 class SessionError(RuntimeError):
@@ -372,10 +385,15 @@ class Session:
         self._pause_clock()
         return self._advance(report)
 
-    def summary(self, reviewed: bool = False) -> Summary:
-        pairs = self.final_reports(reviewed)
-        ladder = self.library.ladder.item if self.library.ladder else None
-        # competencies: weighted over every criterion assessed in the interview
+    def assessed_reports(self, reviewed: bool = False) -> list[tuple[StageRecord, ScoreReport]]:
+        """final_reports() of the stages that count in the results (see `assessed`): the one
+        place that decides what the summary, progress and cohorts aggregate."""
+        review = self.state.review if reviewed else None
+        return [(rec, report) for rec, report in self.final_reports(reviewed)
+                if assessed(rec, review.stages.get(rec.stage) if review else None)]
+
+    def _combined(self, pairs: list[tuple[StageRecord, ScoreReport]]) -> ScoreReport:
+        """Competencies weighted over every criterion assessed, placed on the ladder."""
         sums: dict[str, list[float]] = {}
         for _, report in pairs:
             for comp in report.competencies:
@@ -386,48 +404,66 @@ class Session:
         combined = ScoreReport(words=0, score=0, band="weak", competencies=[
             CompetencyResult(competency=c, title=Competency(c).title, score=round(n / d, 2)) for c, (n, d) in sums.items() if d
         ])
+        ladder = self.library.ladder.item if self.library.ladder else None
         if ladder:
             place_on_ladder(combined, ladder, self.state.target, ceiling_for(self.scenario))
-        scores = [r.score for _, r in pairs]
-        overall = round(sum(scores) / len(scores), 1) if scores else 0.0
+        return combined
+
+    def competencies(self, reviewed: bool = False) -> list[CompetencyResult]:
+        """The session's score per competency, over the assessed stages only."""
+        return self._combined(self.assessed_reports(reviewed)).competencies
+
+    def summary(self, reviewed: bool = False, store: "Store | None" = None, now: datetime | None = None) -> Summary:
+        """The session's results. "Practise next" comes from the history's one recommender
+        (coach.history.recommend) over ``store``'s history with this session in it; without a
+        store, the history is this session alone."""
+        from coach.history import recommend  # history builds on sessions
+
+        pairs = self.final_reports(reviewed)
+        scored = self.assessed_reports(reviewed)
+        combined = self._combined(scored)
+        scores = [r.score for _, r in scored]
+        overall = round(sum(scores) / len(scores), 1) if scores else None
+        counted = {id(rec) for rec, _ in scored}
         stages = []
         for rec, report in pairs:
             st = self.scenario.stage(rec.stage)
-            stages.append(StageSummary(stage=rec.stage, title=st.title if st else rec.stage, score=report.score,
-                                       band=report.band, hints_used=rec.hints_used, seconds=round(rec.seconds, 1),
-                                       skipped=rec.skipped, followups=len(rec.followups)))
-        strengths = list(dict.fromkeys(s for _, r in sorted(pairs, key=lambda p: -p[1].score) for s in r.strengths[:2]))[:5]
-        # weakest stages first, one new piece of advice from each, then the next ones
-        ranked = sorted(pairs, key=lambda p: p[1].score)
-        work_on: list[str] = []
-        for depth in range(5):
-            for _, r in ranked:
-                if depth < len(r.improvements) and r.improvements[depth] not in work_on and len(work_on) < 3:
-                    work_on.append(r.improvements[depth])
-        nxt, why = recommend_next(self.library, self.scenario, combined.competencies)
+            played = id(rec) in counted
+            stages.append(StageSummary(stage=rec.stage, title=st.title if st else rec.stage,
+                                       score=report.score if played else None, band=report.band if played else None,
+                                       hints_used=rec.hints_used, seconds=round(rec.seconds, 1), skipped=rec.skipped,
+                                       followups=len(rec.followups), assessed=played))
+        reached = {rec.stage for rec, _ in pairs}
+        stages += [StageSummary(stage=st.id, title=st.title, score=None, band=None, hints_used=0, seconds=0.0,
+                                skipped=False, followups=0, assessed=False)
+                   for st in self.scenario.stages if not st.branch_only and st.id not in reached]
+        strengths, work_on = self._strengths_and_work_on(scored)
+        rec_next = recommend(store, self.library, now=now, session=self)
+        ladder = self.library.ladder.item if self.library.ladder else None
         target_title = ladder.level(self.state.target).title if ladder else self.state.target.value
         return Summary(scenario=self.scenario.id, title=self.scenario.title, mode=self.state.mode,
                        target=self.state.target.value, target_title=target_title, score=overall,
-                       band=band_for(overall), stages=stages, competencies=combined.competencies,
-                       level=combined.level, level_title=combined.level_title, strengths=strengths,
-                       work_on=work_on, next_scenario=nxt, next_reason=why)
+                       band=band_for(overall) if overall is not None else None, stages=stages,
+                       competencies=combined.competencies, level=combined.level, level_title=combined.level_title,
+                       strengths=strengths, work_on=work_on, next_scenario=rec_next.scenario, next_reason=rec_next.reason)
 
-
-def recommend_next(library: Library, current: Scenario, competencies: list[CompetencyResult]) -> tuple[str | None, str]:
-    """The scenario that best exercises the weakest competency of this session."""
-    if not competencies:
-        return None, ""
-    weakest = min(competencies, key=lambda c: c.score)
-    best: tuple[float, str] | None = None
-    for entry in library.scenarios.values():
-        sc = entry.item
-        if sc.id == current.id:
-            continue
-        comps = {library.rubrics[r].item.competency.value for r in sc.rubrics if r in library.rubrics}
-        if weakest.competency in comps:
-            rank = abs(sc.level.rank - current.level.rank) + len(comps) * 0.01
-            if best is None or rank < best[0]:
-                best = (rank, sc.id)
-    if best is None:
-        return None, f"Your weakest area here was {weakest.title.lower()} ({weakest.score:.2f}/4); replay this scenario to work on it."
-    return best[1], f"It practises {weakest.title.lower()}, your weakest area in this session ({weakest.score:.2f}/4)."
+    @staticmethod
+    def _strengths_and_work_on(pairs: list[tuple[StageRecord, ScoreReport]]) -> tuple[list[str], list[str]]:
+        """Strengths from the best stages first; then advice from the weakest stages first, one
+        new piece from each in turn. A concept (or signal) credited in any stage is a strength
+        and never also something to work on, even where another stage missed it."""
+        items = [(report.score, *feedback_items(report)) for _, report in pairs]
+        credited = {key for _, good, _ in items for key, _ in good}
+        strengths: dict[str, str] = {}
+        for _, good, _ in sorted(items, key=lambda i: -i[0]):
+            for key, line in good[:2]:
+                strengths.setdefault(key, line)
+        work_on: dict[str, str] = {}
+        ranked = sorted(items, key=lambda i: i[0])
+        for depth in range(5):
+            for _, _, advice in ranked:
+                if depth < len(advice) and len(work_on) < 3:
+                    key, line = advice[depth]
+                    if key not in credited and line not in work_on.values():
+                        work_on.setdefault(key, line)
+        return list(strengths.values())[:5], list(work_on.values())

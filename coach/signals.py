@@ -17,12 +17,18 @@ from coach.text import Token
 Span = tuple[int, int]
 
 
+PASS = 0.67  # a signal at or above this earns a ✓; below it, it comes with advice
+
+
 @dataclass(frozen=True)
 class SignalResult:
     signal: Signal
     value: float
     note: str
+    """What was observed."""
     spans: tuple[Span, ...] = ()
+    advice: str = ""
+    """What to do about it; every value below PASS has some."""
 
 
 _FIRST_PERSON_CALL = re.compile(
@@ -85,7 +91,7 @@ def measure(signal: Signal, text: str, tokens: list[Token], prompt: str = "", mi
 def _answer_first(text: str, tokens: list[Token], prompt: str, hits: list[Span]) -> SignalResult:
     first = [t for t in tokens if t.sentence == 0]
     if not first:
-        return SignalResult(Signal.answer_first, 0.0, "No opening sentence.")
+        return SignalResult(Signal.answer_first, 0.0, "No opening sentence.", advice="Lead with your position.")
     end = first[-1].end
     opening = text[first[0].start : end]
     call = _FIRST_PERSON_CALL.search(opening)
@@ -98,7 +104,8 @@ def _answer_first(text: str, tokens: list[Token], prompt: str, hits: list[Span])
     overlap = {t.stem for t in first if not t.is_stop} & prompt_words
     if len(overlap) >= 2 and len(first) <= 40:
         return SignalResult(Signal.answer_first, 0.75, "Opens on the question, though without a clear position.", ((first[0].start, end),))
-    return SignalResult(Signal.answer_first, 0.25, "The opening does not answer the question; lead with your position.")
+    return SignalResult(Signal.answer_first, 0.25, "The opening does not answer the question.",
+                        advice="Lead with your position.")
 
 
 @lru_cache(maxsize=256)
@@ -116,17 +123,17 @@ def _structure(text: str, tokens: list[Token], prompt: str, minutes: float | Non
     if words < 60:
         return SignalResult(Signal.structure, 1.0, "Short enough to need no structure.", signposts)
     score = min(len(signposts), 3) / 3 * 0.5 + (0.3 if len(items) >= 2 else 0) + (0.3 if paragraphs >= 2 else 0)
-    score = min(1.0, score)
-    note = "Signposted and easy to follow." if score >= 0.7 else (
-        "Some structure; signpost the parts (first, second, finally) or use short paragraphs."
-        if score >= 0.3 else "One block of text; break it into signposted parts."
-    )
-    return SignalResult(Signal.structure, round(score, 2), note, signposts + items)
+    score = round(min(1.0, score), 2)
+    if score >= PASS:
+        return SignalResult(Signal.structure, score, "Signposted and easy to follow.", signposts + items)
+    note = "Some structure, but the parts are not signposted." if score >= 0.3 else "One block of text."
+    return SignalResult(Signal.structure, score, note, signposts + items,
+                        advice="Signpost the parts (first, second, finally) or use short paragraphs.")
 
 
 def _concision(text: str, tokens: list[Token], prompt: str, minutes: float | None) -> SignalResult:
     if not tokens:
-        return SignalResult(Signal.concision, 0.0, "Nothing to measure.")
+        return SignalResult(Signal.concision, 0.0, "Nothing to measure.", advice="Answer in a few short sentences.")
     sentences = tokens[-1].sentence + 1
     avg = len(tokens) / sentences
     value = 1.0 if avg <= 22 else max(0.2, 1.0 - (avg - 22) / 20)
@@ -134,11 +141,12 @@ def _concision(text: str, tokens: list[Token], prompt: str, minutes: float | Non
     if len(tokens) > budget:
         value *= max(0.3, budget / len(tokens))
     note = f"Average sentence {avg:.0f} words, {len(tokens)} words in all."
+    advice = []
     if avg > 22:
-        note += " Shorter sentences would land better."
+        advice.append("Shorter sentences would land better.")
     if len(tokens) > budget:
-        note += f" Long for the time given (about {int(budget)} words is plenty)."
-    return SignalResult(Signal.concision, round(value, 2), note)
+        advice.append(f"Long for the time given: about {int(budget)} words is plenty.")
+    return SignalResult(Signal.concision, round(value, 2), note, advice=" ".join(advice))
 
 
 def _plain_language(text: str, tokens: list[Token], prompt: str, minutes: float | None) -> SignalResult:
@@ -155,39 +163,48 @@ def _plain_language(text: str, tokens: list[Token], prompt: str, minutes: float 
     if not unexplained:
         return SignalResult(Signal.plain_language, 1.0, "Plain language; no unexplained jargon.", tuple(explained))
     names = sorted({text[s:e] for s, e in unexplained})
-    value = max(0.3, 1.0 - 0.2 * len(names))
-    return SignalResult(Signal.plain_language, round(value, 2), "Explain acronyms for a mixed audience: " + ", ".join(names[:5]) + ".", tuple(unexplained[:8]))
+    value = round(max(0.3, 1.0 - 0.2 * len(names)), 2)
+    note = ("Mostly plain language; " if value >= PASS else "") + "unexplained acronyms: " + ", ".join(names[:5]) + "."
+    return SignalResult(Signal.plain_language, value, note[0].upper() + note[1:], tuple(unexplained[:8]),
+                        advice="Explain acronyms for a mixed audience.")
 
 
 def _quantification(text: str, tokens: list[Token], prompt: str, minutes: float | None) -> SignalResult:
     numbers = _spans(_NUMBER, text) + _spans(_NUMBER_WORDS, text)
     metrics = _spans(_METRIC, text)
-    value = min(1.0, (len(numbers) + 0.5 * len(metrics)) / 3)
-    note = "Concrete: numbers and metrics." if value >= 0.67 else "Add numbers: sizes, targets, dates, the metric that shows success."
-    return SignalResult(Signal.quantification, round(value, 2), note, (numbers + metrics)[:8])
+    value = round(min(1.0, (len(numbers) + 0.5 * len(metrics)) / 3), 2)
+    if value >= PASS:
+        return SignalResult(Signal.quantification, value, "Concrete: numbers and metrics.", (numbers + metrics)[:8])
+    return SignalResult(Signal.quantification, value, "Few numbers or metrics.", (numbers + metrics)[:8],
+                        advice="Add numbers: sizes, targets, dates, the metric that shows success.")
 
 
 def _confidence(text: str, tokens: list[Token], prompt: str, minutes: float | None) -> SignalResult:
     hedges = _spans(_HEDGES, text, limit=50)
     density = 100 * len(hedges) / max(len(tokens), 1)
-    value = max(0.0, 1.0 - density / 6)
-    note = "Confident and direct." if value >= 0.7 else f"{len(hedges)} hedge or filler word(s) ('maybe', 'I think', 'kind of'); say it plainly."
-    return SignalResult(Signal.confidence, round(value, 2), note, hedges[:8])
+    value = round(max(0.0, 1.0 - density / 6), 2)
+    if value >= PASS:
+        return SignalResult(Signal.confidence, value, "Confident and direct.", hedges[:8])
+    return SignalResult(Signal.confidence, value, f"{len(hedges)} hedge or filler word(s) ('maybe', 'I think', 'kind of').",
+                        hedges[:8], advice="Say it plainly.")
 
 
 def _stakeholders(text: str, tokens: list[Token], prompt: str, minutes: float | None) -> SignalResult:
     found = list(_STAKEHOLDERS.finditer(text))
     distinct = {m.group().lower().rstrip("s") for m in found}
-    value = min(1.0, len(distinct) / 3)
-    note = "Names who is involved: " + ", ".join(sorted(distinct)[:6]) + "." if distinct else "Say who is involved: engineering, design, support, finance, customers."
-    return SignalResult(Signal.stakeholders, round(value, 2), note, tuple(m.span() for m in found[:8]))
+    value = round(min(1.0, len(distinct) / 3), 2)
+    note = "Names who is involved: " + ", ".join(sorted(distinct)[:6]) + "." if distinct else "Does not say who is involved."
+    advice = "" if value >= PASS else "Say who is involved: engineering, design, support, finance, customers."
+    return SignalResult(Signal.stakeholders, value, note, tuple(m.span() for m in found[:8]), advice=advice)
 
 
 def _next_steps(text: str, tokens: list[Token], prompt: str, minutes: float | None) -> SignalResult:
     spans = _spans(_NEXT_STEPS, text)
     value = min(1.0, len(spans) / 2)
-    note = "Ends with next steps and owners." if value >= 1 else "Close with the next step, who owns it and by when."
-    return SignalResult(Signal.next_steps, round(value, 2), note, spans)
+    if value >= PASS:
+        return SignalResult(Signal.next_steps, value, "Ends with next steps and owners.", spans)
+    note = "One next step, without an owner or a date." if spans else "No next steps."
+    return SignalResult(Signal.next_steps, value, note, spans, advice="Close with the next step, who owns it and by when.")
 
 
 _MEASURES = {

@@ -404,3 +404,76 @@ def test_a_mock_interview_sent_to_the_mentee_counts_for_them_with_mine(isolated_
     ids = {p.session_id for series in timeline(sam_store, library).values() for p in series}
     assert ids == {sams.state.id}
     assert load_session(sam_store, library, sams.state.id).state.review.comment == "Well done"
+
+
+# --------------------------------------------------------------------------- results that agree with themselves
+
+
+def play_stages(library, scenario_id: str, labels: dict[str, str]) -> Session:
+    """A finished session: the stages in ``labels`` answered with that calibration answer, the rest skipped."""
+    s = Session.new(library, scenario_id)
+    s.start()
+    while not s.finished:
+        label = labels.get(s.stage.id)
+        s.submit(next(c.answer for c in s.stage.calibration if c.label == label)) if label else s.skip()
+    return s
+
+
+def test_progress_and_cohort_count_only_the_stages_played(isolated_home, library, capsys, tmp_path):
+    store = Store()
+    s = play_stages(library, "upmarket-pricing", {"strategy": "strong"})  # the other questions skipped
+    persist(store, s)
+    strategy = next(r for rec, r in s.final_reports() if rec.stage == "strategy")
+    shown = {c.competency: c.score for c in strategy.competencies}
+
+    # progress: one point per competency the answered stage assessed, at its score (no zeros)
+    assert {comp: [p.score for p in series] for comp, series in timeline(store, library).items()} == \
+        {comp: [score] for comp, score in shown.items()}
+    assert main(["report", "--progress"]) == 0
+    progress = capsys.readouterr().out
+    for comp, score in shown.items():
+        from coach.formats import Competency
+
+        assert f"| {Competency(comp).title} | 1 | " in progress and f"| {score:.2f} |" in progress
+    assert "| 0.00 |" not in progress
+
+    # cohort: the same scores; a competency only the skipped questions assess is "-", not 0
+    path = tmp_path / "ana.jsonl"
+    path.write_text("\n".join(export_lines(store, [s.state.id], learner="Ana")) + "\n")
+    assert main(["cohort", str(path), "--format", "md"]) == 0
+    header, _, ana = capsys.readouterr().out.splitlines()[:3]
+    cells = dict(zip([h.strip() for h in header.split("|")[1:-1]], [c.strip() for c in ana.split("|")[1:-1]]))
+    from coach.formats import Competency
+
+    assert {Competency(comp).title: f"{score:.2f}" for comp, score in shown.items()}.items() <= cells.items()
+    assert "0.00" not in cells.values()
+
+
+async def test_summary_history_screen_and_next_command_name_the_same_scenario(isolated_home, library, capsys):
+    from coach.tui.app import make_app
+    from coach.tui.screens import HistoryScreen, SummaryScreen
+    from tests.tui_helpers import FixedClock, screen_text, settle
+
+    store = Store()
+    now = datetime.now(timezone.utc)
+    persist(store, play(library, "roadmap-negotiation", "strong", started=now - timedelta(days=40)))
+    persist(store, play(library, "data-product", "weak", started=now - timedelta(days=3)))
+    just = play(library, "upmarket-pricing", "middling")  # finished, not yet saved as finished
+    before_saving = just.summary(store=store)
+    persist(store, just)
+    summary = just.summary(store=store)
+    assert summary.next_scenario and (summary.next_scenario, summary.next_reason) == \
+        (before_saving.next_scenario, before_saving.next_reason)  # the session counts before it is saved
+
+    assert main(["next"]) == 0
+    assert capsys.readouterr().out.startswith(f"Practise next: {summary.next_scenario} (")
+    title = library.scenario(summary.next_scenario).title
+    app = make_app(library, store, session=just, clock=FixedClock())
+    async with app.run_test(size=(100, 34)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        assert f"Practise next (n): {summary.next_scenario}. {summary.next_reason}" in screen_text(app)
+        await pilot.press("escape", "ctrl+r")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        assert f"Practise next (p): {title}. {summary.next_reason}" in screen_text(app)

@@ -171,3 +171,163 @@ def test_store_round_trip_and_resume_with_draft(library, clock, isolated_home):
     assert [row.id for row in store.unfinished()] == [s.state.id]
     back = resume(store, library, s.state.id)
     assert back.state.draft == "typed but not submitted" and back.question == s.question
+
+
+# --------------------------------------------------------------------------- results that agree with themselves
+
+
+def play_labels(library, scenario_id: str, labels: dict[str, str | None], stop_at: str | None = None) -> Session:
+    """Each stage answered with its calibration answer of that label; None skips it. With
+    ``stop_at`` the session stops (as a mentor may end it) when that stage opens."""
+    s = Session.new(library, scenario_id)
+    s.start()
+    while not s.finished:
+        if s.stage.id == stop_at:
+            s.state.status = "finished"
+            break
+        label = labels.get(s.stage.id)
+        s.submit(next(c.answer for c in s.stage.calibration if c.label == label)) if label else s.skip()
+    return s
+
+
+def _concepts(lines: list[str]) -> set[str]:
+    return {line.split(":")[0] for line in lines}
+
+
+def test_a_concept_credited_in_one_stage_is_a_strength_and_not_work_on(library):
+    # risky-rollout: the weak rollout answer misses feature flags; the rollback answer names a kill switch
+    s = play_labels(library, "risky-rollout", {"experiment": "strong", "rollout": "weak", "rollback": "strong"})
+    rollout = next(r for rec, r in s.final_reports() if rec.stage == "rollout")
+    assert "Uses feature flags" in _concepts(rollout.improvements)  # that stage alone does advise it
+    summary = s.summary()
+    assert "Uses feature flags: “kill switch”" in summary.strengths
+    assert "Uses feature flags" not in _concepts(summary.work_on)
+    assert len(summary.work_on) == 3  # the slot went to the next piece of advice
+
+
+def test_no_concept_is_both_strength_and_work_on_across_the_library(library):
+    for sid, entry in library.scenarios.items():
+        stages = entry.item.stages
+        kinds = sorted({c.label for st in stages for c in st.calibration})
+        for shift in range(len(kinds)):  # each stage a different calibration answer, in turn
+            labels = {st.id: kinds[(i + shift) % len(kinds)] for i, st in enumerate(stages)}
+            labels = {k: v if any(c.label == v for c in library.scenario(sid).stage(k).calibration) else None
+                      for k, v in labels.items()}
+            summary = play_labels(library, sid, labels).summary()
+            assert not _concepts(summary.strengths) & _concepts(summary.work_on), (sid, labels)
+
+
+def test_skipped_and_unreached_stages_are_not_assessed_never_zero(library):
+    s = play_labels(library, "upmarket-pricing", {"strategy": "strong"})  # every other question skipped
+    strategy = next(r for rec, r in s.final_reports() if rec.stage == "strategy")
+    summary = s.summary()
+    assert summary.score == strategy.score and summary.band == strategy.band  # skips do not drag it down
+    # each competency is what the answered stage showed, not averaged with zeros
+    assert {c.competency: c.score for c in summary.competencies} == {c.competency: c.score for c in strategy.competencies}
+    rows = {st.stage: st for st in summary.stages}
+    assert rows["strategy"].assessed and rows["strategy"].score == strategy.score
+    skipped = [st for st in summary.stages if st.skipped]
+    assert skipped and all(st.score is None and st.band is None and not st.assessed for st in skipped)
+
+    nothing = play_labels(library, "upmarket-pricing", {})
+    everything_skipped = nothing.summary()
+    assert everything_skipped.score is None and everything_skipped.competencies == []
+    assert everything_skipped.strengths == [] and everything_skipped.level is None
+
+
+def test_a_session_stopped_early_lists_the_rest_as_not_assessed(library):
+    s = play_labels(library, "upmarket-pricing", {"strategy": "strong"}, stop_at="billing")
+    summary = s.summary()
+    rows = {st.stage: st for st in summary.stages}
+    assert rows["strategy"].assessed
+    # billing was opened but never answered; agility and roadmap were never reached
+    for stage in ("billing", "agility", "roadmap"):
+        assert not rows[stage].assessed and rows[stage].score is None and not rows[stage].skipped
+    assert "agility-basics" not in rows  # a branch not taken is not part of the interview
+    assert summary.score == rows["strategy"].score
+
+    from coach.feedback import summary_text
+
+    shown = summary_text(summary)
+    assert "  not assessed  -           The billing engine" in shown and "skipped" not in shown
+
+
+def calibration_reports(library):  # type: ignore[no-untyped-def]
+    """(answer, report) for every calibration answer in the library."""
+    from coach.scoring import Scorer
+
+    scorer = Scorer(library)
+    for entry in library.scenarios.values():
+        for stage in entry.item.stages:
+            for cal in stage.calibration:
+                yield cal.answer, scorer.score_stage(entry.item, stage, cal.answer)
+
+
+def test_every_mark_quotes_evidence_or_gives_advice_and_levels_agree(library):
+    from coach.feedback import criterion_rows, level_note, to_markdown
+
+    checked = capped = 0
+    for answer, report in calibration_reports(library):
+        said = " ".join(answer.split())
+        markdown = to_markdown(report)
+        for crit in report.criteria:
+            rows, note = criterion_rows(crit), level_note(crit)
+            hits = [row for row in rows if row.hit]
+            for row, concept in zip(rows, crit.concepts):
+                if row.hit:  # a ✓ quotes the answer's own words
+                    assert row.evidence.strip("“”") in said, (crit.ref, row)
+                else:
+                    assert row.advice == concept.advice and concept.advice.strip(), (crit.ref, row)
+            for row, signal in zip(rows[len(crit.concepts):], crit.signals):
+                if row.hit:  # a ✓ signal says what was observed
+                    assert row.evidence == signal.note and signal.note.strip()
+                else:  # a ✗ signal says what to do, not only what was measured
+                    assert row.advice == signal.advice and signal.advice.strip(), (crit.ref, signal)
+            # the level agrees with its rows, or the report says why not
+            if crit.level >= 1 and not hits or crit.level == 0 and hits:
+                assert note, (crit.ref, crit.level, rows)
+            assert not (crit.level == 4 and not hits)
+            if crit.signals and int(4 * sum(s.value for s in crit.signals) / len(crit.signals) + 0.5) > crit.level:
+                assert note.startswith(f"Capped at {crit.level}/4")  # a capped level says why
+                capped += 1
+            # the Markdown report shows exactly these rows
+            assert all(f"- {row.line()}" in markdown for row in rows)
+            checked += 1
+        assert markdown.count("\n- ✓ ") + markdown.count("\n- ✗ ") == sum(
+            len(criterion_rows(c)) for c in report.criteria)
+    assert checked > 300 and capped > 0
+
+
+def test_an_empty_answer_shows_no_ticks(library):
+    from coach.feedback import criterion_rows
+    from coach.scoring import Scorer
+
+    sc = library.scenario("upmarket-pricing")
+    report = Scorer(library).score_stage(sc, sc.stage("strategy"), "")
+    assert all(crit.level == 0 for crit in report.criteria)
+    assert not [row for crit in report.criteria for row in criterion_rows(crit) if row.hit]
+    assert "Confident and direct." not in report.strengths  # nothing was said, so nothing went well
+
+
+def test_the_html_report_marks_the_same_rows(library):
+    from coach.feedback import criterion_rows
+    from coach.reports import session_html
+
+    s = play_labels(library, "risky-rollout", {"experiment": "strong", "rollout": "weak", "rollback": "middling"})
+    page = session_html(s)
+    rows = [row for _, report in s.final_reports() for crit in report.criteria for row in criterion_rows(crit)]
+    assert page.count('<li class="hit">') == sum(row.hit for row in rows)
+    assert page.count('<li class="miss">') == sum(not row.hit for row in rows)
+
+
+def test_reports_show_a_skipped_stage_as_not_assessed(library):
+    from coach.feedback import session_markdown
+    from coach.reports import session_html
+
+    s = play_labels(library, "risky-rollout", {"experiment": "strong", "rollback": "middling"})  # rollout skipped
+    markdown, page = session_markdown(s), session_html(s)
+    assert "### The rollout plan: skipped, so not assessed" in markdown
+    assert "<h3>The rollout plan: skipped, so not assessed</h3>" in page
+    import re
+
+    assert not re.search(r"(?<![\d.])0/100", markdown + page)  # no stage scored 0 for being skipped

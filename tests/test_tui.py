@@ -360,3 +360,84 @@ async def test_history_screen_lists_sessions_newest_started_first(library, isola
         table = app.screen.query_one("#sessions", DataTable)
         shown = [table.coordinate_to_cell_key((row, 0)).row_key.value for row in range(table.row_count)]
         assert shown == [ids[1], ids[0]] == [r.id for r in store.sessions()]
+
+
+# --------------------------------------------------------------------------- the summary
+
+
+def finished_session(library, labels: dict[str, str]):  # type: ignore[no-untyped-def]
+    """upmarket-pricing with these stages answered by their calibration answers, the rest skipped."""
+    from coach.session import Session
+
+    s = Session.new(library, "upmarket-pricing")
+    s.start()
+    while not s.finished:
+        label = labels.get(s.stage.id)
+        s.submit(next(c.answer for c in s.stage.calibration if c.label == label)) if label else s.skip()
+    return s
+
+
+def headline_in_view(app) -> bool:  # type: ignore[no-untyped-def]
+    box, headline = app.screen.query_one("#summary"), app.screen.query_one("#summary-parts .headline")
+    return box.scrollable_content_region.contains_region(headline.region)
+
+
+async def test_summary_opens_at_its_headline_and_home_or_pageup_bring_it_back(library, isolated_home, clock):
+    session = finished_session(library, {"strategy": "strong", "billing": "middling", "agility": "middling",
+                                         "roadmap": "strong"})
+    app = make_app(library, Store(), session=session, clock=clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        box = app.screen.query_one("#summary")
+        assert box.max_scroll_y > 0, "at 80x24 the summary is longer than the screen"
+        assert box.scroll_y == 0 and headline_in_view(app)
+        assert isinstance(app.focused, DataTable)  # Enter still opens the highlighted stage
+        await pilot.press("down")  # moving in the stages table brings the table into view
+        await pilot.pause()
+        assert not headline_in_view(app)
+        await pilot.press("home")
+        await pilot.pause()
+        assert box.scroll_y == 0 and headline_in_view(app)
+        await pilot.press("end")
+        await pilot.pause()
+        assert box.scroll_y == box.max_scroll_y and not headline_in_view(app)
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert headline_in_view(app)
+
+
+async def test_skipped_stages_show_as_skipped_not_zero(library, isolated_home, clock):
+    session = finished_session(library, {"strategy": "strong"})
+    app = make_app(library, Store(), session=session, clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#stages", DataTable)
+        rows = {str(table.get_row_at(i)[0]): [str(c) for c in table.get_row_at(i)[1:]] for i in range(table.row_count)}
+        assert rows["The billing engine"] == ["skipped", "-"]
+        strategy = rows["What the strategy means for engineering"]
+        assert strategy[0] != "skipped" and float(strategy[0]) > 0
+        assert f"Overall {strategy[0]}/100" in screen_text(app)  # the skips do not pull the overall down
+        await pilot.press("down", "enter")  # the skipped stage's feedback
+        await pilot.pause()
+        assert isinstance(app.screen, FeedbackScreen)
+        shown = screen_text(app)
+        assert "Skipped: this question is not assessed" in shown and "Meters usage events reliably: " in shown
+        assert "Score " not in shown and "✗" not in shown and "0/4" not in shown
+
+
+def test_feedback_screen_marks_the_same_rows_as_the_reports(library):
+    from coach.feedback import criterion_rows, level_note
+    from coach.scoring import Scorer
+    from coach.tui.screens import report_sections
+
+    sc = library.scenario("risky-rollout")
+    scorer = Scorer(library)
+    for stage in sc.stages:
+        for cal in stage.calibration:
+            report = scorer.score_stage(sc, stage, cal.answer)
+            shown = [(str(w.content), w.has_class("hit")) for w in report_sections(report, cal.answer, False)
+                     if w.has_class("concept")]
+            assert shown == [(row.line(), row.hit) for crit in report.criteria for row in criterion_rows(crit)]
+            heads = [str(w.content) for w in report_sections(report, cal.answer, False) if w.has_class("criterion")]
+            assert all(level_note(c) in head for c, head in zip(report.criteria, heads))

@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.widgets import (DataTable, Footer, Header, Input, OptionList, Select, Static, TabbedContent, TabPane,
                              TextArea)
 
+from coach.feedback import level_text, overall_text
 from coach.mentor import checklist, finish, mentor_view, prefill, side_by_side, stage_review
 from coach.session import Override, Session
 from coach.tui.screens import local_time, reflow, text
@@ -432,8 +433,8 @@ class MentorSummaryScreen(Screen):
         comment.focus()  # the advice is what the mentor types here
         auto, mine = self.session.summary(), self.session.summary(reviewed=True)
         self.query_one("#mentor-headline", Static).update(Content(
-            f"Automatic {auto.score:g}/100 · yours {mine.score:g}/100 ({mine.band}) · level shown: "
-            f"{mine.level_title or 'below the first level'} · target {mine.target_title}"))
+            f"Automatic {overall_text(auto)} · yours {overall_text(mine)} · level shown: "
+            f"{level_text(mine)} · target {mine.target_title}"))
         table = self.query_one("#side-by-side", DataTable)
         table.add_columns("Stage", "Criterion", "Automatic", "Yours", "Reason")
         for row in side_by_side(self.session):

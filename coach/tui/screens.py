@@ -15,11 +15,11 @@ from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Label, OptionList, Select, Static, TextArea
 
-from coach.feedback import bar
+from coach.feedback import bar, criterion_rows, level_note, level_text, overall_text, stage_result
 from coach.formats import Level
 from coach.render import assessed_lines, exhibit_text, reflow
 from coach.report import ScoreReport
-from coach.session import Mode, Outcome, Session, SessionError, Summary
+from coach.session import Mode, Outcome, Session, SessionError, Summary, assessed
 from coach.store import SessionRow
 
 if TYPE_CHECKING:
@@ -479,23 +479,29 @@ def report_sections(report: ScoreReport, answer: str, model_answer: bool) -> Ite
     for f in report.flags:
         yield text(f"! {f.code.replace('_', ' ')}: {f.message}").add_class("flag")
     for crit in report.criteria:
-        yield text(f"{bar(crit.level)} {crit.level}/4  {crit.title}\n{crit.descriptor}").add_class("criterion")
-        for c in crit.concepts:
-            if c.found and c.evidence:
-                yield text(f"✓ {c.label}: “{' '.join(c.evidence.text.split())}”").add_class("concept", "hit")
-            elif c.negated and c.evidence:
-                yield text(f"✗ {c.label} (you said it negated: “{c.evidence.text}”): {c.advice}").add_class("concept", "miss")
-            else:
-                yield text(f"✗ {c.label}: {c.advice}").add_class("concept", "miss")
-        for s in crit.signals:
-            mark = "✓" if s.value >= 0.67 else "✗"
-            yield text(f"{mark} {s.signal.replace('_', ' ')}: {s.note}").add_class("concept", "hit" if mark == "✓" else "miss")
+        note = level_note(crit)
+        yield text(f"{bar(crit.level)} {crit.level}/4  {crit.title}\n{crit.descriptor}" + (f"\n{note}" if note else "")
+                   ).add_class("criterion")
+        for row in criterion_rows(crit):
+            yield text(row.line()).add_class("concept", "hit" if row.hit else "miss")
     for a in report.anti_patterns:
         yield text(f"! {a.label}: “{a.evidence.text}”. {a.feedback}").add_class("flag")
     if report.competencies:
         yield text("\n".join(f"{bar(c.score)} {c.score:.2f}  {c.note}" for c in report.competencies)).add_class("competencies")
     yield text("Your answer (credited words highlighted, negated ones struck through):").add_class("subhead")
     yield Static(highlighted_answer(answer, report), markup=False, classes="answer-text")
+    if model_answer and report.model_answer:
+        yield text("Model answer\n\n" + reflow(report.model_answer)).add_class("model")
+        yield text("Takeaways\n" + "\n".join(f"• {t}" for t in report.takeaways)).add_class("model")
+
+
+def skipped_sections(report: ScoreReport, model_answer: bool) -> Iterable[Static]:
+    """A question skipped is not assessed: no score and no ✗ marks, only what it looks for."""
+    yield text("Skipped: this question is not assessed (no score). What a strong answer covers:").add_class("headline")
+    for crit in report.criteria:
+        yield text(crit.title).add_class("criterion")
+        if crit.concepts:
+            yield text("\n".join(f"• {c.label}: {c.advice}" for c in crit.concepts)).add_class("concept")
     if model_answer and report.model_answer:
         yield text("Model answer\n\n" + reflow(report.model_answer)).add_class("model")
         yield text("Takeaways\n" + "\n".join(f"• {t}" for t in report.takeaways)).add_class("model")
@@ -518,9 +524,15 @@ class FeedbackScreen(CoachScreen):
         rec = next(r for r in reversed(self.session.state.records) if r.stage == self.stage_id)
         return "\n\n".join(rec.answers)
 
+    def _sections(self) -> Iterable[Static]:
+        rec = next(r for r in reversed(self.session.state.records) if r.stage == self.stage_id)
+        if not assessed(rec):
+            return skipped_sections(self.report, self.show_model)
+        return report_sections(self.report, self._answer(), self.show_model)
+
     def compose(self) -> ComposeResult:
         yield Header()
-        yield VerticalScroll(*report_sections(self.report, self._answer(), self.show_model), id="feedback")
+        yield VerticalScroll(*self._sections(), id="feedback")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -532,7 +544,7 @@ class FeedbackScreen(CoachScreen):
         self.show_model = not self.show_model
         box = self.query_one("#feedback", VerticalScroll)
         await box.remove_children()
-        await box.mount_all(report_sections(self.report, self._answer(), self.show_model))
+        await box.mount_all(self._sections())
         if self.show_model:
             box.scroll_end(animate=False)
 
@@ -547,8 +559,7 @@ class FeedbackScreen(CoachScreen):
 
 
 def summary_parts(s: "Summary") -> list[Static]:
-    level = s.level_title or "below the first ladder level"
-    parts = [text(f"{s.title}\nOverall {s.score:g}/100 · {s.band} · level shown: {level} · target: {s.target_title}")
+    parts = [text(f"{s.title}\nOverall {overall_text(s)} · level shown: {level_text(s)} · target: {s.target_title}")
              .add_class("headline")]
     parts.append(text("Competencies").add_class("subhead"))
     parts += [text(f"{bar(c.score)} {c.score:.2f}  {c.note}").add_class("concept") for c in s.competencies]
@@ -570,12 +581,21 @@ class SummaryScreen(CoachScreen):
         Binding("e", "export", "Export", id="summary.export", tooltip="Save the transcript and report as Markdown and HTML"),
         Binding("n", "next", "Practise next", id="summary.next", tooltip="Open the suggested next scenario"),
         Binding("escape", "catalogue", "Catalogue", id="summary.catalogue", tooltip="Back to the catalogue"),
+        # The stages table has the focus but no scrolling of its own: these keys move the page.
+        Binding("home", "top", "Top", id="summary.top", tooltip="Back to the headline", show=False, priority=True),
+        Binding("pageup", "page_up", "Page up", id="summary.pageup", tooltip="Scroll the summary up", show=False,
+                priority=True),
+        Binding("pagedown", "page_down", "Page down", id="summary.pagedown", tooltip="Scroll the summary down",
+                show=False, priority=True),
+        Binding("end", "bottom", "End", id="summary.end", tooltip="To the stages table", show=False, priority=True),
     ]
     PALETTE = [("export", "Summary: export the transcript and report", "Save as Markdown and HTML")]
 
     def __init__(self, session: Session):
         super().__init__()
         self.session = session
+        self.summary: Summary | None = None
+        self._row = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -587,16 +607,18 @@ class SummaryScreen(CoachScreen):
 
     def on_mount(self) -> None:
         self.sub_title = "Summary"
-        summary = self.session.summary()
+        # "Practise next" comes from the one recommender over the whole history (about 0.2 s
+        # for 200 sessions), so every view names the same scenario.
+        store = self.coach.store
+        self.summary = summary = self.session.summary(store=store)
         parts = summary_parts(summary)
         review = self.session.state.review
         if review is not None and review.reviewed:
             from coach.mentor import side_by_side
 
-            mine = self.session.summary(reviewed=True)
-            parts.append(text(f"Mentor's review{' by ' + review.mentor if review.mentor else ''}: {mine.score:g}/100 "
-                              f"({mine.band}), level {mine.level_title or 'below the first'}; the automatic score was "
-                              f"{summary.score:g}.").add_class("next"))
+            mine = self.session.summary(reviewed=True, store=store)
+            parts.append(text(f"Mentor's review{' by ' + review.mentor if review.mentor else ''}: {overall_text(mine)}, "
+                              f"level {level_text(mine)}; the automatic score was {overall_text(summary)}.").add_class("next"))
             for row in side_by_side(self.session):
                 if row["reason"]:
                     parts.append(text(f"{row['criterion']} ({row['stage']}): {row['automatic']}/4 → "
@@ -607,9 +629,30 @@ class SummaryScreen(CoachScreen):
         table = self.query_one("#stages", DataTable)
         table.add_columns("Stage", "Score", "Band")
         for st in summary.stages:
-            table.add_row(Text(st.title), Text(f"{st.score:g}"), Text(st.band), key=st.stage)
-        table.focus()
+            table.add_row(Text(st.title), *(Text(cell) for cell in stage_result(st)), key=st.stage)
+        self._row = table.cursor_row
+        table.focus(scroll_visible=False)  # the summary opens at its headline
         self.coach.save(self.session)
+
+    @on(DataTable.RowHighlighted, "#stages")
+    def _row_moved(self, event: DataTable.RowHighlighted) -> None:
+        # The table does not scroll itself (it is as tall as its rows): when the learner moves
+        # its cursor, bring the table into view. The first highlight, on opening, does not count.
+        if event.cursor_row != self._row:
+            self._row = event.cursor_row
+            self.query_one("#summary", VerticalScroll).scroll_to_widget(event.data_table, animate=False)
+
+    def action_top(self) -> None:
+        self.query_one("#summary", VerticalScroll).scroll_home(animate=False)
+
+    def action_bottom(self) -> None:
+        self.query_one("#summary", VerticalScroll).scroll_end(animate=False)
+
+    def action_page_up(self) -> None:
+        self.query_one("#summary", VerticalScroll).scroll_page_up(animate=False)
+
+    def action_page_down(self) -> None:
+        self.query_one("#summary", VerticalScroll).scroll_page_down(animate=False)
 
     def action_open_stage(self) -> None:
         stage_id = highlighted_key(self.query_one("#stages", DataTable))
@@ -618,6 +661,8 @@ class SummaryScreen(CoachScreen):
         for rec, report in self.session.final_reports():
             if rec.stage == stage_id:
                 self.app.push_screen(FeedbackScreen(self.session, rec.stage, report, review=True))
+                return
+        self.notify("This question was not reached in this session: it is not assessed.", markup=False)
 
     @on(DataTable.RowSelected, "#stages")
     def _selected(self) -> None:
@@ -627,10 +672,11 @@ class SummaryScreen(CoachScreen):
         from coach import paths
         from coach.reports import session_report
 
-        markdown, page = session_report(self.session, "md"), session_report(self.session, "html")
+        store, session = self.coach.store, self.session
         target = paths.home() / "exports" / f"{self.session.scenario.id}-{self.session.state.id}.md"
 
         def write() -> None:
+            markdown, page = session_report(session, "md", store), session_report(session, "html", store)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(markdown, encoding="utf-8")
             target.with_suffix(".html").write_text(page, encoding="utf-8")
@@ -651,7 +697,9 @@ class SummaryScreen(CoachScreen):
             self.notify(f"Could not save the report: {event.worker.error}", severity="error", markup=False)
 
     def action_next(self) -> None:
-        summary = self.session.summary()
+        summary = self.summary
+        if summary is None:
+            return
         if summary.next_scenario:
             self.action_catalogue()
             self.coach.open_briefing(summary.next_scenario)
