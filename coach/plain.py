@@ -111,12 +111,7 @@ def run_plain(session: Session, store: Store | None, stdin: TextIO = sys.stdin, 
                 ask = False
             continue
         typed = []
-        if command == "/skip" and not text.strip():
-            outcome = session.skip()
-        else:
-            outcome = session.submit(text)
-            if command == "/skip" and outcome.kind == "followup":  # sent; /skip declines the follow-up
-                outcome = session.skip()
+        outcome = session.move_on(text) if command == "/skip" else session.submit(text)
         save()
         if session.state.mode is Mode.study and outcome.report is not None and outcome.kind != "followup":
             say()

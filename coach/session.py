@@ -293,6 +293,14 @@ class Session:
         rec.report = self.score_record(rec)
         return self._advance(rec.report)
 
+    def move_on(self, typed: str = "") -> Outcome:
+        """Skip the question, keeping what was typed: text typed so far is sent as the answer
+        (never thrown away) and any follow-up it draws is declined."""
+        if not typed.strip():
+            return self.skip()
+        outcome = self.submit(typed)
+        return self.skip() if outcome.kind == "followup" else outcome
+
     def score_record(self, rec: StageRecord) -> ScoreReport:
         stage = self.scenario.stage(rec.stage)
         assert stage is not None

@@ -441,3 +441,18 @@ def test_feedback_screen_marks_the_same_rows_as_the_reports(library):
             assert shown == [(row.line(), row.hit) for crit in report.criteria for row in criterion_rows(crit)]
             heads = [str(w.content) for w in report_sections(report, cal.answer, False) if w.has_class("criterion")]
             assert all(level_note(c) in head for c, head in zip(report.criteria, heads))
+
+
+async def test_skipping_with_text_typed_sends_it_instead_of_throwing_it_away(app):
+    """ctrl+n twice after typing: the words typed are the stage's answer (as /skip in plain mode), not lost."""
+    async with app.run_test(size=SIZE) as pilot:
+        await start_interview(pilot)
+        await pilot.press(*"We ship to two pilot customers first")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert "send what you wrote and move on" in " ".join(str(n.message) for n in app._notifications)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        first = app.session.state.records[0]
+        assert first.answers == ["We ship to two pilot customers first"] and not first.skipped
+        assert app.session.state.records[-1].stage != first.stage or app.session.finished

@@ -392,7 +392,9 @@ class InterviewScreen(CoachScreen):
             return
         if not self._skip_armed:
             self._skip_armed = True
-            self.notify("Press ctrl+n again to skip this question.", severity="warning")
+            typed = self.query_one("#answer", TextArea).text.strip()
+            self.notify("Press ctrl+n again to send what you wrote and move on." if typed
+                        else "Press ctrl+n again to skip this question.", severity="warning")
             return
         self._skip_armed = False
         self.query_one("#answer", TextArea).call_later(self._skip_now)
@@ -416,7 +418,7 @@ class InterviewScreen(CoachScreen):
         self.busy = True
         editor = self.query_one("#answer", TextArea)
         editor.read_only = True
-        if not skip:
+        if answer_text.strip():  # a skip sends what was typed, so it shows as the answer
             self._add_turn("candidate", "answer", answer_text)
         self.query_one("#progress", Static).update(Content("Scoring your answer…"))
         self._score(answer_text, skip)
@@ -424,7 +426,7 @@ class InterviewScreen(CoachScreen):
     @work(thread=True, exclusive=True, group="score")
     def _score(self, answer_text: str, skip: bool) -> None:
         try:
-            outcome = self.session.skip() if skip else self.session.submit(answer_text)
+            outcome = self.session.move_on(answer_text) if skip else self.session.submit(answer_text)
         except SessionError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
