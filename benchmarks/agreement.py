@@ -42,11 +42,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run from a checkout without installing it
 
 try:
-    from coach.formats import Competency
-    from coach.loader import load_library
-    from coach.report import ScoreReport
-    from coach.rubricgen import draft_rubric
-    from coach.scoring import Criterion, Scorer, Target, _concepts, build_target, score
+    from coach.library.formats import Competency
+    from coach.library.loader import load_library
+    from coach.scoring.report import ScoreReport
+    from coach.scoring.drafting import draft_rubric
+    from coach.scoring.engine import Criterion, Scorer, Target, _concepts, build_target, score
 except ImportError as exc:  # a python3 without the project's dependencies
     print(f"benchmarks/agreement.py cannot import the coach ({exc}): run `pip install -e .` "
           "then `python benchmarks/agreement.py`", file=sys.stderr)

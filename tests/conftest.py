@@ -19,7 +19,7 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
 
 @pytest.fixture(scope="session")
 def library():
-    from coach.loader import load_library
+    from coach.library.loader import load_library
 
     lib = load_library(include_user=False)
     assert not lib.problems, [str(p) for p in lib.problems]

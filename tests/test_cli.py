@@ -82,7 +82,7 @@ def test_schema_is_json_schema_and_matches_committed_copy(capsys, kind: str):
     assert schema["$schema"].endswith("2020-12/schema")
     assert schema["additionalProperties"] is False
     committed = Path(__file__).parent.parent / "docs" / "schema" / f"{kind}.schema.json"
-    assert json.loads(committed.read_text()) == schema, "run `python -m coach.schemas` to refresh docs/schema"
+    assert json.loads(committed.read_text()) == schema, "run `python -m coach.library.schemas` to refresh docs/schema"
 
 
 def test_schema_documents_fields(capsys):
@@ -120,7 +120,7 @@ def test_console_script_runs_without_textual():
     assert exe, "the coach console script is installed by `pip install -e .`"
     code = (
         "import runpy, sys; sys.argv=['coach','list']; "
-        "import coach.cli as c; c.main(['list']); "
+        "import coach.cli.commands as c; c.main(['list']); "
         "print('TEXTUAL', 'textual' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
@@ -181,7 +181,7 @@ def test_list_piped_prints_full_titles_and_names_the_built_in_source(capsys, mon
 
 def _finished_session(library, started: str):  # type: ignore[no-untyped-def]
     """A finished session (every question skipped) started at `started`."""
-    from coach.session import Session
+    from coach.practice.session import Session
 
     s = Session.new(library, "upmarket-pricing")
     s.state.started = started
@@ -192,8 +192,8 @@ def _finished_session(library, started: str):  # type: ignore[no-untyped-def]
 
 
 def test_rescore_says_what_it_did_in_every_case(capsys, library):
-    from coach.practice import persist
-    from coach.store import Store
+    from coach.practice.resume import persist
+    from coach.practice.store import Store
 
     code, out, _ = run(capsys, "rescore")
     assert (code, out.strip()) == (0, "No finished sessions to re-score.")
@@ -215,8 +215,8 @@ def test_rescore_says_what_it_did_in_every_case(capsys, library):
 
 
 def test_history_is_ordered_by_start_time_newest_first(capsys, library, monkeypatch):
-    from coach.practice import persist
-    from coach.store import Store
+    from coach.practice.resume import persist
+    from coach.practice.store import Store
 
     monkeypatch.setenv("COLUMNS", "200")  # wide enough that no column is cut
     store = Store()

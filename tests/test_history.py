@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 
 from coach.cli import main
-from coach.formats import Level
-from coach.history import export_lines, import_file, is_outdated, load_session, recommend, rescore, timeline
-from coach.practice import persist
-from coach.session import Session
-from coach.store import MIGRATIONS, Store, StoreError
+from coach.library.formats import Level
+from coach.practice.history import export_lines, import_file, is_outdated, load_session, recommend, rescore, timeline
+from coach.practice.resume import persist
+from coach.practice.session import Session
+from coach.practice.store import MIGRATIONS, Store, StoreError
 
 
 def play(library, scenario_id: str, label: str = "strong", started: datetime | None = None,
@@ -88,7 +88,7 @@ def test_newer_schema_is_refused(isolated_home):
 def test_two_processes_writing_at_once_do_not_corrupt(isolated_home):
     Store().close()
     code = (
-        "import sys; from coach.store import Store; s = Store(); tag = sys.argv[1]\n"
+        "import sys; from coach.practice.store import Store; s = Store(); tag = sys.argv[1]\n"
         "for i in range(60):\n"
         "    s.save_session('{}', id=f'{tag}-{i}', scenario='x', title='t', target='tpm', mode='study',"
         " started='2026-01-01T00:00:00+00:00', status='answering', score=None)\n"
@@ -131,7 +131,7 @@ def test_a_killed_coach_resumes_with_the_draft_intact(isolated_home, library):
                              input="/quit\n", capture_output=True, text=True, env=env, timeout=60)
     assert "  | We need a billing engine that meters usage,\n  | and load testing before" in resumed.stdout
 
-    from coach.practice import resume
+    from coach.practice.resume import resume
 
     back = resume(store, library, session_id)
     assert back.state.draft == "We need a billing engine that meters usage,\nand load testing before business customers arrive."
@@ -209,7 +209,7 @@ def test_rescore_after_a_rubric_change_shows_the_difference(isolated_home, libra
     old = library.rubrics["trade-offs"]
     rubric = old.item.model_copy(update={"version": 2})
     changed.rubrics["trade-offs"] = type(old)(rubric, old.path, old.origin)
-    from coach.history import load_session
+    from coach.practice.history import load_session
 
     reloaded = load_session(store, changed, s.state.id)
     assert is_outdated(reloaded)
@@ -232,7 +232,7 @@ def test_timeline_orders_sessions_oldest_first(isolated_home, library):
 
 
 def test_html_report_is_self_contained_escaped_and_highlighted(isolated_home, library):
-    from coach.reports import session_html
+    from coach.render.html import session_html
 
     s = Session.new(library, "upmarket-pricing")
     s.start()
@@ -305,8 +305,8 @@ async def test_history_screen_shows_sessions_trends_and_reopens_one(isolated_hom
 
 def _mentee_session(library, started: datetime) -> Session:
     """A mock interview a mentor ran for Sam, reviewed with an override."""
-    from coach.mentor import finish, stage_review
-    from coach.session import Override
+    from coach.practice.mentor import finish, stage_review
+    from coach.practice.session import Override
 
     s = play(library, "data-product", "weak", started=started)
     s.state.learner = "Sam"
@@ -360,7 +360,7 @@ def test_history_shows_the_mentors_final_score_beside_the_automatic_one(isolated
 
 
 def test_a_review_imported_back_stays_in_the_mentees_own_progress(isolated_home, library, tmp_path, monkeypatch):
-    from coach.mentor import finish
+    from coach.practice.mentor import finish
 
     store = Store()
     s = play(library, "data-product", "weak")
@@ -432,7 +432,7 @@ def test_progress_and_cohort_count_only_the_stages_played(isolated_home, library
     assert main(["report", "--progress"]) == 0
     progress = capsys.readouterr().out
     for comp, score in shown.items():
-        from coach.formats import Competency
+        from coach.library.formats import Competency
 
         assert f"| {Competency(comp).title} | 1 | " in progress and f"| {score:.2f} |" in progress
     assert "| 0.00 |" not in progress
@@ -443,7 +443,7 @@ def test_progress_and_cohort_count_only_the_stages_played(isolated_home, library
     assert main(["cohort", str(path), "--format", "md"]) == 0
     header, _, ana = capsys.readouterr().out.splitlines()[:3]
     cells = dict(zip([h.strip() for h in header.split("|")[1:-1]], [c.strip() for c in ana.split("|")[1:-1]]))
-    from coach.formats import Competency
+    from coach.library.formats import Competency
 
     assert {Competency(comp).title: f"{score:.2f}" for comp, score in shown.items()}.items() <= cells.items()
     assert "0.00" not in cells.values()

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from textual.widgets import TextArea
 
-from coach.formats import Competency
-from coach.loader import load_library
-from coach.store import Store
+from coach.library.formats import Competency
+from coach.library.loader import load_library
+from coach.practice.store import Store
 from coach.tui.app import make_app
 from coach.tui.screens import FeedbackScreen, SummaryScreen
 from tests.tui_helpers import FixedClock, screen_text, settle

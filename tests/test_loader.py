@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from coach.loader import load_library, read_file
+from coach.library.loader import load_library, read_file
 from tests.conftest import DATA
 
 BAD = DATA / "bad"
@@ -141,7 +141,7 @@ def test_builtin_library_is_valid(library):
 
 
 def test_conditions_parse_and_evaluate():
-    from coach.conditions import Facts, parse
+    from coach.library.conditions import Facts, parse
 
     node = parse("all(hit(a.b.c), not missed(a.b.d)) or score < 40")
     assert node.evaluate(Facts(hit=frozenset({"a.b.c", "a.b.d"}), score=80))
@@ -163,7 +163,7 @@ def test_conditions_parse_and_evaluate():
     ],
 )
 def test_condition_errors_are_clear(text: str, error: str):
-    from coach.conditions import ConditionError, parse
+    from coach.library.conditions import ConditionError, parse
 
     with pytest.raises(ConditionError) as info:
         parse(text)

@@ -12,11 +12,11 @@ import urllib.request
 from textual.widgets import Input, Select, TextArea
 
 from coach.cli import main
-from coach.history import export_lines, import_file, load_session
-from coach.mentor import mentor_view, prefill, read_export, side_by_side, stage_review
-from coach.practice import persist
-from coach.session import Mode, Override, Session
-from coach.store import Store
+from coach.practice.history import export_lines, import_file, load_session
+from coach.practice.mentor import mentor_view, prefill, read_export, side_by_side, stage_review
+from coach.practice.resume import persist
+from coach.practice.session import Mode, Override, Session
+from coach.practice.store import Store
 from coach.tui.app import make_app
 from coach.tui.mentor import Checklist, MentorScreen, MentorSummaryScreen
 from tests.test_history import play
@@ -394,7 +394,7 @@ def test_a_review_file_without_a_learner_is_named_after_the_file(library, isolat
 
 
 def test_mentor_command_runs_the_interview_for_the_mentee(library, isolated_home, monkeypatch):
-    import coach.cli
+    import coach.cli.commands
     import coach.tui.app
 
     opened = {}
@@ -407,7 +407,7 @@ def test_mentor_command_runs_the_interview_for_the_mentee(library, isolated_home
         opened.update(kwargs)
         return NoTerminalApp()
 
-    monkeypatch.setattr(coach.cli, "_require_terminal", lambda: None)
+    monkeypatch.setattr(coach.cli.commands, "_require_terminal", lambda: None)
     monkeypatch.setattr(coach.tui.app, "make_app", fake_make_app)
     assert main(["mentor", "upmarket-pricing", "--name", "Jo", "--learner", "Sam"]) == 0
     assert opened["mentor_session"].state.learner == "Sam"

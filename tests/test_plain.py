@@ -71,7 +71,7 @@ def _saved(home, session_id: str) -> tuple[dict, tuple[str, str] | None]:
     """The saved session state and draft, read as the next `coach` would."""
     import json
 
-    from coach.store import Store
+    from coach.practice.store import Store
 
     store = Store(home / "history.sqlite3")
     try:

@@ -7,9 +7,9 @@ import json
 import pytest
 
 from coach.cli import main
-from coach.formats import Level
-from coach.report import ScoreReport
-from coach.scoring import MAX_TOKENS, Scorer
+from coach.library.formats import Level
+from coach.scoring.report import ScoreReport
+from coach.scoring.engine import MAX_TOKENS, Scorer
 
 
 @pytest.fixture(scope="module")
@@ -267,8 +267,8 @@ def test_grade_jsonl_with_rubric_and_malformed_line(capsys, tmp_path):
 
 
 def test_drafted_rubric_prefers_paraphrase_of_the_reference(library):
-    from coach.rubricgen import draft_rubric, to_toml
-    from coach.formats import Rubric
+    from coach.scoring.drafting import draft_rubric, to_toml
+    from coach.library.formats import Rubric
     import tomllib
 
     rubric = draft_rubric("A prototype simulates portions of the desired software product. It is not the full system.",

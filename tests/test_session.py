@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from coach.formats import Level
-from coach.session import MAX_VISITS, Mode, Session, SessionError
+from coach.library.formats import Level
+from coach.practice.session import MAX_VISITS, Mode, Session, SessionError
 
 
 class Clock:
@@ -160,8 +160,8 @@ def test_summary_after_a_full_interview(library, clock):
 
 
 def test_store_round_trip_and_resume_with_draft(library, clock, isolated_home):
-    from coach.practice import persist, resume, save_draft
-    from coach.store import Store
+    from coach.practice.resume import persist, resume, save_draft
+    from coach.practice.store import Store
 
     store = Store()
     s = Session.new(library, "upmarket-pricing", clock=clock)
@@ -246,7 +246,7 @@ def test_a_session_stopped_early_lists_the_rest_as_not_assessed(library):
     assert "agility-basics" not in rows  # a branch not taken is not part of the interview
     assert summary.score == rows["strategy"].score
 
-    from coach.feedback import summary_text
+    from coach.render.text import summary_text
 
     shown = summary_text(summary)
     assert "  not assessed  -           The billing engine" in shown and "skipped" not in shown
@@ -254,7 +254,7 @@ def test_a_session_stopped_early_lists_the_rest_as_not_assessed(library):
 
 def calibration_reports(library):  # type: ignore[no-untyped-def]
     """(answer, report) for every calibration answer in the library."""
-    from coach.scoring import Scorer
+    from coach.scoring.engine import Scorer
 
     scorer = Scorer(library)
     for entry in library.scenarios.values():
@@ -264,7 +264,7 @@ def calibration_reports(library):  # type: ignore[no-untyped-def]
 
 
 def test_every_mark_quotes_evidence_or_gives_advice_and_levels_agree(library):
-    from coach.feedback import criterion_rows, level_note, to_markdown
+    from coach.render.text import criterion_rows, level_note, to_markdown
 
     checked = capped = 0
     for answer, report in calibration_reports(library):
@@ -299,8 +299,8 @@ def test_every_mark_quotes_evidence_or_gives_advice_and_levels_agree(library):
 
 
 def test_an_empty_answer_shows_no_ticks(library):
-    from coach.feedback import criterion_rows
-    from coach.scoring import Scorer
+    from coach.render.text import criterion_rows
+    from coach.scoring.engine import Scorer
 
     sc = library.scenario("upmarket-pricing")
     report = Scorer(library).score_stage(sc, sc.stage("strategy"), "")
@@ -310,8 +310,8 @@ def test_an_empty_answer_shows_no_ticks(library):
 
 
 def test_the_html_report_marks_the_same_rows(library):
-    from coach.feedback import criterion_rows
-    from coach.reports import session_html
+    from coach.render.text import criterion_rows
+    from coach.render.html import session_html
 
     s = play_labels(library, "risky-rollout", {"experiment": "strong", "rollout": "weak", "rollback": "middling"})
     page = session_html(s)
@@ -321,8 +321,8 @@ def test_the_html_report_marks_the_same_rows(library):
 
 
 def test_reports_show_a_skipped_stage_as_not_assessed(library):
-    from coach.feedback import session_markdown
-    from coach.reports import session_html
+    from coach.render.text import session_markdown
+    from coach.render.html import session_html
 
     s = play_labels(library, "risky-rollout", {"experiment": "strong", "rollback": "middling"})  # rollout skipped
     markdown, page = session_markdown(s), session_html(s)

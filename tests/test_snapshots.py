@@ -8,7 +8,7 @@ import copy
 import pytest
 from textual.widgets import TextArea
 
-from coach.store import Store
+from coach.practice.store import Store
 from coach.tui.app import make_app
 from tests.tui_helpers import FixedClock, settle
 

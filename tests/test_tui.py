@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Input, TextArea
 
-from coach.store import Store
+from coach.practice.store import Store
 from coach.tui.app import make_app
 from coach.tui.screens import (BriefingScreen, CatalogueScreen, FeedbackScreen, HelpScreen, InterviewScreen,
                                ResumeScreen, SummaryScreen)
@@ -186,7 +186,7 @@ async def test_catalogue_filters_and_search(app):
 async def test_target_level_chosen_in_the_catalogue_carries_into_the_session(app):
     from textual.widgets import Select
 
-    from coach.formats import Level
+    from coach.library.formats import Level
 
     async with app.run_test(size=SIZE) as pilot:
         app.screen.query_one("#target", Select).value = Level.senior_tpm
@@ -297,7 +297,7 @@ async def _assert_focus_visible(app, pilot, where: str) -> int:  # type: ignore[
 
 
 async def test_focus_is_visible_by_shape_on_every_control(library, isolated_home, clock):
-    from coach.session import Mode, Session
+    from coach.practice.session import Mode, Session
 
     app = make_app(library, Store(), clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -338,8 +338,8 @@ async def test_the_theme_chosen_is_remembered(library, isolated_home):
 
 
 async def test_history_screen_lists_sessions_newest_started_first(library, isolated_home, clock):
-    from coach.practice import persist
-    from coach.session import Session
+    from coach.practice.resume import persist
+    from coach.practice.session import Session
 
     store = Store()
     ids = []
@@ -367,7 +367,7 @@ async def test_history_screen_lists_sessions_newest_started_first(library, isola
 
 def finished_session(library, labels: dict[str, str]):  # type: ignore[no-untyped-def]
     """upmarket-pricing with these stages answered by their calibration answers, the rest skipped."""
-    from coach.session import Session
+    from coach.practice.session import Session
 
     s = Session.new(library, "upmarket-pricing")
     s.start()
@@ -427,8 +427,8 @@ async def test_skipped_stages_show_as_skipped_not_zero(library, isolated_home, c
 
 
 def test_feedback_screen_marks_the_same_rows_as_the_reports(library):
-    from coach.feedback import criterion_rows, level_note
-    from coach.scoring import Scorer
+    from coach.render.text import criterion_rows, level_note
+    from coach.scoring.engine import Scorer
     from coach.tui.screens import report_sections
 
     sc = library.scenario("risky-rollout")

@@ -12,12 +12,12 @@ from textual.app import App
 from textual.binding import Binding
 from textual.theme import Theme
 
-from coach.formats import Level
-from coach.loader import Library
-from coach.practice import snapshot, write
-from coach.scoring import Scorer
-from coach.session import Mode, Session
-from coach.store import Store
+from coach.library.formats import Level
+from coach.library.loader import Library
+from coach.practice.resume import snapshot, write
+from coach.scoring.engine import Scorer
+from coach.practice.session import Mode, Session
+from coach.practice.store import Store
 from coach.tui.commands import CoachCommands
 
 
@@ -71,7 +71,7 @@ class CoachApp(App[int]):
                 self.push_screen(ResumeScreen(unfinished[0]), self._resume_answer)
 
     def _open_mentor(self) -> None:
-        from coach.mentor import review_of
+        from coach.practice.mentor import review_of
         from coach.tui.mentor import MentorScreen
 
         if self.mentor_session is not None:
@@ -90,7 +90,7 @@ class CoachApp(App[int]):
 
     def write_review_file(self, session: Session) -> None:
         """The output holds every session of the input file, the reviewed ones replaced."""
-        from coach.history import export_record
+        from coach.practice.history import export_record
 
         self.reviewed_states[session.state.id] = session.state.model_dump(mode="json")
         lines = []
@@ -126,7 +126,7 @@ class CoachApp(App[int]):
         self.push_screen(BriefingScreen(self.session))
 
     def resume(self, session_id: str) -> None:
-        from coach.practice import resume
+        from coach.practice.resume import resume
         from coach.tui.screens import InterviewScreen, SummaryScreen
 
         try:

@@ -1,5 +1,5 @@
 """Mentor screens: running a mock interview live, and reviewing a mentee's export.
-They present coach.mentor; every judgement lives in the session's MentorReview."""
+They present coach.practice.mentor; every judgement lives in the session's MentorReview."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ from textual.message import Message
 from textual.widgets import (DataTable, Footer, Header, Input, OptionList, Select, Static, TabbedContent, TabPane,
                              TextArea)
 
-from coach.feedback import level_text, overall_text
-from coach.mentor import checklist, finish, mentor_view, prefill, side_by_side, stage_review
-from coach.session import Override, Session
+from coach.render.text import level_text, overall_text
+from coach.practice.mentor import checklist, finish, mentor_view, prefill, side_by_side, stage_review
+from coach.practice.session import Override, Session
 from coach.tui.screens import local_time, reflow, text
 
 if TYPE_CHECKING:
@@ -313,7 +313,7 @@ class MentorScreen(Screen):
         ask = stage.followups[event.option_index].ask
         rec = self._record()
         if ask not in rec.followups:
-            from coach.session import Turn
+            from coach.practice.session import Turn
 
             rec.followups.append(ask)
             self.session.state.transcript.append(Turn(role="interviewer", kind="followup", stage=rec.stage, text=ask))
@@ -366,7 +366,7 @@ class MentorScreen(Screen):
             rec.answers = [typed]
         if not rec.answers:
             rec.answers = ["(answered aloud)"]
-        from coach.session import Turn
+        from coach.practice.session import Turn
 
         self.session.state.transcript.append(Turn(role="candidate", kind="answer", stage=rec.stage, text=rec.answers[-1]))
         rec.report = self.session.score_record(rec)
@@ -455,13 +455,13 @@ class MentorSummaryScreen(Screen):
 
     def keep_typed(self) -> None:
         """Keep the advice in the session as it is (on quit, or going back to the stages)."""
-        from coach.mentor import review_of
+        from coach.practice.mentor import review_of
 
         review_of(self.session).comment = self.query_one("#comment", TextArea).text
 
     def action_export(self) -> None:
         from coach import paths
-        from coach.reports import session_report
+        from coach.render.html import session_report
 
         self.keep_typed()
         finish(self.session)

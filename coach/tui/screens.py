@@ -15,12 +15,12 @@ from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Label, OptionList, Select, Static, TextArea
 
-from coach.feedback import bar, criterion_rows, level_note, level_text, overall_text, stage_result
-from coach.formats import Level
-from coach.render import assessed_lines, exhibit_text, reflow
-from coach.report import ScoreReport
-from coach.session import Mode, Outcome, Session, SessionError, Summary, assessed
-from coach.store import SessionRow
+from coach.render.text import bar, criterion_rows, level_note, level_text, overall_text, stage_result
+from coach.library.formats import Level
+from coach.render.scenario import assessed_lines, exhibit_text, reflow
+from coach.scoring.report import ScoreReport
+from coach.practice.session import Mode, Outcome, Session, SessionError, Summary, assessed
+from coach.practice.store import SessionRow
 
 if TYPE_CHECKING:
     from coach.tui.app import CoachApp
@@ -616,7 +616,7 @@ class SummaryScreen(CoachScreen):
         parts = summary_parts(summary)
         review = self.session.state.review
         if review is not None and review.reviewed:
-            from coach.mentor import side_by_side
+            from coach.practice.mentor import side_by_side
 
             mine = self.session.summary(reviewed=True, store=store)
             parts.append(text(f"Mentor's review{' by ' + review.mentor if review.mentor else ''}: {overall_text(mine)}, "
@@ -672,7 +672,7 @@ class SummaryScreen(CoachScreen):
 
     def action_export(self) -> None:
         from coach import paths
-        from coach.reports import session_report
+        from coach.render.html import session_report
 
         store, session = self.coach.store, self.session
         target = paths.home() / "exports" / f"{self.session.scenario.id}-{self.session.state.id}.md"
@@ -806,7 +806,7 @@ class HistoryScreen(CoachScreen):
         self.run_worker(self._gather, thread=True, exclusive=True, group="history", exit_on_error=False)
 
     def _gather(self) -> None:
-        from coach.history import recommend, timeline
+        from coach.practice.history import recommend, timeline
 
         lib, store = self.coach.library, self.coach.store
         rows = store.sessions()
@@ -815,8 +815,8 @@ class HistoryScreen(CoachScreen):
         self.app.call_from_thread(self._show, rows, data, rec)
 
     def _show(self, rows, data, rec) -> None:  # type: ignore[no-untyped-def]
-        from coach.formats import Competency
-        from coach.reports import sparkline
+        from coach.library.formats import Competency
+        from coach.render.html import sparkline
 
         nxt = f"Practise next (p): {self.coach.library.scenario(rec.scenario).title}. " if rec.scenario else ""
         self.query_one("#recommendation", Static).update(Content(nxt + rec.reason))
@@ -859,8 +859,8 @@ class HistoryScreen(CoachScreen):
         lib, store = self.coach.library, self.coach.store
 
         def work() -> None:
-            from coach.history import load_session, rescore
-            from coach.practice import persist
+            from coach.practice.history import load_session, rescore
+            from coach.practice.resume import persist
 
             try:
                 session = load_session(store, lib, sid)

@@ -12,7 +12,7 @@ from typing import Annotated, Literal, Optional
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from coach import conditions
+from coach.library import conditions
 
 SCHEMA_VERSION = 1
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from coach.loader import Library
-from coach.scoring import Scorer
-from coach.session import Session
-from coach.store import Store
+from coach.library.loader import Library
+from coach.scoring.engine import Scorer
+from coach.practice.session import Session
+from coach.practice.store import Store
 
 
 def snapshot(session: Session) -> dict[str, Any]:

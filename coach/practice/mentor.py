@@ -12,10 +12,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from coach.formats import Competency
-from coach.report import AntiPatternHit, Evidence, ScoreReport
-from coach.scoring import _competencies, _exact_level, band_for, ceiling_for, place_on_ladder
-from coach.session import MentorReview, Session, SessionState, StageReview
+from coach.library.formats import Competency
+from coach.scoring.report import AntiPatternHit, Evidence, ScoreReport
+from coach.scoring.engine import _competencies, _exact_level, band_for, ceiling_for, place_on_ladder
+from coach.practice.session import MentorReview, Session, SessionState, StageReview
 
 
 def review_of(session: Session, mentor: str = "") -> MentorReview:

@@ -17,9 +17,11 @@ from typing import Any, Generic, Iterable, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 
-from coach import conditions, paths
-from coach.formats import KINDS, Ladder, Rubric, Scenario
-from coach.keylines import format_path, key_lines, line_for
+from coach import paths
+
+from coach.library import conditions
+from coach.library.formats import KINDS, Ladder, Rubric, Scenario
+from coach.library.tomllines import format_path, key_lines, line_for
 
 if sys.version_info >= (3, 11):
     import tomllib

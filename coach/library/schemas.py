@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from coach.formats import KINDS
+from coach.library.formats import KINDS
 
 TITLES = {
     "scenario": "TPM Coach scenario",
@@ -17,7 +17,7 @@ TITLES = {
 
 def schema_for(kind: str) -> dict[str, Any]:
     if kind == "report":
-        from coach.report import ScoreReport
+        from coach.scoring.report import ScoreReport
 
         model: Any = ScoreReport
     else:

@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING, Callable, Literal, Optional
 
 from pydantic import BaseModel, Field
 
-from coach import conditions
-from coach.formats import Competency, Level, Scenario, Stage
-from coach.loader import Library, next_stage
-from coach.report import CompetencyResult, ScoreReport
-from coach.scoring import Scorer, band_for, ceiling_for, feedback_items, place_on_ladder
+from coach.library import conditions
+from coach.library.formats import Competency, Level, Scenario, Stage
+from coach.library.loader import Library, next_stage
+from coach.scoring.report import CompetencyResult, ScoreReport
+from coach.scoring.engine import Scorer, band_for, ceiling_for, feedback_items, place_on_ladder
 
 if TYPE_CHECKING:
-    from coach.store import Store
+    from coach.practice.store import Store
 
 STATE_VERSION = 1
 MAX_VISITS = 2  # a stage is asked at most twice, so branches back cannot loop forever
@@ -381,7 +381,7 @@ class Session:
         pairs = [(rec, rec.report if rec.report else self.score_record(rec)) for rec in latest.values()]
         review = self.state.review
         if reviewed and review:
-            from coach.mentor import mentor_view
+            from coach.practice.mentor import mentor_view
 
             pairs = [(rec, mentor_view(self, rec.stage, report, review.stages[rec.stage])
                       if rec.stage in review.stages else report) for rec, report in pairs]
@@ -425,7 +425,7 @@ class Session:
         """The session's results. "Practise next" comes from the history's one recommender
         (coach.history.recommend) over ``store``'s history with this session in it; without a
         store, the history is this session alone."""
-        from coach.history import recommend  # history builds on sessions
+        from coach.practice.history import recommend  # history builds on sessions
 
         pairs = self.final_reports(reviewed)
         scored = self.assessed_reports(reviewed)

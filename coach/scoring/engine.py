@@ -11,10 +11,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from coach.formats import AntiPattern, Competency, CriterionSpec, Ladder, Level, Rubric, Scenario, Stage
-from coach.loader import Library
-from coach.matching import AnswerIndex, Lexicon, match_concept
-from coach.report import (
+from coach.library.formats import AntiPattern, Competency, CriterionSpec, Ladder, Level, Rubric, Scenario, Stage
+from coach.library.loader import Library
+from coach.scoring.matching import AnswerIndex, Lexicon, match_concept
+from coach.scoring.report import (
     AntiPatternHit,
     CompetencyResult,
     ConceptResult,
@@ -24,8 +24,8 @@ from coach.report import (
     ScoreReport,
     SignalScore,
 )
-from coach.signals import PASS, measure
-from coach.text import Token, tokenize
+from coach.scoring.signals import PASS, measure
+from coach.scoring.text import Token, tokenize
 
 MAX_TOKENS = 12_000  # about 60,000 characters of prose; the rest is not read
 # The score is the share of the maximum rubric levels, which is strict; bands are set to match.
@@ -141,7 +141,7 @@ class Scorer:
                 concepts = _concepts(rubric, spec, a.concepts)
                 concepts += [Concept(f"{a.criterion}.{c.id}", c.label, tuple(c.phrases), c.advice, c.weight) for c in a.extra]
                 criteria.append(Criterion(a.criterion, rubric, spec, tuple(concepts), a.weight))
-            from coach.render import exhibit_text
+            from coach.render.scenario import exhibit_text
 
             context = "\n".join([scenario.briefing.situation] + [exhibit_text(e) for e in scenario.briefing.exhibits])
             self._targets[key] = build_target(

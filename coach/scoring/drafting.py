@@ -19,8 +19,8 @@ from __future__ import annotations
 import json
 import re
 
-from coach.formats import Competency, ConceptSpec, CriterionSpec, Rubric
-from coach.text import NEGATORS, is_negated, tokenize
+from coach.library.formats import Competency, ConceptSpec, CriterionSpec, Rubric
+from coach.scoring.text import NEGATORS, is_negated, tokenize
 
 DESCRIPTORS = [
     "Says none of what the reference says.",

@@ -1,5 +1,5 @@
 """Practice history: progress over time, re-scoring, what to practise next, and moving
-sessions between machines. Plain Python over coach.store; no UI."""
+sessions between machines. Plain Python over coach.practice.store; no UI."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from coach.formats import Competency, Level
-from coach.loader import Library
-from coach.scoring import Scorer
-from coach.session import Session, SessionState
-from coach.store import SessionRow, Store
+from coach.library.formats import Competency, Level
+from coach.library.loader import Library
+from coach.scoring.engine import Scorer
+from coach.practice.session import Session, SessionState
+from coach.practice.store import SessionRow, Store
 
 EXPORT_FORMAT = "tpm-coach-session"
 EXPORT_VERSION = 1

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from coach.formats import Scenario, Stage
-from coach.matching import AnswerIndex, compile_phrase
-from coach.scoring import Scorer
-from coach.text import tokenize
+from coach.library.formats import Scenario, Stage
+from coach.scoring.matching import AnswerIndex, compile_phrase
+from coach.scoring.engine import Scorer
+from coach.scoring.text import tokenize
 
 
 def explain_text(scorer: Scorer, scenario: Scenario, stage: Stage, answer: str) -> str:

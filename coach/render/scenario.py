@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import textwrap
 
-from coach.formats import Exhibit, Scenario
-from coach.loader import Library
+from coach.library.formats import Exhibit, Scenario
+from coach.library.loader import Library
 
 
 def exhibit_text(ex: Exhibit) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
 if TYPE_CHECKING:
-    from coach.loader import Library
+    from coach.library.loader import Library
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -22,7 +22,7 @@ class UserError(Exception):
 
 
 def _library(args: argparse.Namespace, files: Sequence[Path] = ()) -> "Library":
-    from coach.loader import load_library
+    from coach.library.loader import load_library
 
     return load_library(args.scenarios or (), args.rubrics or (), files)
 
@@ -85,7 +85,7 @@ def _print_table(header: list[str], rows: list[list[str]], width: int | None) ->
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from coach.render import scenario_text
+    from coach.render.scenario import scenario_text
 
     lib = _library(args)
     try:
@@ -147,7 +147,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_schema(args: argparse.Namespace) -> int:
     import json
 
-    from coach.schemas import schema_for
+    from coach.library.schemas import schema_for
 
     print(json.dumps(schema_for(args.kind), indent=2))
     return EXIT_OK
@@ -155,7 +155,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def cmd_new(args: argparse.Namespace) -> int:
     from coach import paths
-    from coach.templates import new_scenario
+    from coach.library.templates import new_scenario
 
     import re
 
@@ -203,7 +203,7 @@ def _scenario_stage(lib: "Library", scenario_id: str, stage_id: str | None):  # 
 
 
 def _target_level(raw: str | None):  # type: ignore[no-untyped-def]
-    from coach.formats import Level
+    from coach.library.formats import Level
 
     if raw is None:
         return None
@@ -214,7 +214,7 @@ def _target_level(raw: str | None):  # type: ignore[no-untyped-def]
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from coach.scoring import Scorer
+    from coach.scoring.engine import Scorer
 
     lib = _library(args)
     answer = _read_answer(args.answer)
@@ -232,19 +232,19 @@ def cmd_score(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(report.model_dump_json(indent=2))
     elif args.format == "markdown":
-        from coach.feedback import to_markdown
+        from coach.render.text import to_markdown
 
         print(to_markdown(report, model_answer=args.model_answer), end="")
     else:
-        from coach.feedback import to_text
+        from coach.render.text import to_text
 
         print(to_text(report, model_answer=args.model_answer))
     return EXIT_OK
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
-    from coach.batch import detect_format, grade, open_text, read_rows
-    from coach.scoring import Scorer
+    from coach.scoring.grading import detect_format, grade, open_text, read_rows
+    from coach.scoring.engine import Scorer
 
     lib = _library(args)
     in_fmt = detect_format(args.input, args.input_format)
@@ -291,7 +291,7 @@ class _nullcontext:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    from coach.batch import calibrate
+    from coach.scoring.grading import calibrate
 
     files = [Path(p) for p in args.targets if Path(p).exists()]
     ids = [t for t in args.targets if not Path(t).exists()]
@@ -325,8 +325,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from coach.explain import explain_text
-    from coach.scoring import Scorer
+    from coach.scoring.explain import explain_text
+    from coach.scoring.engine import Scorer
 
     lib = _library(args)
     sc, stage = _scenario_stage(lib, args.scenario, args.stage)
@@ -335,8 +335,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_draft_rubric(args: argparse.Namespace) -> int:
-    from coach.formats import Competency
-    from coach.rubricgen import draft_rubric, to_toml
+    from coach.library.formats import Competency
+    from coach.scoring.drafting import draft_rubric, to_toml
 
     import re
 
@@ -364,7 +364,7 @@ def cmd_draft_rubric(args: argparse.Namespace) -> int:
 
 
 def _store():  # type: ignore[no-untyped-def]
-    from coach.store import Store, StoreError
+    from coach.practice.store import Store, StoreError
 
     try:
         return Store()
@@ -373,12 +373,12 @@ def _store():  # type: ignore[no-untyped-def]
 
 
 def cmd_practice(args: argparse.Namespace) -> int:
-    from coach.session import Mode, Session
+    from coach.practice.session import Mode, Session
 
     lib = _library(args)
     store = _store()
     if args.resume:
-        from coach.practice import resume
+        from coach.practice.resume import resume
 
         try:
             session = resume(store, lib, args.resume)
@@ -394,7 +394,7 @@ def cmd_practice(args: argparse.Namespace) -> int:
     else:
         session = None
     if args.plain:
-        from coach.plain import run_plain
+        from coach.cli.plain import run_plain
 
         source = sys.stdin
         if args.answers:
@@ -419,7 +419,7 @@ def _run_app(args: argparse.Namespace, lib: "Library", store, session) -> int:  
 
 def _mentor_scores(args: argparse.Namespace, rows, states: dict[str, dict]) -> dict[str, float]:  # type: ignore[no-untyped-def]
     """The mentor's final overall score of each reviewed session among ``rows``."""
-    from coach.session import Session, SessionError
+    from coach.practice.session import Session, SessionError
 
     lib = None
     out = {}
@@ -471,7 +471,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def _open_session(session_id: str, lib: "Library"):  # type: ignore[no-untyped-def]
-    from coach.history import load_session
+    from coach.practice.history import load_session
 
     store = _store()
     try:
@@ -483,7 +483,7 @@ def _open_session(session_id: str, lib: "Library"):  # type: ignore[no-untyped-d
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from coach import reports
+    from coach.render import html as reports
 
     lib = _library(args)
     if args.progress:
@@ -503,7 +503,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from coach.history import export_lines
+    from coach.practice.history import export_lines
 
     store = _store()
     lines = list(export_lines(store, args.session or None, args.learner or ""))
@@ -518,7 +518,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from coach.history import import_file
+    from coach.practice.history import import_file
 
     store = _store()
     problems = 0
@@ -542,8 +542,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_rescore(args: argparse.Namespace) -> int:
-    from coach.history import is_outdated, load_session, rescore
-    from coach.practice import persist
+    from coach.practice.history import is_outdated, load_session, rescore
+    from coach.practice.resume import persist
 
     lib = _library(args)
     store = _store()
@@ -589,7 +589,7 @@ def cmd_rescore(args: argparse.Namespace) -> int:
 
 
 def cmd_next(args: argparse.Namespace) -> int:
-    from coach.history import recommend
+    from coach.practice.history import recommend
 
     lib = _library(args)
     rec = recommend(_store(), lib, _target_level(args.level))
@@ -602,8 +602,8 @@ def cmd_next(args: argparse.Namespace) -> int:
 def cmd_cohort(args: argparse.Namespace) -> int:
     import shutil
 
-    from coach.formats import Competency
-    from coach.mentor import cohort
+    from coach.library.formats import Competency
+    from coach.practice.mentor import cohort
 
     lib = _library(args)
     try:
@@ -637,7 +637,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_mentor(args: argparse.Namespace) -> int:
-    from coach.session import Mode, Session
+    from coach.practice.session import Mode, Session
 
     lib = _library(args)
     store = _store()
@@ -658,7 +658,7 @@ def cmd_mentor(args: argparse.Namespace) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from coach.mentor import read_export
+    from coach.practice.mentor import read_export
 
     lib = _library(args)
     try:

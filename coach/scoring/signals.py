@@ -11,8 +11,8 @@ import re
 from functools import lru_cache
 from dataclasses import dataclass
 
-from coach.formats import Signal
-from coach.text import Token
+from coach.library.formats import Signal
+from coach.scoring.text import Token
 
 Span = tuple[int, int]
 
@@ -110,7 +110,7 @@ def _answer_first(text: str, tokens: list[Token], prompt: str, hits: list[Span])
 
 @lru_cache(maxsize=256)
 def _prompt_stems(prompt: str) -> frozenset[str]:
-    from coach.text import tokenize
+    from coach.scoring.text import tokenize
 
     return frozenset(t.stem for t in tokenize(prompt) if not t.is_stop)
 

@@ -11,14 +11,14 @@ import html
 import json
 from typing import Any
 
-from coach.feedback import (bar, criterion_rows, level_note, level_text, not_assessed_text, overall_text,
+from coach.render.text import (bar, criterion_rows, level_note, level_text, not_assessed_text, overall_text,
                             session_markdown)
-from coach.formats import Competency
-from coach.history import Point, own_sessions, timeline
-from coach.loader import Library
-from coach.report import ScoreReport
-from coach.session import Session, assessed
-from coach.store import Store
+from coach.library.formats import Competency
+from coach.practice.history import Point, own_sessions, timeline
+from coach.library.loader import Library
+from coach.scoring.report import ScoreReport
+from coach.practice.session import Session, assessed
+from coach.practice.store import Store
 
 CSS = """
 body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}
@@ -66,7 +66,7 @@ def _page(title: str, body: list[str]) -> str:
 
 
 def _mentor_html(session: Session) -> list[str]:
-    from coach.mentor import side_by_side
+    from coach.practice.mentor import side_by_side
 
     review = session.state.review
     if review is None:
@@ -183,7 +183,7 @@ def sparkline(values: list[float]) -> str:
 
 
 def _target_minimum(library: Library, comp: str, target: str) -> float | None:
-    from coach.formats import Level
+    from coach.library.formats import Level
 
     if not library.ladder:
         return None

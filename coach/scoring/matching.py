@@ -19,7 +19,7 @@ from typing import Iterable
 
 from rapidfuzz.distance import DamerauLevenshtein
 
-from coach.text import NEGATORS, Token, content_stems, content_terms, is_negated, stem
+from coach.scoring.text import NEGATORS, Token, content_stems, content_terms, is_negated, stem
 
 NEGATOR_STEMS = frozenset(stem(w) for w in NEGATORS)
 

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, TextIO
 
-from coach.formats import Scenario
-from coach.loader import Library
-from coach.report import ScoreReport
-from coach.scoring import Scorer
+from coach.library.formats import Scenario
+from coach.library.loader import Library
+from coach.scoring.report import ScoreReport
+from coach.scoring.engine import Scorer
 
 csv.field_size_limit(10_000_000)  # answers can be long pastes
 
@@ -146,7 +146,7 @@ class CalibrationResult:
 
     @property
     def ok(self) -> bool:
-        from coach.formats import Level
+        from coach.library.formats import Level
 
         band_ok = not self.expect or self.band in self.expect
         level_ok = self.expect_level is None or (

@@ -11,11 +11,11 @@ import sys
 import textwrap
 from typing import TextIO
 
-from coach.feedback import summary_text, to_text
-from coach.practice import persist, save_draft
-from coach.render import briefing_text
-from coach.session import Mode, Session
-from coach.store import Store
+from coach.render.text import summary_text, to_text
+from coach.practice.resume import persist, save_draft
+from coach.render.scenario import briefing_text
+from coach.practice.session import Mode, Session
+from coach.practice.store import Store
 
 COMMANDS = {"/hint", "/skip", "/quit"}
 HELP = ("An answer ends with a blank line. Commands go on a line of their own: /hint shows a hint (what you "

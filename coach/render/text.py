@@ -5,8 +5,8 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
-from coach.report import CriterionResult, ScoreReport
-from coach.signals import PASS
+from coach.scoring.report import CriterionResult, ScoreReport
+from coach.scoring.signals import PASS
 
 MARKS = {True: "✓", False: "✗"}
 
@@ -222,7 +222,7 @@ def session_markdown(session: "Session", store: "Store | None" = None) -> str:
         out += ["", f"**Practise next:** `{s.next_scenario}`. {s.next_reason}"]
     review = session.state.review
     if review is not None:
-        from coach.mentor import side_by_side
+        from coach.practice.mentor import side_by_side
 
         out += ["", f"## Mentor's review{' by ' + review.mentor if review.mentor else ''}", ""]
         if review.comment.strip():
@@ -237,7 +237,7 @@ def session_markdown(session: "Session", store: "Store | None" = None) -> str:
         body = turn.text.strip().replace("\n", "\n> ")
         out += [f"**{names[turn.role]}** ({turn.stage}):", "", f"> {body}", ""]
     out += ["## Feedback by stage", ""]
-    from coach.session import assessed
+    from coach.practice.session import assessed
 
     for rec, report in session.final_reports():
         stage = sc.stage(rec.stage)
@@ -252,5 +252,5 @@ def session_markdown(session: "Session", store: "Store | None" = None) -> str:
 
 
 if False:  # typing only; keeps this module free of import cycles
-    from coach.session import Session, StageSummary, Summary  # noqa: F401
-    from coach.store import Store  # noqa: F401
+    from coach.practice.session import Session, StageSummary, Summary  # noqa: F401
+    from coach.practice.store import Store  # noqa: F401

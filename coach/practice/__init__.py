@@ -1,0 +1,1 @@
+"""Practising: the interview session, the store, drafts and resume, history, mentor reviews."""

@@ -1,0 +1,1 @@
+"""Rendering: scenarios and reports as text, Markdown and HTML."""
