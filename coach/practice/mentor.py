@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from coach.library.formats import Competency
-from coach.scoring.report import AntiPatternHit, Evidence, ScoreReport
-from coach.scoring.engine import _competencies, _exact_level, band_for, ceiling_for, place_on_ladder
-from coach.practice.session import MentorReview, Session, SessionState, StageReview
+from coach.scoring.report import ScoreReport
+from coach.practice.review import MentorReview, StageReview, reviewed_report
+from coach.practice.session import Session, SessionState
 
 
 def review_of(session: Session, mentor: str = "") -> MentorReview:
@@ -51,42 +51,8 @@ def checklist(session: Session, stage_id: str) -> list[tuple[str, str, str]]:
 
 
 def mentor_view(session: Session, stage_id: str, auto: ScoreReport, review: StageReview) -> ScoreReport:
-    """The stage's report as the mentor judged it: concepts from the mentor's ticks,
-    anti-patterns the mentor heard, criterion levels the mentor overrode."""
-    stage = session.scenario.stage(stage_id)
-    assert stage is not None
-    target = session.scorer.stage_target(session.scenario, stage)
-    report = auto.model_copy(deep=True)
-    ticked = set(review.ticked)
-    specs = {c.ref: c for c in target.criteria}
-    for crit in report.criteria:
-        weights = [c.weight for c in specs[crit.ref].concepts]
-        for concept in crit.concepts:
-            concept.found = concept.ref in ticked
-            concept.negated = concept.negated and not concept.found
-        exact = crit.exact_level
-        if crit.scoring != "signals":
-            exact = _exact_level(specs[crit.ref].spec, crit.concepts, weights, [])
-        override = review.overrides.get(crit.ref)
-        if override is not None:
-            exact = float(override.level)
-        crit.exact_level = round(exact, 3)
-        crit.level = int(exact + 0.5)
-        crit.descriptor = specs[crit.ref].spec.descriptors[crit.level]
-    hits = {a.ref: a for a in auto.anti_patterns}
-    anti = []
-    for ref, pattern, _ in target.anti_patterns:
-        if ref in review.anti:
-            anti.append(hits.get(ref) or AntiPatternHit(
-                ref=ref, label=pattern.label, feedback=pattern.feedback, penalty=pattern.penalty,
-                evidence=Evidence(start=0, end=0, text="heard by the mentor")))
-    report.anti_patterns = anti
-    report.competencies, raw = _competencies(report.criteria, anti, target)
-    report.score = round(raw, 1)  # the mentor's judgement is not capped by the automatic flags
-    report.band = band_for(report.score)
-    if session.library.ladder:
-        place_on_ladder(report, session.library.ladder.item, session.state.target, ceiling_for(session.scenario))
-    return report
+    """The stage's report as the mentor judged it (see coach.practice.review.reviewed_report)."""
+    return reviewed_report(session.scorer, session.scenario, stage_id, auto, review, session.state.target)
 
 
 def side_by_side(session: Session) -> list[dict[str, Any]]:
