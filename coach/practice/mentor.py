@@ -7,13 +7,15 @@ report from it, so both can be shown side by side, and the mentor's is final.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from coach.library.formats import Competency
+from coach.library.loader import Library
 from coach.scoring.report import ScoreReport
+from coach.practice import exchange
+from coach.practice.exchange import ExportRecord
 from coach.practice.review import MentorReview, StageReview, reviewed_report
 from coach.practice.session import Session, SessionState
 
@@ -80,35 +82,38 @@ def finish(session: Session, comment: str = "") -> None:
 # --------------------------------------------------------------------------- files and cohorts
 
 
-def read_export(path: Path) -> list[tuple[SessionState, dict[str, Any]]]:
-    """Sessions from a JSON Lines export, with each record's extra fields (learner, title).
-    Every session names its learner (the file's name when the export did not), so a
-    reviewed session saved in the mentor's history is never taken for the mentor's own."""
+def sessions_in(path: Path) -> list[tuple[SessionState, ExportRecord]]:
+    """The sessions of an export file for a mentor (review, cohort), each naming its
+    learner (the file's name when the export did not), so a reviewed session saved in the
+    mentor's history is never taken for the mentor's own. A bad line is an error that names
+    every bad line ("FILE:N: why"): a mentor reviews or compares whole files, never a part."""
+    exported = exchange.read_export(path)
+    if exported.problems:
+        raise ValueError("; ".join(f"{path}:{number}: {message}" for number, message in exported.problems))
     out = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-            state = SessionState.model_validate(record["state"])
-        except (ValueError, KeyError, TypeError) as exc:
-            raise ValueError(f"{path}:{number}: not a session export ({str(exc).splitlines()[0]})") from None
-        state.learner = state.learner or str(record.get("learner") or "") or path.stem
+    for _, record in exported.records:
+        state = record.state
+        state.learner = state.learner or record.learner or path.stem
         out.append((state, record))
     return out
 
 
-def cohort(files: list[Path], library: Any) -> tuple[list[str], list[tuple[str, dict[str, float]]]]:
+def read_export(path: Path) -> list[tuple[SessionState, dict[str, Any]]]:
+    """sessions_in() with each record as its JSON data (title, score, learner), as the
+    app's review screens read it."""
+    return [(state, record.model_dump(mode="json", exclude={"state"})) for state, record in sessions_in(path)]
+
+
+def cohort(files: list[Path], library: Library) -> tuple[list[str], list[tuple[str, dict[str, float]]]]:
     """Learners against competencies: each learner's latest score per competency (the
     mentor's where a mentor reviewed the session)."""
     table: dict[str, dict[str, tuple[str, float]]] = {}
     for path in files:
-        for state, record in read_export(path):
+        for state, _ in sessions_in(path):
             if state.status != "finished" or state.scenario not in library.scenarios:
                 continue
-            learner = state.learner or record.get("learner") or path.stem
             summary = Session(library, state).summary(reviewed=True)
-            scores = table.setdefault(learner, {})
+            scores = table.setdefault(state.learner, {})
             for comp in summary.competencies:
                 if comp.competency not in scores or scores[comp.competency][0] <= state.started:
                     scores[comp.competency] = (state.started, comp.score)
