@@ -1,0 +1,66 @@
+"""The app's history screen (the practice history itself is tested in tests/practice/test_history.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from coach.cli import main
+from coach.practice.resume import persist
+from coach.practice.store import Store
+from tests.practice.test_history import play
+
+
+# --------------------------------------------------------------------------- the history screen
+
+
+async def test_history_screen_shows_sessions_trends_and_reopens_one(isolated_home, library):
+    from coach.tui.app import make_app
+    from coach.tui.screens import HistoryScreen, SummaryScreen
+    from tests.tui_helpers import FixedClock, screen_text, settle
+
+    store = Store()
+    persist(store, play(library, "upmarket-pricing", "weak"))
+    persist(store, play(library, "upmarket-pricing", "strong"))
+    app = make_app(library, store, clock=FixedClock())
+    async with app.run_test(size=(100, 34)) as pilot:
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        shown = screen_text(app)
+        assert "Practise next (p):" in shown
+        assert "Architecture fluency" in shown and "(target TPM)" in shown
+        assert shown.count("Moving upmarket: engagement pricing") >= 2
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert "Overall " in screen_text(app)
+
+
+async def test_summary_history_screen_and_next_command_name_the_same_scenario(isolated_home, library, capsys):
+    from coach.tui.app import make_app
+    from coach.tui.screens import HistoryScreen, SummaryScreen
+    from tests.tui_helpers import FixedClock, screen_text, settle
+
+    store = Store()
+    now = datetime.now(timezone.utc)
+    persist(store, play(library, "roadmap-negotiation", "strong", started=now - timedelta(days=40)))
+    persist(store, play(library, "data-product", "weak", started=now - timedelta(days=3)))
+    just = play(library, "upmarket-pricing", "middling")  # finished, not yet saved as finished
+    before_saving = just.summary(store=store)
+    persist(store, just)
+    summary = just.summary(store=store)
+    assert summary.next_scenario and (summary.next_scenario, summary.next_reason) == \
+        (before_saving.next_scenario, before_saving.next_reason)  # the session counts before it is saved
+
+    assert main(["next"]) == 0
+    assert capsys.readouterr().out.startswith(f"Practise next: {summary.next_scenario} (")
+    title = library.scenario(summary.next_scenario).title
+    app = make_app(library, store, session=just, clock=FixedClock())
+    async with app.run_test(size=(100, 34)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        assert f"Practise next (n): {summary.next_scenario}. {summary.next_reason}" in screen_text(app)
+        await pilot.press("escape", "ctrl+r")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        assert f"Practise next (p): {title}. {summary.next_reason}" in screen_text(app)
