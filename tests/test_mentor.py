@@ -13,36 +13,16 @@ from textual.widgets import Input, Select, TextArea
 
 from coach.cli import main
 from coach.practice.history import export_lines, import_file, load_session
-from coach.practice.mentor import mentor_view, prefill, read_export, side_by_side, stage_review
+from coach.practice.mentor import read_export, side_by_side
 from coach.practice.resume import persist
-from coach.practice.session import Mode, Override, Session
+from coach.practice.session import Mode, Session
 from coach.practice.store import Store
 from coach.tui.app import make_app
 from coach.tui.mentor import Checklist, MentorScreen, MentorSummaryScreen
-from tests.test_history import play
+from tests.practice.test_history import play
 from tests.tui_helpers import FixedClock, screen_text, settle
 
 SIZE = (110, 36)
-
-
-def test_mentor_view_keeps_the_automatic_report_and_applies_ticks_and_overrides(library):
-    s = Session.new(library, "upmarket-pricing")
-    s.start()
-    s.submit("We need a billing engine and load testing.")
-    rec = s.state.records[0]
-    auto = rec.report
-    review = stage_review(s, "strategy")
-    prefill(review, auto)
-    assert "architecture.scale-resilience.billing-engine" in review.ticked
-    review.ticked.append("stakeholder-alignment.strategy-link.business-goal")
-    review.overrides["communication.clarity"] = Override(level=1, reason="Rambled for five minutes")
-    mine = mentor_view(s, "strategy", auto, review)
-    assert auto.concept("stakeholder-alignment.strategy-link.business-goal").found is False  # untouched
-    assert mine.concept("stakeholder-alignment.strategy-link.business-goal").found is True
-    clarity = next(c for c in mine.criteria if c.ref == "communication.clarity")
-    assert clarity.level == 1
-    row = next(r for r in side_by_side(s) if r["ref"] == "communication.clarity")
-    assert row["reason"] == "Rambled for five minutes" and row["mentor"] == 1
 
 
 async def test_live_mentor_flow_tick_override_notes_export(library, isolated_home):
@@ -149,24 +129,6 @@ async def test_review_round_trip_shows_the_override_in_the_mentees_history(libra
         assert isinstance(app.screen, SummaryScreen)
         shown = screen_text(app)
         assert "Mentor's review by Jo" in shown and "Strong diagnosis, said aloud in the debrief" in shown
-
-
-def test_cohort_table_from_several_files(library, isolated_home, tmp_path, capsys):
-    store = Store()
-    files = []
-    for name, label in (("Ana", "strong"), ("Ben", "weak")):
-        s = play(library, "upmarket-pricing", label)
-        s.state.learner = name
-        persist(store, s)
-        path = tmp_path / f"{name.lower()}.jsonl"
-        path.write_text("\n".join(export_lines(store, [s.state.id])) + "\n")
-        files.append(str(path))
-    assert main(["cohort", *files, "--format", "md"]) == 0
-    out = capsys.readouterr().out.splitlines()
-    assert out[0].startswith("| LEARNER | ") and "Architecture fluency" in out[0]
-    ana = next(l for l in out if l.startswith("| Ana |"))
-    ben = next(l for l in out if l.startswith("| Ben |"))
-    assert float(ana.split("|")[2]) > float(ben.split("|")[2])
 
 
 def _free_port() -> int:
@@ -383,14 +345,6 @@ async def test_review_says_which_learner_and_session_is_on_screen(library, isola
             assert "Sam" in app.screen.sub_title and f"session {n} of 2" in app.screen.sub_title
             await pilot.press("ctrl+e")
             await settle(pilot)
-
-
-def test_a_review_file_without_a_learner_is_named_after_the_file(library, isolated_home, tmp_path):
-    store = Store()
-    persist(store, play(library, "tech-debt-case", "middling"))
-    export = tmp_path / "ana.jsonl"
-    export.write_text("\n".join(export_lines(store)) + "\n")
-    assert [state.learner for state, _ in read_export(export)] == ["ana"]
 
 
 def test_mentor_command_runs_the_interview_for_the_mentee(library, isolated_home, monkeypatch):

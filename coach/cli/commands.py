@@ -147,7 +147,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_schema(args: argparse.Namespace) -> int:
     import json
 
-    from coach.library.schemas import schema_for
+    from coach.scoring.report import schema_for
 
     print(json.dumps(schema_for(args.kind), indent=2))
     return EXIT_OK

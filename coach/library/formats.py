@@ -289,6 +289,23 @@ class Exhibit(Strict):
         return self
 
 
+def exhibit_text(ex: Exhibit) -> str:
+    """An exhibit as plain text: its title, its note, and its table with aligned columns.
+    Here in the library layer because the scorer (repeating an exhibit earns nothing) and
+    every view (briefing, app) read it the same way."""
+    lines = [ex.title]
+    if ex.text:
+        lines.append(ex.text.strip())
+    if ex.rows:
+        widths = [max(len(c) for c in col) for col in zip(ex.columns, *ex.rows)]
+
+        def fmt(row: list[str]) -> str:
+            return "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
+
+        lines += [fmt(ex.columns), fmt(["-" * w for w in widths])] + [fmt(r) for r in ex.rows]
+    return "\n".join(lines)
+
+
 class Briefing(Strict):
     situation: Text
     """The situation the candidate reads before the first question."""

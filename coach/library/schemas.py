@@ -1,9 +1,12 @@
-"""JSON Schemas generated from the pydantic models (the single source of truth)."""
+"""JSON Schemas of the library's file formats, generated from the pydantic models (the
+single source of truth). The score report's schema is made where the report lives
+(coach.scoring.report.schema_for, which also refreshes docs/schema)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
+
+from pydantic import BaseModel
 
 from coach.library.formats import KINDS
 
@@ -11,33 +14,17 @@ TITLES = {
     "scenario": "TPM Coach scenario",
     "rubric": "TPM Coach rubric",
     "ladder": "TPM Coach career ladder",
-    "report": "TPM Coach score report",
 }
 
 
-def schema_for(kind: str) -> dict[str, Any]:
-    if kind == "report":
-        from coach.scoring.report import ScoreReport
-
-        model: Any = ScoreReport
-    else:
-        model = KINDS[kind]
+def json_schema(model: type[BaseModel], title: str) -> dict[str, Any]:
+    """A model's JSON Schema (draft 2020-12) under ``title``."""
     schema = model.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = TITLES[kind]
+    schema["title"] = title
     return schema
 
 
-def write_all(folder: Path) -> None:
-    """Refresh the committed copies in docs/schema (editors point `#:schema` at them)."""
-    import json
-
-    folder.mkdir(parents=True, exist_ok=True)
-    for kind in TITLES:
-        (folder / f"{kind}.schema.json").write_text(json.dumps(schema_for(kind), indent=2) + "\n")
-
-
-if __name__ == "__main__":
-
-
-    write_all(Path(__file__).resolve().parent.parent / "docs" / "schema")
+def schema_for(kind: str) -> dict[str, Any]:
+    """The schema of a library file: scenario, rubric or ladder."""
+    return json_schema(KINDS[kind], TITLES[kind])

@@ -3,7 +3,6 @@ sessions between machines. Plain Python over coach.practice.store; no UI."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -12,11 +11,11 @@ from typing import Iterable, Iterator
 from coach.library.formats import Competency, Level
 from coach.library.loader import Library
 from coach.scoring.engine import Scorer
+from coach.practice.exchange import ExportRecord, export_record, read_export  # noqa: F401 (export_record: for importers)
+from coach.practice.resume import resume as load_session  # the one restore, under the name callers know
 from coach.practice.session import Session, SessionState
 from coach.practice.store import SessionRow, Store
 
-EXPORT_FORMAT = "tpm-coach-session"
-EXPORT_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -29,10 +28,6 @@ class Point:
     score: float  # 0-4
     level: str | None
     target: str
-
-
-def load_session(store: Store, library: Library, session_id: str, scorer: Scorer | None = None) -> Session:
-    return Session.restore(library, store.load_state(session_id), scorer)
 
 
 def own_sessions(store: Store, status: str | None = None) -> list[SessionRow]:
@@ -181,18 +176,18 @@ def recommend(store: Store | None, library: Library, target: Level | None = None
 
 
 def export_lines(store: Store, ids: Iterable[str] | None = None, learner: str = "") -> Iterator[str]:
+    """Export lines of the stored sessions (all, or ``ids``), oldest first; ``learner``
+    names whose sessions they are (a mentee sending them to a mentor)."""
     wanted = set(ids) if ids else None
     for row in reversed(store.sessions(limit=1_000_000)):
         if wanted is None or row.id in wanted:
-            state = json.loads(store.load_state(row.id))
+            try:
+                state = SessionState.model_validate_json(store.load_state(row.id))
+            except ValueError:
+                continue  # a state this coach cannot read (it stays in the store); the count says what was exported
             if learner:
-                state["learner"] = learner
-            yield export_record(state, row.title, row.score)
-
-
-def export_record(state: dict, title: str, score: float | None) -> str:
-    return json.dumps({"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "title": title,
-                       "learner": state.get("learner", ""), "score": score, "state": state}, ensure_ascii=False)
+                state.learner = learner
+            yield ExportRecord.of(state, row.title, row.score).line()
 
 
 @dataclass
@@ -215,45 +210,33 @@ def import_file(store: Store, path: Path, mine: bool = False) -> ImportResult:
     A new session that names a learner (a mentee's export, a mock interview a mentor ran)
     stays someone else's and does not feed the user's progress, unless ``mine`` says the
     user is that learner: then it becomes the user's own."""
-    result = ImportResult(problems=[])
+    exported = read_export(path)
+    result = ImportResult(problems=exported.problem_lines())
     existing = {row.id for row in store.sessions(limit=1_000_000)}
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-                if record.get("format") != EXPORT_FORMAT:
-                    raise ValueError("not a TPM Coach session export")
-                if record.get("version", 0) > EXPORT_VERSION:
-                    raise ValueError("written by a newer coach; upgrade to import it")
-                state = SessionState.model_validate(record["state"])
-            except (ValueError, KeyError, TypeError) as exc:
-                message = str(exc).splitlines()[0]
-                result.problems.append(f"line {number}: {message}")  # type: ignore[union-attr]
-                continue
-            if state.id in existing:
-                stored = SessionState.model_validate_json(store.load_state(state.id))
-                if _newer_review(state, store):  # a review of a session of ours: take it, keep whose it is
-                    state.learner = "" if mine else stored.learner
-                    result.reviewed += 1
-                elif mine and stored.learner:  # imported before without --mine: it is the user's after all
-                    state, state.learner = stored, ""
-                    result.claimed += 1
-                else:
-                    result.unchanged += 1
-                    continue
+    for _, record in exported.records:
+        state = record.state
+        if state.id in existing:
+            stored = SessionState.model_validate_json(store.load_state(state.id))
+            if _newer_review(state, store):  # a review of a session of ours: take it, keep whose it is
+                state.learner = "" if mine else stored.learner
+                result.reviewed += 1
+            elif mine and stored.learner:  # imported before without --mine: it is the user's after all
+                state, state.learner = stored, ""
+                result.claimed += 1
             else:
-                if mine:
-                    state.learner = ""
-                elif state.learner:
-                    result.for_others += 1
-                result.added += 1
-            store.save_session(state.model_dump_json(), id=state.id, scenario=state.scenario,
-                               title=str(record.get("title") or state.scenario), target=state.target.value,
-                               mode=state.mode.value, started=state.started, status=state.status,
-                               score=record.get("score"))
-            existing.add(state.id)
+                result.unchanged += 1
+                continue
+        else:
+            if mine:
+                state.learner = ""
+            elif state.learner:
+                result.for_others += 1
+            result.added += 1
+        store.save_session(state.model_dump_json(), id=state.id, scenario=state.scenario,
+                           title=record.title or state.scenario, target=state.target.value,
+                           mode=state.mode.value, started=state.started, status=state.status,
+                           score=record.score)
+        existing.add(state.id)
     return result
 
 

@@ -7,15 +7,17 @@ report from it, so both can be shown side by side, and the mentor's is final.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from coach.library.formats import Competency
-from coach.scoring.report import AntiPatternHit, Evidence, ScoreReport
-from coach.scoring.engine import _competencies, _exact_level, band_for, ceiling_for, place_on_ladder
-from coach.practice.session import MentorReview, Session, SessionState, StageReview
+from coach.library.loader import Library
+from coach.scoring.report import ScoreReport
+from coach.practice import exchange
+from coach.practice.exchange import ExportRecord
+from coach.practice.review import MentorReview, StageReview, reviewed_report
+from coach.practice.session import Session, SessionState
 
 
 def review_of(session: Session, mentor: str = "") -> MentorReview:
@@ -51,42 +53,8 @@ def checklist(session: Session, stage_id: str) -> list[tuple[str, str, str]]:
 
 
 def mentor_view(session: Session, stage_id: str, auto: ScoreReport, review: StageReview) -> ScoreReport:
-    """The stage's report as the mentor judged it: concepts from the mentor's ticks,
-    anti-patterns the mentor heard, criterion levels the mentor overrode."""
-    stage = session.scenario.stage(stage_id)
-    assert stage is not None
-    target = session.scorer.stage_target(session.scenario, stage)
-    report = auto.model_copy(deep=True)
-    ticked = set(review.ticked)
-    specs = {c.ref: c for c in target.criteria}
-    for crit in report.criteria:
-        weights = [c.weight for c in specs[crit.ref].concepts]
-        for concept in crit.concepts:
-            concept.found = concept.ref in ticked
-            concept.negated = concept.negated and not concept.found
-        exact = crit.exact_level
-        if crit.scoring != "signals":
-            exact = _exact_level(specs[crit.ref].spec, crit.concepts, weights, [])
-        override = review.overrides.get(crit.ref)
-        if override is not None:
-            exact = float(override.level)
-        crit.exact_level = round(exact, 3)
-        crit.level = int(exact + 0.5)
-        crit.descriptor = specs[crit.ref].spec.descriptors[crit.level]
-    hits = {a.ref: a for a in auto.anti_patterns}
-    anti = []
-    for ref, pattern, _ in target.anti_patterns:
-        if ref in review.anti:
-            anti.append(hits.get(ref) or AntiPatternHit(
-                ref=ref, label=pattern.label, feedback=pattern.feedback, penalty=pattern.penalty,
-                evidence=Evidence(start=0, end=0, text="heard by the mentor")))
-    report.anti_patterns = anti
-    report.competencies, raw = _competencies(report.criteria, anti, target)
-    report.score = round(raw, 1)  # the mentor's judgement is not capped by the automatic flags
-    report.band = band_for(report.score)
-    if session.library.ladder:
-        place_on_ladder(report, session.library.ladder.item, session.state.target, ceiling_for(session.scenario))
-    return report
+    """The stage's report as the mentor judged it (see coach.practice.review.reviewed_report)."""
+    return reviewed_report(session.scorer, session.scenario, stage_id, auto, review, session.state.target)
 
 
 def side_by_side(session: Session) -> list[dict[str, Any]]:
@@ -114,35 +82,38 @@ def finish(session: Session, comment: str = "") -> None:
 # --------------------------------------------------------------------------- files and cohorts
 
 
-def read_export(path: Path) -> list[tuple[SessionState, dict[str, Any]]]:
-    """Sessions from a JSON Lines export, with each record's extra fields (learner, title).
-    Every session names its learner (the file's name when the export did not), so a
-    reviewed session saved in the mentor's history is never taken for the mentor's own."""
+def sessions_in(path: Path) -> list[tuple[SessionState, ExportRecord]]:
+    """The sessions of an export file for a mentor (review, cohort), each naming its
+    learner (the file's name when the export did not), so a reviewed session saved in the
+    mentor's history is never taken for the mentor's own. A bad line is an error that names
+    every bad line ("FILE:N: why"): a mentor reviews or compares whole files, never a part."""
+    exported = exchange.read_export(path)
+    if exported.problems:
+        raise ValueError("; ".join(f"{path}:{number}: {message}" for number, message in exported.problems))
     out = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-            state = SessionState.model_validate(record["state"])
-        except (ValueError, KeyError, TypeError) as exc:
-            raise ValueError(f"{path}:{number}: not a session export ({str(exc).splitlines()[0]})") from None
-        state.learner = state.learner or str(record.get("learner") or "") or path.stem
+    for _, record in exported.records:
+        state = record.state
+        state.learner = state.learner or record.learner or path.stem
         out.append((state, record))
     return out
 
 
-def cohort(files: list[Path], library: Any) -> tuple[list[str], list[tuple[str, dict[str, float]]]]:
+def read_export(path: Path) -> list[tuple[SessionState, dict[str, Any]]]:
+    """sessions_in() with each record as its JSON data (title, score, learner), as the
+    app's review screens read it."""
+    return [(state, record.model_dump(mode="json", exclude={"state"})) for state, record in sessions_in(path)]
+
+
+def cohort(files: list[Path], library: Library) -> tuple[list[str], list[tuple[str, dict[str, float]]]]:
     """Learners against competencies: each learner's latest score per competency (the
     mentor's where a mentor reviewed the session)."""
     table: dict[str, dict[str, tuple[str, float]]] = {}
     for path in files:
-        for state, record in read_export(path):
+        for state, _ in sessions_in(path):
             if state.status != "finished" or state.scenario not in library.scenarios:
                 continue
-            learner = state.learner or record.get("learner") or path.stem
             summary = Session(library, state).summary(reviewed=True)
-            scores = table.setdefault(learner, {})
+            scores = table.setdefault(state.learner, {})
             for comp in summary.competencies:
                 if comp.competency not in scores or scores[comp.competency][0] <= state.started:
                     scores[comp.competency] = (state.started, comp.score)

@@ -37,7 +37,10 @@ def save_draft(store: Store, session: Session, text: str) -> None:
 
 
 def resume(store: Store, library: Library, session_id: str, scorer: Scorer | None = None) -> Session:
-    """Restore a saved session exactly, with the draft that was being typed."""
+    """The one way to restore a saved session from the store (resuming, history, reports,
+    re-scoring): its state exactly, with the draft that was being typed, and the stage clock
+    restarted now, so time spent away is never counted. KeyError: no such session;
+    ValueError: a state this coach cannot read."""
     session = Session.restore(library, store.load_state(session_id), scorer)
     draft = store.draft(session_id)
     if draft and draft[0] == session.state.current:

@@ -20,7 +20,9 @@ from coach.library import conditions
 from coach.library.formats import Competency, Level, Scenario, Stage
 from coach.library.loader import Library, next_stage
 from coach.scoring.report import CompetencyResult, ScoreReport
-from coach.scoring.engine import Scorer, band_for, ceiling_for, feedback_items, place_on_ladder
+from coach.scoring.engine import Scorer, feedback_items
+from coach.scoring.ladder import band_for, ceiling_for, place_on_ladder
+from coach.practice.review import MentorReview, Override, StageReview, reviewed_report  # noqa: F401 (Override: the app imports it from here)
 
 if TYPE_CHECKING:
     from coach.practice.store import Store
@@ -51,34 +53,6 @@ class StageRecord(BaseModel):
     """Time spent on the stage (answering, not reading feedback)."""
     skipped: bool = False
     report: Optional[ScoreReport] = None
-
-
-class Override(BaseModel):
-    level: int = Field(ge=0, le=4)
-    reason: str = Field(min_length=1)
-
-
-class StageReview(BaseModel):
-    """A mentor's judgement of one stage."""
-
-    ticked: list[str] = []
-    """Concepts the mentor heard (rubric.criterion.concept)."""
-    anti: list[str] = []
-    """Anti-patterns the mentor heard (rubric.anti-pattern)."""
-    overrides: dict[str, Override] = {}
-    """Criterion levels the mentor set by hand, with the reason."""
-    notes: str = ""
-    prefilled: bool = False
-    """Whether the automatic score has pre-ticked the checklist."""
-
-
-class MentorReview(BaseModel):
-    mentor: str = ""
-    reviewed: Optional[str] = None
-    """When the review was finished (ISO time)."""
-    comment: str = ""
-    """The mentor's overall advice."""
-    stages: dict[str, StageReview] = {}
 
 
 class SessionState(BaseModel):
@@ -381,9 +355,8 @@ class Session:
         pairs = [(rec, rec.report if rec.report else self.score_record(rec)) for rec in latest.values()]
         review = self.state.review
         if reviewed and review:
-            from coach.practice.mentor import mentor_view
-
-            pairs = [(rec, mentor_view(self, rec.stage, report, review.stages[rec.stage])
+            pairs = [(rec, reviewed_report(self.scorer, self.scenario, rec.stage, report, review.stages[rec.stage],
+                                           self.state.target)
                       if rec.stage in review.stages else report) for rec, report in pairs]
         return pairs
 

@@ -5,19 +5,8 @@ from __future__ import annotations
 import re
 import textwrap
 
-from coach.library.formats import Exhibit, Scenario
+from coach.library.formats import Scenario, exhibit_text  # exhibit_text: also imported from here by the app
 from coach.library.loader import Library
-
-
-def exhibit_text(ex: Exhibit) -> str:
-    lines = [ex.title]
-    if ex.text:
-        lines.append(ex.text.strip())
-    if ex.rows:
-        widths = [max(len(c) for c in col) for col in zip(ex.columns, *ex.rows)]
-        fmt = lambda row: "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()  # noqa: E731
-        lines += [fmt(ex.columns), fmt(["-" * w for w in widths])] + [fmt(r) for r in ex.rows]
-    return "\n".join(lines)
 
 
 def assessed_lines(sc: Scenario, stage_index: int, lib: Library) -> list[str]:

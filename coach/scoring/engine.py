@@ -11,12 +11,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from coach.library.formats import AntiPattern, Competency, CriterionSpec, Ladder, Level, Rubric, Scenario, Stage
+from coach.library.formats import AntiPattern, CriterionSpec, Ladder, Level, Rubric, Scenario, Stage, exhibit_text
 from coach.library.loader import Library
 from coach.scoring.matching import AnswerIndex, Lexicon, match_concept
 from coach.scoring.report import (
     AntiPatternHit,
-    CompetencyResult,
     ConceptResult,
     CriterionResult,
     Evidence,
@@ -24,12 +23,11 @@ from coach.scoring.report import (
     ScoreReport,
     SignalScore,
 )
+from coach.scoring.ladder import band_for, ceiling_for, competency_scores, exact_level, place_on_ladder
 from coach.scoring.signals import PASS, measure
 from coach.scoring.text import Token, tokenize
 
 MAX_TOKENS = 12_000  # about 60,000 characters of prose; the rest is not read
-# The score is the share of the maximum rubric levels, which is strict; bands are set to match.
-BANDS = ((75.0, "strong"), (55.0, "solid"), (30.0, "developing"), (0.0, "weak"))
 CAPS = {  # the most an answer with this flag can score, and why
     "empty": (0.0, "The answer is empty."),
     "gibberish": (5.0, "The answer does not read as words; nothing could be credited."),
@@ -39,11 +37,6 @@ CAPS = {  # the most an answer with this flag can score, and why
     "parroting": (20.0, "Most of the answer repeats the question or briefing back; repeated text earns no credit."),
 }
 MIN_WORDS = 15
-SHARE_CURVE = 0.75
-
-
-def band_for(score: float) -> str:
-    return next(name for floor, name in BANDS if score >= floor)
 
 
 @dataclass(frozen=True)
@@ -141,8 +134,6 @@ class Scorer:
                 concepts = _concepts(rubric, spec, a.concepts)
                 concepts += [Concept(f"{a.criterion}.{c.id}", c.label, tuple(c.phrases), c.advice, c.weight) for c in a.extra]
                 criteria.append(Criterion(a.criterion, rubric, spec, tuple(concepts), a.weight))
-            from coach.render.scenario import exhibit_text
-
             context = "\n".join([scenario.briefing.situation] + [exhibit_text(e) for e in scenario.briefing.exhibits])
             self._targets[key] = build_target(
                 criteria, stage.prompt, context, stage.time_limit_minutes, scenario, stage,
@@ -246,24 +237,6 @@ def _flags(text: str, tokens: list[Token], target: Target, parroted: float, uniq
     return flags
 
 
-def _exact_level(spec: CriterionSpec, concepts: list[ConceptResult], weights: list[float], signals: list[SignalScore]) -> float:
-    """The criterion's level on 0-4 before rounding; the score uses it so that rounding
-    does not hide what was covered, while feedback shows the rounded level."""
-    if spec.scoring == "signals":
-        return 4 * sum(s.value for s in signals) / len(signals)
-    if spec.scoring == "count":
-        found = sum(c.found for c in concepts)
-        return float(next((b.level for b in spec.bands if found >= b.count), 0))
-    total = sum(weights)
-    share = sum(w for c, w in zip(concepts, weights) if c.found) / total if total else 0.0
-    # Gently concave: a solid answer rarely names every concept a criterion lists.
-    return 4 * share**SHARE_CURVE
-
-
-def _level(spec: CriterionSpec, concepts: list[ConceptResult], weights: list[float], signals: list[SignalScore]) -> int:
-    return int(_exact_level(spec, concepts, weights, signals) + 0.5)
-
-
 def score(target: Target, answer: str, ladder: Ladder | None = None, target_level: Level | None = None) -> ScoreReport:
     tokens = tokenize(answer, limit=MAX_TOKENS)
     truncated = len(tokens) >= MAX_TOKENS and tokens[-1].end < len(answer.rstrip())
@@ -291,7 +264,7 @@ def score(target: Target, answer: str, ladder: Ladder | None = None, target_leve
         pending.append((crit, results, weights))
 
     hit_spans = [(c.evidence.start, c.evidence.end) for _, rs, _ in pending for c in rs if c.found and c.evidence]
-    content_levels = [_exact_level(c.spec, rs, ws, []) for c, rs, ws in pending if c.spec.scoring != "signals"]
+    content_levels = [exact_level(c.spec, rs, ws, []) for c, rs, ws in pending if c.spec.scoring != "signals"]
     content_ceiling = max(content_levels) if content_levels else None
     for crit, results, weights in pending:
         signals = []
@@ -300,7 +273,7 @@ def score(target: Target, answer: str, ladder: Ladder | None = None, target_leve
                 r = measure(sig, answer, tokens, target.prompt, target.minutes, hit_spans)
                 signals.append(SignalScore(signal=sig.value, value=r.value, note=r.note, advice=r.advice,
                                            evidence=[_span_evidence(answer, s) for s in r.spans]))
-        exact = _exact_level(crit.spec, results, weights, signals) if tokens else 0.0
+        exact = exact_level(crit.spec, results, weights, signals) if tokens else 0.0
         if crit.spec.scoring == "signals" and content_ceiling is not None:
             exact = min(exact, content_ceiling + 1)  # clear delivery of nothing is not clarity
         level = int(exact + 0.5)
@@ -319,7 +292,7 @@ def score(target: Target, answer: str, ladder: Ladder | None = None, target_leve
                                             evidence=_evidence(answer, tokens, m.match.first, m.match.last)))
 
     flags = _flags(answer, tokens, target, parroted, unique, hits, truncated)
-    competencies, raw = _competencies(criteria, anti_hits, target)
+    competencies, raw = competency_scores(criteria, anti_hits, target.rubrics)
     cap = min((CAPS[f][0] for f in flags if f in CAPS), default=100.0)
     final = round(min(raw, cap), 1)
     if raw > 0 and final < raw:  # a capped answer cannot show high competency scores either
@@ -349,59 +322,6 @@ def _flag_message(code: str, cap: float) -> str:
         "truncated": f"Only the first {MAX_TOKENS:,} words were scored.",
         "repetitive": "The answer repeats itself; each point is credited once.",
     }[code]
-
-
-def _competencies(criteria: list[CriterionResult], anti: list[AntiPatternHit], target: Target) -> tuple[list[CompetencyResult], float]:
-    sums: dict[str, list[float]] = {}
-    for c in criteria:
-        acc = sums.setdefault(c.competency, [0.0, 0.0])
-        acc[0] += c.weight * c.exact_level
-        acc[1] += c.weight
-    penalty = Counter[str]()
-    for hit in anti:
-        rubric = target.rubrics[hit.ref.split(".")[0]]
-        penalty[rubric.competency.value] += hit.penalty
-    results, total, weight = [], 0.0, 0.0
-    for comp, (num, den) in sums.items():
-        value = max(0.0, num / den - penalty[comp])
-        results.append(CompetencyResult(competency=comp, title=Competency(comp).title, score=round(value, 2)))
-        total += den * value / 4
-        weight += den
-    return results, 100 * total / weight if weight else 0.0
-
-
-def ceiling_for(scenario: Scenario | None) -> int | None:
-    """The highest level a scenario can show: one above the level it is pitched at.
-    A strong answer to a TPM question is evidence of TPM or Senior TPM work, not of a VP."""
-    if scenario is None:
-        return None
-    return min(scenario.level.rank + 1, len(Level) - 1)
-
-
-def place_on_ladder(report: ScoreReport, ladder: Ladder, target: Level | None, ceiling: int | None = None) -> None:
-    """Fill each competency's demonstrated level (at most ``ceiling``), the gap to the
-    target, and the overall level."""
-    overall: int | None = len(ladder.levels) - 1
-    for comp in report.competencies:
-        key = Competency(comp.competency)
-        reached = None
-        for i, lvl in enumerate(ladder.levels):
-            if comp.score >= lvl.minimums[key] and (ceiling is None or i <= ceiling):
-                reached = i
-        comp.level = ladder.levels[reached].id.value if reached is not None else None
-        comp.level_title = ladder.levels[reached].title if reached is not None else None
-        head = f"{comp.title}: {comp.level_title + ' level' if comp.level_title else 'below ' + ladder.levels[0].title}"
-        if target is not None:
-            need = ladder.level(target)
-            comp.target, comp.target_minimum = target.value, need.minimums[key]
-            comp.meets_target = comp.score >= need.minimums[key]
-            if not comp.meets_target:
-                head += f"; {need.title} needs {need.minimums[key]:g} (you have {comp.score:.2f})"
-        comp.note = head
-        overall = None if reached is None or overall is None else min(overall, reached)
-    if report.competencies and overall is not None:
-        report.level, report.level_title = ladder.levels[overall].id.value, ladder.levels[overall].title
-    report.target = target.value if target else None
 
 
 def concept_key(label: str) -> str:

@@ -1,14 +1,19 @@
 """The score report: what the scorer found and why, in a versioned JSON shape.
 
-`coach schema report` prints its JSON Schema. REPORT_VERSION changes whenever a
-field changes meaning or disappears; new optional fields do not change it.
+`coach schema report` prints its JSON Schema (schema_for; `python -m coach.scoring.report`
+refreshes the committed copies in docs/schema). REPORT_VERSION changes whenever a field
+changes meaning or disappears; new optional fields do not change it.
 """
 
 from __future__ import annotations
 
-from typing import Optional
+import json
+from pathlib import Path
+from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict
+
+from coach.library import schemas
 
 REPORT_VERSION = 1
 
@@ -140,3 +145,24 @@ class ScoreReport(_Model):
 
     def flag_codes(self) -> set[str]:
         return {f.code for f in self.flags}
+
+
+SCHEMA_KINDS = (*schemas.TITLES, "report")
+
+
+def schema_for(kind: str) -> dict[str, Any]:
+    """The JSON Schema of ``kind``: a library file format (scenario, rubric, ladder) or the report."""
+    if kind == "report":
+        return schemas.json_schema(ScoreReport, "TPM Coach score report")
+    return schemas.schema_for(kind)
+
+
+def write_all(folder: Path) -> None:
+    """Refresh the committed copies in docs/schema (editors point `#:schema` at them)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for kind in SCHEMA_KINDS:
+        (folder / f"{kind}.schema.json").write_text(json.dumps(schema_for(kind), indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    write_all(Path(__file__).resolve().parents[2] / "docs" / "schema")
