@@ -5,8 +5,8 @@ the mentor's export and the app call these (in workers where they touch files)."
 from __future__ import annotations
 
 import os
-import tempfile
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -61,13 +61,16 @@ def write_atomically(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` so a reader never sees half a file: a temporary file in
     the same folder, then one rename over the old file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    # os.open with 0o666 lets the umask decide the mode, as for any other file the user saves
+    # (tempfile.mkstemp would make it readable by its owner only).
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(text)
         os.replace(temp, path)
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 
 import pytest
 
@@ -19,6 +20,9 @@ def test_export_writes_markdown_and_html_into_the_exports_folder(library, isolat
     assert md == isolated_home / "exports" / f"upmarket-pricing-{session.state.id}.md"
     assert page == md.with_suffix(".html")
     assert md.read_text() == "report as md" and page.read_text() == "report as html"
+    umask = os.umask(0o022)  # written as any file the user saves: the umask decides who may read it
+    os.umask(umask)
+    assert md.stat().st_mode & 0o777 == 0o666 & ~umask
     md2, _ = export_session(session, lambda fmt: f"again as {fmt}", tag="mentor")
     assert md2.name == f"upmarket-pricing-{session.state.id}-mentor.md"
     export_session(session, lambda fmt: f"newer {fmt}")  # an export again replaces the files
