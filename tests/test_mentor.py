@@ -18,7 +18,7 @@ from coach.practice.resume import persist
 from coach.practice.session import Mode, Session
 from coach.practice.store import Store
 from coach.tui.app import make_app
-from coach.tui.mentor import Checklist, MentorScreen, MentorSummaryScreen
+from coach.tui.screens.mentor import Checklist, MentorScreen, MentorSummaryScreen
 from tests.practice.test_history import play
 from tests.tui_helpers import FixedClock, screen_text, settle
 

@@ -1,4 +1,7 @@
-"""The coach's Textual app and the one factory the CLI and the tests share."""
+"""The coach's Textual app and the one factory the CLI and the tests share.
+
+The app holds the session being worked on and reacts to what the screens ask for: each
+screen posts a message (coach/tui/messages.py) and the on_* handlers below answer it."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import asyncio
 import signal
 import time
 from pathlib import Path
+from functools import partial
 from typing import Callable
 
 from textual.app import App
@@ -14,11 +18,17 @@ from textual.theme import Theme
 
 from coach.library.formats import Level
 from coach.library.loader import Library
+from coach.practice.actions import export_session, resumable, resume_session, write_atomically
 from coach.practice.resume import snapshot, write
+from coach.render.html import session_report
 from coach.scoring.engine import Scorer
 from coach.practice.session import Mode, Session
 from coach.practice.store import Store
 from coach.tui.commands import CoachCommands
+from coach.tui.messages import (ExportReview, OpenBriefing, OpenHistory, OpenSession, PractiseNext, SaveSession,
+                                ShowCatalogue, ShowFeedback, ShowSummary, StartInterview)
+from coach.tui.screens import (BriefingScreen, CatalogueScreen, FeedbackScreen, HelpScreen, HistoryScreen,
+                               InterviewScreen, MentorScreen, ResumeScreen, SummaryScreen)
 
 
 class CoachApp(App[int]):
@@ -49,8 +59,6 @@ class CoachApp(App[int]):
         self.reviewed_states: dict[str, dict] = {}  # session id -> reviewed state, for the output file
 
     def on_mount(self) -> None:
-        from coach.tui.screens import BriefingScreen, CatalogueScreen, InterviewScreen, ResumeScreen, SummaryScreen
-
         self._install_signal_handlers()
         self._apply_saved_theme()
         self.push_screen(CatalogueScreen())
@@ -66,13 +74,12 @@ class CoachApp(App[int]):
         elif self.scenario_id:
             self.open_briefing(self.scenario_id)
         else:
-            unfinished = [s for s in self.store.unfinished() if s.scenario in self.library.scenarios]
+            unfinished = resumable(self.store, self.library)
             if unfinished:
-                self.push_screen(ResumeScreen(unfinished[0]), self._resume_answer)
+                self.push_screen(ResumeScreen(unfinished), self._resume_answer)
 
     def _open_mentor(self) -> None:
         from coach.practice.mentor import review_of
-        from coach.tui.mentor import MentorScreen
 
         if self.mentor_session is not None:
             session = self.mentor_session
@@ -98,7 +105,7 @@ class CoachApp(App[int]):
             data = self.reviewed_states.get(state.id) or state.model_dump(mode="json")
             lines.append(export_record(data, str(record.get("title") or state.scenario), record.get("score")))
         assert self.review_output is not None
-        self.review_output.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        write_atomically(self.review_output, "\n".join(lines) + "\n")
 
     def review_next(self) -> bool:
         """Open the next session of the file under review; False when there is none."""
@@ -120,21 +127,15 @@ class CoachApp(App[int]):
         return Session.new(self.library, scenario_id, target, mode, scorer=self.scorer, clock=self.clock)
 
     def open_briefing(self, scenario_id: str, target: Level | None = None, mode: Mode = Mode.study) -> None:
-        from coach.tui.screens import BriefingScreen
-
         self.session = self.new_session(scenario_id, target, mode)
         self.push_screen(BriefingScreen(self.session))
 
     def resume(self, session_id: str) -> None:
-        from coach.practice.resume import resume
-        from coach.tui.screens import InterviewScreen, SummaryScreen
-
         try:
-            session = resume(self.store, self.library, session_id, self.scorer)
+            session = resume_session(self.store, self.library, session_id, self.scorer, self.clock)
         except (KeyError, ValueError) as exc:
             self.notify(f"Could not resume that session: {exc}", severity="error", markup=False)
             return
-        session.clock = self.clock
         self.session = session
         self.push_screen(SummaryScreen(session) if session.finished else InterviewScreen(session))
 
@@ -150,8 +151,6 @@ class CoachApp(App[int]):
 
     def save_everything_now(self) -> None:
         """Synchronously save the session and the draft being typed (quit, hang-up)."""
-        from coach.tui.screens import InterviewScreen
-
         for screen in self.screen_stack:
             if isinstance(screen, InterviewScreen):
                 screen.store_draft_now()
@@ -199,10 +198,79 @@ class CoachApp(App[int]):
             self.notify(f"Could not remember the theme: {exc}", severity="warning", markup=False)
 
     def action_help(self) -> None:
-        from coach.tui.screens import HelpScreen
-
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
+
+    # ------------------------------------------------------------------ what the screens ask for
+    # A key pressed twice may post a message twice before the first is handled: the checks
+    # of the screen on top keep that from opening a screen twice.
+
+    def on_open_briefing(self, message: OpenBriefing) -> None:
+        if not isinstance(self.screen, BriefingScreen):
+            self.open_briefing(message.scenario_id, message.target)
+
+    def on_start_interview(self, message: StartInterview) -> None:
+        if not isinstance(self.screen, BriefingScreen):
+            return
+        session = message.session
+        if session.state.status == "briefing":
+            session.start()
+            self.save(session)
+        self.switch_screen(InterviewScreen(session))
+
+    def on_save_session(self, message: SaveSession) -> None:
+        self.save(message.session)
+
+    def on_show_feedback(self, message: ShowFeedback) -> None:
+        if not isinstance(self.screen, FeedbackScreen):
+            self.push_screen(FeedbackScreen(message.session, message.stage_id, message.report, final=message.final,
+                                            review=message.review))
+
+    def on_show_summary(self, message: ShowSummary) -> None:
+        if not isinstance(self.screen, SummaryScreen):
+            self.switch_screen(SummaryScreen(message.session))
+
+    def show_catalogue(self) -> None:
+        """Close every screen above the catalogue."""
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if not isinstance(self.screen, CatalogueScreen):
+            self.switch_screen(CatalogueScreen())
+
+    def on_show_catalogue(self, message: ShowCatalogue) -> None:
+        self.show_catalogue()
+
+    def on_practise_next(self, message: PractiseNext) -> None:
+        if isinstance(self.screen, SummaryScreen):
+            self.show_catalogue()
+            self.open_briefing(message.scenario_id)
+
+    def on_open_history(self, message: OpenHistory) -> None:
+        if not isinstance(self.screen, HistoryScreen):
+            self.push_screen(HistoryScreen())
+
+    def on_open_session(self, message: OpenSession) -> None:
+        if isinstance(self.screen, HistoryScreen):
+            self.resume(message.session_id)
+
+    def on_export_review(self, message: ExportReview) -> None:
+        """The mentor's export: the session saved, the mentee's report (Markdown and HTML)
+        and, when reviewing a file, the reviewed file; then its next session."""
+        session = message.session
+        self.save(session, wait=True)
+        try:
+            saved = [path.name for path in export_session(session, partial(session_report, session), tag="mentor")]
+            if self.review_output is not None:
+                self.write_review_file(session)
+                saved.append(str(self.review_output))
+        except OSError as exc:
+            self.notify(f"Could not save the report: {exc}", severity="error", markup=False)
+            return
+        self.notify("Saved " + ", ".join(saved), title="Exported", markup=False)
+        if self.review_output is not None:
+            left = len(self.review_items) - self.review_index - 1
+            if left and self.review_next():
+                self.notify(f"Next session in the file ({left} to go).", markup=False)
 
 
 def make_app(library: Library, store: Store, session: Session | None = None, scenario_id: str | None = None,

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from coach.tui.screens import CatalogueScreen, HistoryScreen
+
 if TYPE_CHECKING:
     from coach.tui.app import CoachApp
 
@@ -30,15 +32,11 @@ class CoachCommands(Provider):
         return out
 
     def _catalogue(self) -> None:
-        from coach.tui.screens import CatalogueScreen
-
         app = self.app
         while len(app.screen_stack) > 2 and not isinstance(app.screen, CatalogueScreen):
             app.pop_screen()
 
     def _history(self) -> None:
-        from coach.tui.screens import HistoryScreen
-
         self.app.push_screen(HistoryScreen())
 
     async def discover(self) -> Hits:

@@ -4,7 +4,6 @@ They present coach.practice.mentor; every judgement lives in the session's Mento
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, on
@@ -20,10 +19,9 @@ from textual.widgets import (DataTable, Footer, Header, Input, OptionList, Selec
 from coach.render.text import level_text, overall_text
 from coach.practice.mentor import checklist, finish, mentor_view, prefill, side_by_side, stage_review
 from coach.practice.session import Override, Session
-from coach.tui.screens import local_time, reflow, text
-
-if TYPE_CHECKING:
-    from coach.tui.app import CoachApp
+from coach.render.scenario import reflow
+from coach.tui.messages import ExportReview, SaveSession
+from coach.tui.widgets.basics import local_time, text
 
 LEVEL_CHOICES = [("automatic", -1)] + [(f"level {n}", n) for n in range(5)]
 
@@ -142,10 +140,6 @@ class MentorScreen(Screen):
         self.place = place  # in review: this session's number in the file, and how many it holds
         self.stage_ids = [rec.stage for rec, _ in session.final_reports()] if review else []
         self.position = 0
-
-    @property
-    def coach(self) -> "CoachApp":
-        return self.app  # type: ignore[return-value]
 
     @property
     def stage_id(self) -> str:
@@ -373,7 +367,7 @@ class MentorScreen(Screen):
         mentor = mentor_view(self.session, rec.stage, rec.report, stage_review(self.session, rec.stage))
         self.session.state.draft = ""
         outcome = self.session.advance(mentor)
-        self.coach.save(self.session)
+        self.post_message(SaveSession(self.session))
         if outcome.kind == "finished":
             self.action_finish()
         else:
@@ -460,27 +454,10 @@ class MentorSummaryScreen(Screen):
         review_of(self.session).comment = self.query_one("#comment", TextArea).text
 
     def action_export(self) -> None:
-        from coach import paths
-        from coach.render.html import session_report
-
         self.keep_typed()
         finish(self.session)
-        app: CoachApp = self.app  # type: ignore[assignment]
-        app.save(self.session, wait=True)
-        base = paths.home() / "exports" / f"{self.session.scenario.id}-{self.session.state.id}-mentor"
-        base.parent.mkdir(parents=True, exist_ok=True)
-        base.with_suffix(".md").write_text(session_report(self.session, "md"), encoding="utf-8")
-        base.with_suffix(".html").write_text(session_report(self.session, "html"), encoding="utf-8")
-        saved = [base.with_suffix(".md").name, base.with_suffix(".html").name]
-        if self.output is not None:
-            app.write_review_file(self.session)
-            saved.append(str(self.output))
-        self.notify("Saved " + ", ".join(saved), title="Exported", markup=False)
-        if self.output is not None:
-            left = len(app.review_items) - app.review_index - 1
-            if left and app.review_next():
-                self.app.notify(f"Next session in the file ({left} to go).", markup=False)
+        self.post_message(ExportReview(self.session))
 
     def action_back(self) -> None:
         self.keep_typed()
-        self.app.pop_screen()
+        self.dismiss()

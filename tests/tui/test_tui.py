@@ -9,7 +9,7 @@ from coach.practice.store import Store
 from coach.tui.app import make_app
 from coach.tui.screens import (BriefingScreen, CatalogueScreen, FeedbackScreen, HelpScreen, InterviewScreen,
                                ResumeScreen, SummaryScreen)
-from tests.tui_helpers import FixedClock, screen_text, settle
+from tests.tui.helpers import FixedClock, screen_text, settle
 
 SIZE = (100, 34)
 
@@ -429,7 +429,7 @@ async def test_skipped_stages_show_as_skipped_not_zero(library, isolated_home, c
 def test_feedback_screen_marks_the_same_rows_as_the_reports(library):
     from coach.render.text import criterion_rows, level_note
     from coach.scoring.engine import Scorer
-    from coach.tui.screens import report_sections
+    from coach.tui.widgets.report import report_sections
 
     sc = library.scenario("risky-rollout")
     scorer = Scorer(library)

@@ -10,7 +10,7 @@ from textual.widgets import TextArea
 
 from coach.practice.store import Store
 from coach.tui.app import make_app
-from tests.tui_helpers import FixedClock, settle
+from tests.tui.helpers import FixedClock, settle
 
 ANSWER = "We need a load test and monitoring before we sell to business customers. [bold]Not markup[/]"
 

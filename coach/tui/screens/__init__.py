@@ -1,0 +1,17 @@
+"""The coach's screens, one module each. Every piece of user or file text is shown as text
+(Content or markup=False), never parsed as markup.
+
+A screen reads the library and the store (screens/base.py) and posts a message
+(coach/tui/messages.py) for anything the app must do; no screen imports coach.tui.app."""
+
+from coach.tui.screens.briefing import BriefingScreen
+from coach.tui.screens.catalogue import CatalogueScreen
+from coach.tui.screens.dialogs import HelpScreen, ResumeScreen
+from coach.tui.screens.feedback import FeedbackScreen
+from coach.tui.screens.history import HistoryScreen
+from coach.tui.screens.interview import InterviewScreen
+from coach.tui.screens.mentor import MentorScreen, MentorSummaryScreen
+from coach.tui.screens.summary import SummaryScreen
+
+__all__ = ["BriefingScreen", "CatalogueScreen", "FeedbackScreen", "HelpScreen", "HistoryScreen", "InterviewScreen",
+           "MentorScreen", "MentorSummaryScreen", "ResumeScreen", "SummaryScreen"]

@@ -1,0 +1,169 @@
+"""The catalogue: every scenario, filtered by search, competency, difficulty and level."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import DataTable, Footer, Header, Input, OptionList, Select, Static
+
+from coach.library.formats import Level
+from coach.tui.messages import OpenBriefing, OpenHistory
+from coach.tui.screens.base import CoachScreen
+from coach.tui.widgets.basics import LEVEL_OPTIONS, LEVEL_TITLES, highlighted_key
+
+
+class CatalogueScreen(CoachScreen):
+    BINDINGS = [
+        Binding("enter", "choose", "Brief me", id="catalogue.choose", tooltip="Open the briefing of the highlighted scenario",
+                priority=True),
+        Binding("/", "search", "Search", id="catalogue.search", tooltip="Type to filter by title, id, tag or summary"),
+        Binding("escape", "clear", "Clear filters", id="catalogue.clear", show=False),
+        Binding("ctrl+r", "history", "History", id="catalogue.history", tooltip="Past sessions, progress and what to practise next",
+                priority=True),
+    ]
+
+    def compose(self) -> ComposeResult:
+        lib = self.coach.library
+        comps = sorted({lib.rubrics[r].item.competency for e in lib.scenarios.values() for r in e.item.rubrics if r in lib.rubrics},
+                       key=lambda c: c.title)
+        yield Header()
+        with Horizontal(id="filters"):
+            yield Input(placeholder="Search (/)", id="search", compact=True)
+            yield Select([(c.title, c) for c in comps], prompt="Any competency", id="competency", compact=True)
+            yield Select([(d.capitalize(), d) for d in ("foundation", "intermediate", "advanced")],
+                         prompt="Any difficulty", id="difficulty", compact=True)
+            yield Select(LEVEL_OPTIONS, prompt="Any level", id="level", compact=True)
+        with Horizontal(id="catalogue-body"):
+            yield DataTable(id="scenarios", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="detail-pane"):
+                with VerticalScroll(id="detail"):
+                    yield Static(id="detail-text", markup=False)
+                yield Select(LEVEL_OPTIONS, prompt="Target: as scenario", id="target", compact=True)
+        yield Static(id="load-problems", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#scenarios", DataTable)
+        table.add_columns("Min", "Level", "Scenario")
+        self.refresh_table()
+        problems = self.coach.library.problems
+        status = self.query_one("#load-problems", Static)
+        if problems:
+            files = len({p.path for p in problems})
+            status.update(Content(f"{files} file(s) did not load; run `coach validate` to see why. First: {problems[0]}"))
+        else:
+            status.display = False
+        table.focus()
+
+    def _filters(self) -> tuple[str, object, object, object]:
+        return (
+            self.query_one("#search", Input).value.strip().lower(),
+            self.query_one("#competency", Select).value,
+            self.query_one("#difficulty", Select).value,
+            self.query_one("#level", Select).value,
+        )
+
+    def matching(self) -> list[str]:
+        query, comp, difficulty, level = self._filters()
+        lib = self.coach.library
+        out = []
+        for entry in sorted(lib.scenarios.values(), key=lambda e: (e.item.level.rank, e.item.title)):
+            sc = entry.item
+            comps = {lib.rubrics[r].item.competency for r in sc.rubrics if r in lib.rubrics}
+            haystack = " ".join([sc.id, sc.title, sc.summary, " ".join(sc.tags)]).lower()
+            if query and not all(word in haystack for word in query.split()):
+                continue
+            if comp is not Select.NULL and comp not in comps:
+                continue
+            if difficulty is not Select.NULL and sc.difficulty != difficulty:
+                continue
+            if level is not Select.NULL and sc.level != level:
+                continue
+            out.append(sc.id)
+        return out
+
+    def refresh_table(self) -> None:
+        table = self.query_one("#scenarios", DataTable)
+        table.clear()
+        lib = self.coach.library
+        room = max(20, table.size.width - 16)  # titles fit the table instead of scrolling sideways
+        for sid in self.matching():
+            sc = lib.scenario(sid)
+            title = sc.title if len(sc.title) <= room else sc.title[: room - 1] + "…"
+            table.add_row(Text(str(sc.minutes)), Text(LEVEL_TITLES[sc.level]), Text(title), key=sid)
+        self.show_detail(self.current_id())
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.refresh_table)
+
+    def current_id(self) -> str | None:
+        return highlighted_key(self.query_one("#scenarios", DataTable))
+
+    def show_detail(self, scenario_id: str | None) -> None:
+        detail = self.query_one("#detail-text", Static)
+        if scenario_id is None:
+            detail.update(Content("No scenario matches these filters. Press Escape to clear them."))
+            return
+        lib = self.coach.library
+        sc = lib.scenario(scenario_id)
+        comps = sorted({lib.rubrics[r].item.competency.title for r in sc.rubrics if r in lib.rubrics})
+        lines = [sc.title, "", " ".join(sc.summary.split()), "",
+                 f"Interviewer: {sc.persona.name}, {sc.persona.role}",
+                 f"Level: {LEVEL_TITLES[sc.level]} · {sc.difficulty} · about {sc.minutes} minutes",
+                 f"Competencies: {', '.join(comps)}", "", "Questions:"]
+        lines += [f"  {i + 1}. {st.title}" for i, st in enumerate(s for s in sc.stages if not s.branch_only)]
+        lines += ["", "Enter: read the briefing. Choose your target level below (default: the scenario's)."]
+        detail.update(Content("\n".join(lines)))
+
+    @on(DataTable.RowHighlighted, "#scenarios")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_detail(event.row_key.value if event.row_key else None)
+
+    @on(DataTable.RowSelected, "#scenarios")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key and event.row_key.value:
+            self.post_message(OpenBriefing(event.row_key.value, self._target()))
+
+    @on(Input.Changed, "#search")
+    @on(Select.Changed, "#filters Select")
+    def _filter_changed(self) -> None:
+        self.refresh_table()
+
+    @on(Input.Submitted, "#search")
+    def _search_done(self) -> None:
+        self.query_one("#scenarios", DataTable).focus()
+
+    def action_choose(self) -> None:
+        focused = self.focused
+        if isinstance(focused, OptionList):  # an open filter list: Enter picks the option
+            focused.action_select()
+            return
+        if isinstance(focused, Select):  # this priority binding sees Enter first: open the list, as Select would
+            focused.action_show_overlay()
+            return
+        if not isinstance(focused, DataTable):  # Enter in the search box: go to the list
+            self.query_one("#scenarios", DataTable).focus()
+            return
+        sid = self.current_id()
+        if sid:
+            self.post_message(OpenBriefing(sid, self._target()))
+
+    def _target(self) -> Level | None:
+        value = self.query_one("#target", Select).value
+        return value if isinstance(value, Level) else None
+
+    def action_history(self) -> None:
+        self.post_message(OpenHistory())
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_clear(self) -> None:
+        self.query_one("#search", Input).value = ""
+        for select in self.query("#filters Select").results(Select):
+            select.clear()
+        self.query_one("#scenarios", DataTable).focus()

@@ -1,0 +1,112 @@
+"""History and progress: what to practise next, each competency's trend, and every session
+(reopened with Enter, re-scored with r)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import DataTable, Footer, Header, Static
+
+from coach.library.formats import Competency, Level
+from coach.practice.actions import rescore_session
+from coach.practice.history import recommend, timeline
+from coach.render.html import sparkline
+from coach.tui.messages import OpenBriefing, OpenSession
+from coach.tui.screens.base import CoachScreen
+from coach.tui.widgets.basics import LEVEL_TITLES, highlighted_key, local_time, text
+
+
+class HistoryScreen(CoachScreen):
+    BINDINGS = [
+        Binding("enter", "open", "Open", id="history.open", tooltip="Reopen the session's summary, transcript and feedback"),
+        Binding("r", "rescore", "Re-score", id="history.rescore", tooltip="Score the session again with the current files"),
+        Binding("p", "practise", "Practise next", id="history.next", tooltip="Open the recommended scenario"),
+        Binding("escape", "back", "Back", id="history.back", tooltip="Back to the catalogue"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="history"):
+            yield Static(id="recommendation", markup=False)
+            yield text("Progress by competency (0-4, oldest to newest)").add_class("subhead")
+            yield Vertical(id="trends")
+            yield text("Sessions (Enter reopens one)").add_class("subhead")
+            yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "History and progress"
+        self.load()
+
+    def load(self) -> None:
+        self.run_worker(self._gather, thread=True, exclusive=True, group="history", exit_on_error=False)
+
+    def _gather(self) -> None:
+        lib, store = self.coach.library, self.coach.store
+        rows = store.sessions()
+        data = timeline(store, lib)
+        rec = recommend(store, lib, points=data)
+        self.app.call_from_thread(self._show, rows, data, rec)
+
+    def _show(self, rows, data, rec) -> None:  # type: ignore[no-untyped-def]
+        nxt = f"Practise next (p): {self.coach.library.scenario(rec.scenario).title}. " if rec.scenario else ""
+        self.query_one("#recommendation", Static).update(Content(nxt + rec.reason))
+        self._next = rec.scenario
+        trends = self.query_one("#trends", Vertical)
+        trends.remove_children()
+        if not data:
+            trends.mount(text("No finished sessions yet."))
+        for comp, series in sorted(data.items()):
+            last = series[-1]
+            level = LEVEL_TITLES.get(Level(last.level)) if last.level else "below Associate PM"
+            # an absolute 0-4 scale: Textual's Sparkline rescales each series to its own range
+            trend = sparkline([p.score for p in series][-20:])
+            trends.mount(text(f"{Competency(comp).title[:30]:30} {trend:20} {last.score:.2f} · {level} "
+                              f"(target {LEVEL_TITLES[Level(last.target)]})").add_class("trend"))
+        table = self.query_one("#sessions", DataTable)
+        table.clear(columns=True)
+        table.add_columns("Started", "Score", "Status", "Mode", "Scenario")
+        for r in rows:
+            score = f"{r.score:g}" if r.score is not None else "-"
+            table.add_row(Text(local_time(r.started)), Text(score), Text(r.status), Text(r.mode), Text(r.title), key=r.id)
+        table.focus()
+
+    def _selected_id(self) -> str | None:
+        return highlighted_key(self.query_one("#sessions", DataTable))
+
+    @on(DataTable.RowSelected, "#sessions")
+    def _row_selected(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        sid = self._selected_id()
+        if sid:
+            self.post_message(OpenSession(sid))
+
+    def action_rescore(self) -> None:
+        sid = self._selected_id()
+        if not sid:
+            return
+        lib, store = self.coach.library, self.coach.store
+
+        def work() -> None:
+            try:
+                result = rescore_session(store, lib, sid)
+            except (KeyError, ValueError) as exc:
+                self.app.call_from_thread(self.notify, f"Cannot re-score: {exc}", severity="error", markup=False)
+                return
+            self.app.call_from_thread(self.notify, result.describe(), title="Re-scored", markup=False)
+            self.app.call_from_thread(self.load)
+
+        self.run_worker(work, thread=True, group="rescore", exit_on_error=False)
+
+    def action_practise(self) -> None:
+        if getattr(self, "_next", None):
+            self.post_message(OpenBriefing(self._next))
+
+    def action_back(self) -> None:
+        self.dismiss()

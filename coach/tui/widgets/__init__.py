@@ -1,0 +1,1 @@
+"""Widgets and small display helpers the screens share."""
