@@ -15,7 +15,10 @@ def exhibit_text(ex: Exhibit) -> str:
         lines.append(ex.text.strip())
     if ex.rows:
         widths = [max(len(c) for c in col) for col in zip(ex.columns, *ex.rows)]
-        fmt = lambda row: "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()  # noqa: E731
+
+        def fmt(row: list[str]) -> str:
+            return "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
+
         lines += [fmt(ex.columns), fmt(["-" * w for w in widths])] + [fmt(r) for r in ex.rows]
     return "\n".join(lines)
 

@@ -7,9 +7,22 @@ import textwrap
 from typing import TYPE_CHECKING
 
 from coach.library.formats import Ladder
-from coach.render.view import (MARKS, ReportView, Row, SummaryView, bar, criterion_rows, level_note,  # noqa: F401
-                               level_text, not_assessed_text, overall_text, report_view, session_view, stage_result,
-                               summary_view)
+from coach.render.view import (  # noqa: F401
+    MARKS,
+    ReportView,
+    Row,
+    SummaryView,
+    bar,
+    criterion_rows,
+    level_note,
+    level_text,
+    not_assessed_text,
+    overall_text,
+    report_view,
+    session_view,
+    stage_result,
+    summary_view,
+)
 from coach.scoring.report import ScoreReport
 
 if TYPE_CHECKING:
@@ -100,8 +113,8 @@ def session_markdown(session: Session, store: Store | None = None) -> str:
     v = session_view(session, store)
     s = v.summary
     learner = f"Learner: **{v.learner}** · " if v.learner else ""
-    out = [f"# {v.title}", "", f"{learner}*{v.persona_name}, {v.persona_role}* · target level: {v.target_title} · "
-           f"mode: {v.mode} · started {v.started}", "", "## Summary", "",
+    out = [f"# {v.title}", "", (f"{learner}*{v.persona_name}, {v.persona_role}* · target level: {v.target_title} · "
+                                f"mode: {v.mode} · started {v.started}"), "", "## Summary", "",
            f"Overall **{s.overall}**; level shown: **{s.level}**.", ""]
     out += ["| competency | score | note |", "| --- | --- | --- |"]
     out += [f"| {c.title} | {c.bar} {c.score:.2f} | {c.note} |" for c in s.competencies]

@@ -35,7 +35,7 @@ def reached_title(level: Level | str | None, ladder: Ladder | None) -> str:
     """The level a score reached, or "below <first level>" when it reached none."""
     if level:
         return level_title(level, ladder)
-    return "below " + level_title(list(Level)[0], ladder)
+    return "below " + level_title(next(iter(Level)), ladder)
 
 
 def level_choices(ladder: Ladder | None) -> list[tuple[str, Level]]:
@@ -53,7 +53,7 @@ def role_name(role: str, interviewer: str) -> str:
 
 def bar(level: float, width: int = 4) -> str:
     """A level as a bar that does not depend on colour: ███░ 3/4."""
-    full = int(round(level))
+    full = round(level)
     return "█" * full + "░" * (width - full)
 
 
