@@ -307,27 +307,3 @@ def test_an_empty_answer_shows_no_ticks(library):
     assert all(crit.level == 0 for crit in report.criteria)
     assert not [row for crit in report.criteria for row in criterion_rows(crit) if row.hit]
     assert "Confident and direct." not in report.strengths  # nothing was said, so nothing went well
-
-
-def test_the_html_report_marks_the_same_rows(library):
-    from coach.render.text import criterion_rows
-    from coach.render.html import session_html
-
-    s = play_labels(library, "risky-rollout", {"experiment": "strong", "rollout": "weak", "rollback": "middling"})
-    page = session_html(s)
-    rows = [row for _, report in s.final_reports() for crit in report.criteria for row in criterion_rows(crit)]
-    assert page.count('<li class="hit">') == sum(row.hit for row in rows)
-    assert page.count('<li class="miss">') == sum(not row.hit for row in rows)
-
-
-def test_reports_show_a_skipped_stage_as_not_assessed(library):
-    from coach.render.text import session_markdown
-    from coach.render.html import session_html
-
-    s = play_labels(library, "risky-rollout", {"experiment": "strong", "rollback": "middling"})  # rollout skipped
-    markdown, page = session_markdown(s), session_html(s)
-    assert "### The rollout plan: skipped, so not assessed" in markdown
-    assert "<h3>The rollout plan: skipped, so not assessed</h3>" in page
-    import re
-
-    assert not re.search(r"(?<![\d.])0/100", markdown + page)  # no stage scored 0 for being skipped
