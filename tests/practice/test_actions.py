@@ -11,7 +11,7 @@ from coach.practice.actions import export_session, rescore_session, resumable, r
 from coach.practice.resume import persist
 from coach.practice.session import Session
 from coach.practice.store import Store
-from tests.test_history import play
+from tests.practice.test_history import play
 
 
 def test_export_writes_markdown_and_html_into_the_exports_folder(library, isolated_home):

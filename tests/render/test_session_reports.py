@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from coach.practice.session import Session
-from tests.test_session import play_labels
+from tests.practice.test_session import play_labels
 
 
 def test_html_report_is_self_contained_escaped_and_highlighted(isolated_home, library):

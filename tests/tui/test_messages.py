@@ -12,7 +12,7 @@ from coach.practice.store import Store
 from coach.tui.app import make_app
 from coach.tui.messages import OpenBriefing, OpenSession, PractiseNext, StartInterview
 from coach.tui.screens import BriefingScreen, CatalogueScreen, HistoryScreen, InterviewScreen, SummaryScreen
-from tests.test_history import play
+from tests.practice.test_history import play
 from tests.tui.helpers import FixedClock, screen_text, settle
 
 SIZE = (100, 34)
