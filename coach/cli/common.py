@@ -262,18 +262,24 @@ def emit(text: str, output: str | None) -> None:
         print(text, end="")
 
 
-def plain_table(header: Sequence[str], rows: Sequence[Sequence[str]], width: int | None = None) -> str:
-    """Columns of text; with a width, the second and third columns shrink (with …) to fit it."""
+def fit_widths(header: Sequence[str], rows: Sequence[Sequence[str]], width: int | None) -> list[int]:
+    """Each column's width: its longest cell; with a width, the second and third columns shrink to fit it."""
     cols = list(zip(header, *rows))
     widths = [max(len(str(c)) for c in col) for col in cols]
-    # shrink the widest text columns (title, competencies) until the table fits
+    # shrink the widest text columns (a title, competencies) until the table fits
     while width is not None and sum(widths) + 2 * len(widths) > width and max(widths[1], widths[2]) > 12:
         i = 1 if widths[1] >= widths[2] else 2
         widths[i] -= 1
+    return widths
+
+
+def plain_table(header: Sequence[str], rows: Sequence[Sequence[str]], width: int | None = None) -> str:
+    """Columns of text; with a width, the second and third columns are cut (with …) to fit it."""
 
     def cell(text: str, w: int) -> str:
         return text if len(text) <= w else text[: w - 1] + "…"
 
+    widths = fit_widths(header, rows, width)
     return "".join("  ".join(cell(str(c), w).ljust(w) for c, w in zip(row, widths)).rstrip() + "\n"
                    for row in [header, *rows])
 
@@ -288,9 +294,12 @@ def print_table(header: Sequence[str], rows: Sequence[Sequence[str]], output: st
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, header_style="bold")
-    for name in header:
-        table.add_column(name, no_wrap=True, overflow="ellipsis")
+    console = Console()
+    # two spaces between columns, as in plain text: the box's blank divider and one of padding
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1, 0, 0), header_style="bold")
+    # the same columns shrink as in plain text; every other column keeps its full width
+    for name, w in zip(header, fit_widths(header, rows, console.width)):
+        table.add_column(name, width=w, no_wrap=True, overflow="ellipsis")
     for row in rows:
         table.add_row(*(Text(str(c)) for c in row))  # user text stays text: never parsed as markup
-    Console().print(table)
+    console.print(table)
