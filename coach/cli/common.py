@@ -10,7 +10,6 @@ import contextlib
 import functools
 import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence, TextIO
@@ -221,6 +220,8 @@ def atomic_output(target: str | Path, newline: str | None = None) -> Iterator[Te
 
     It is written beside the target and moved over it with os.replace, so a failure or ctrl+c
     halfway never leaves an empty or half-written file, nor spoils a file that was there."""
+    import tempfile
+
     target = Path(target)
     try:
         fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
