@@ -8,7 +8,7 @@ and every command that does not open the app start fast and never import Textual
 from __future__ import annotations
 
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 import click
 

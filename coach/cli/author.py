@@ -1,4 +1,5 @@
-"""Commands for authors of scenarios and rubrics: list, show, validate, schema, new, calibrate, explain, draft-rubric."""
+"""Commands for authors of scenarios and rubrics:
+list, show, validate, schema, new, calibrate, explain, draft-rubric."""
 
 from __future__ import annotations
 
@@ -177,7 +178,8 @@ def calibrate_command(sources: Sources, targets: tuple[str, ...], quiet: bool) -
         want += f" level {r.expect_level} or above" if r.expect_level else ""
         got = r.band + ("" if not r.flags else " +" + ",".join(r.flags))
         got += f" level {r.level or 'below the first'}" if r.expect_level else ""
-        print(f"{'ok  ' if r.ok else 'MISS'}  {r.scenario}/{r.stage}  {r.label}: expected {want}, got {got} ({r.score:g})")
+        mark = "ok  " if r.ok else "MISS"
+        print(f"{mark}  {r.scenario}/{r.stage}  {r.label}: expected {want}, got {got} ({r.score:g})")
     print(f"\n{len(results) - len(misses)} of {len(results)} calibration answers in their bands"
           + (f"; {len(misses)} missed" if misses else ""), file=sys.stderr)
     return EXIT_PROBLEMS if misses or not results else EXIT_OK
@@ -236,7 +238,8 @@ def draft_rubric_command(sources: Sources, source: str, rubric_id: str, competen
         if target.exists() and not force:
             raise UserError(f"{target} already exists (use --force to overwrite)")
         write_text(target, text)
-        print(f"wrote {target}: {len(rubric.criteria)} criteria, {sum(len(c.concepts) for c in rubric.criteria)} concepts")
+        concepts = sum(len(c.concepts) for c in rubric.criteria)
+        print(f"wrote {target}: {len(rubric.criteria)} criteria, {concepts} concepts")
     else:
         print(text, end="")
     return EXIT_OK

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 import click
 
@@ -69,7 +69,8 @@ def score_command(sources: Sources, scenario_id: str | None, stage: str | None, 
 
 @click.command("grade", short_help="score many answers from a CSV or JSON Lines file")
 @click.argument("source", metavar="[INPUT]", default="-")
-@output_options("csv", "jsonl", inferred=True, help="output format (default: from the output file name, else the input's)")
+@output_options("csv", "jsonl", inferred=True,
+                help="output format (default: from the output file name, else the input's)")
 @click.option("--input-format", type=click.Choice(["csv", "jsonl"]), help="default: from the file name, else csv")
 @click.option("--output-format", type=click.Choice(["csv", "jsonl"]), help="the same as --format")
 @click.option("--scenario", "scenario_id", metavar="ID", help="scenario for rows that do not name one",

@@ -10,9 +10,10 @@ import contextlib
 import functools
 import os
 import sys
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
@@ -41,7 +42,7 @@ class Sources:
     scenarios: tuple[Path, ...] = ()
     rubrics: tuple[Path, ...] = ()
 
-    def load(self, files: Sequence[Path] = ()) -> "Library":
+    def load(self, files: Sequence[Path] = ()) -> Library:
         from coach.library.loader import load_library
 
         return load_library(self.scenarios, self.rubrics, files)
@@ -60,7 +61,7 @@ def library_options(command: Callable[..., int]) -> Callable[..., int]:
     return wrapper
 
 
-def complete_scenario_id(ctx: click.Context, param: click.Parameter, incomplete: str) -> list["CompletionItem"]:
+def complete_scenario_id(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:
     """Shell completion of a scenario id: the ids in the library, with their titles."""
     from click.shell_completion import CompletionItem
 
@@ -71,7 +72,7 @@ def complete_scenario_id(ctx: click.Context, param: click.Parameter, incomplete:
     return [CompletionItem(i, help=e.item.title) for i, e in sorted(lib.scenarios.items()) if i.startswith(incomplete)]
 
 
-def report_problems(lib: "Library", limit: int = 20) -> None:
+def report_problems(lib: Library, limit: int = 20) -> None:
     if not lib.problems:
         return
     files = {p.path for p in lib.problems}
@@ -120,7 +121,7 @@ def read_answer(source: str) -> str:
         raise UserError(f"{source}: the answer is not UTF-8 text") from None
 
 
-def scenario_stage(lib: "Library", scenario_id: str, stage_id: str | None) -> tuple[Any, Any]:
+def scenario_stage(lib: Library, scenario_id: str, stage_id: str | None) -> tuple[Any, Any]:
     """The scenario and its stage (default: the first), or a UserError that suggests a close stage id."""
     try:
         sc = lib.scenario(scenario_id)
@@ -139,7 +140,7 @@ def scenario_stage(lib: "Library", scenario_id: str, stage_id: str | None) -> tu
     return sc, stage
 
 
-def target_level(raw: str | None) -> "Level | None":
+def target_level(raw: str | None) -> Level | None:
     from coach.library.formats import Level
 
     if raw is None:
@@ -153,7 +154,7 @@ def target_level(raw: str | None) -> "Level | None":
 # --------------------------------------------------------------------------- the store and the app
 
 
-def open_store() -> "Store":
+def open_store() -> Store:
     from coach.practice.store import Store, StoreError
 
     try:
@@ -178,7 +179,7 @@ def require_terminal() -> None:
         raise UserError("this command opens the full-screen app and needs a terminal")
 
 
-def run_app(lib: "Library", store: "Store", session: "Session | None") -> int:
+def run_app(lib: Library, store: Store, session: Session | None) -> int:
     """The practice app, on the catalogue or on `session`."""
     if not has_terminal():
         raise UserError("the full-screen app needs a terminal; use `coach practice ID --plain` in pipes and scripts")

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from coach.practice.store import SessionRow, Store
 
 
-def _mentor_scores(sources: Sources, rows: list["SessionRow"], states: dict[str, dict[str, Any]]) -> dict[str, float]:
+def _mentor_scores(sources: Sources, rows: list[SessionRow], states: dict[str, dict[str, Any]]) -> dict[str, float]:
     """The mentor's final overall score of each reviewed session among ``rows``."""
     from coach.practice.session import Session, SessionError
 
@@ -41,9 +41,11 @@ def _mentor_scores(sources: Sources, rows: list["SessionRow"], states: dict[str,
         if r.scenario not in lib.scenarios:
             continue  # the scenario is gone: only the automatic score is known
         try:
-            out[r.id] = Session.restore(lib, states[r.id]).summary(reviewed=True).score
+            score = Session.restore(lib, states[r.id]).summary(reviewed=True).score
         except (ValueError, KeyError, SessionError):
             continue
+        if score is not None:  # nothing assessed: only the automatic score is shown
+            out[r.id] = score
     return out
 
 
@@ -73,7 +75,7 @@ def history_command(sources: Sources, limit: int, as_json: bool, fmt: str, outpu
         review = states[session_id].get("review") or {}
         return str(review.get("mentor") or "yes") if review.get("reviewed") else "-"
 
-    def score(r: "SessionRow") -> str:
+    def score(r: SessionRow) -> str:
         """The mentor's score is final; the automatic one stays beside it."""
         auto = f"{r.score:g}" if r.score is not None else "-"
         return f"{mentor[r.id]:g} (auto {auto})" if r.id in mentor else auto
@@ -86,7 +88,7 @@ def history_command(sources: Sources, limit: int, as_json: bool, fmt: str, outpu
     return EXIT_OK
 
 
-def _open_session(session_id: str, lib: "Library") -> tuple["Store", "Session"]:
+def _open_session(session_id: str, lib: Library) -> tuple[Store, Session]:
     from coach.practice.history import load_session
 
     store = open_store()
@@ -111,7 +113,8 @@ def report_command(sources: Sources, session: str | None, progress: bool, fmt: s
     lib = sources.load()
     if progress:
         # progress has no JSON form: anything but html is Markdown
-        text = reports.progress_html(open_store(), lib) if fmt == "html" else reports.progress_markdown(open_store(), lib)
+        store = open_store()
+        text = reports.progress_html(store, lib) if fmt == "html" else reports.progress_markdown(store, lib)
     else:
         if not session:
             raise UserError("say which session: coach report SESSION (see `coach history`), or --progress")
@@ -171,7 +174,8 @@ def import_command(sources: Sources, files: tuple[str, ...], mine: bool) -> int:
         reviewed += f", {result.claimed} now counted as yours" if result.claimed else ""
         print(f"{name}: added {result.added} session(s), {result.unchanged} already present{reviewed}")
         if result.for_others:
-            print(f"{name}: {result.for_others} of them were run for another learner and do not count in your progress; "
+            print(f"{name}: {result.for_others} of them were run for another learner and do not count in your "
+                  "progress; "
                   "if they are yours (a mock interview your mentor ran for you), run the import again with --mine")
     return EXIT_PROBLEMS if problems else EXIT_OK
 
@@ -225,7 +229,8 @@ def rescore_command(sources: Sources, session: str | None, every: bool, apply: b
         print(f"Nothing to re-score: the {len(ids)} finished session(s) were scored with the current scenario "
               "and rubric files. Use --all to re-score them anyway.")
     else:
-        done = f"Re-scored {rescored} session(s), {changed} with a changed score" + (f", skipped {skipped}" if skipped else "")
+        done = f"Re-scored {rescored} session(s), {changed} with a changed score"
+        done += f", skipped {skipped}" if skipped else ""
         saved = f"saved {rescored}." if apply else "nothing saved (run again with --apply to keep the new scores)."
         print(f"\n{done}; {saved}")
     return EXIT_PROBLEMS if skipped and session else EXIT_OK

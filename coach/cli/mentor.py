@@ -100,7 +100,8 @@ def cohort_command(sources: Sources, files: tuple[str, ...], fmt: str, output: s
     if fmt == "json":
         import json
 
-        data = [{"learner": name, "competencies": {c: scores[c] for c in columns if c in scores}} for name, scores in rows]
+        data = [{"learner": name, "competencies": {c: scores[c] for c in columns if c in scores}}
+                for name, scores in rows]
         emit(json.dumps(data, indent=2) + "\n", output)
         return EXIT_OK
     if not rows:

@@ -6,7 +6,15 @@ import sys
 
 import click
 
-from coach.cli.common import Sources, UserError, complete_scenario_id, library_options, open_store, run_app, target_level
+from coach.cli.common import (
+    Sources,
+    UserError,
+    complete_scenario_id,
+    library_options,
+    open_store,
+    run_app,
+    target_level,
+)
 
 
 @click.command("practice", short_help="practise a scenario (the app, or --plain in any terminal)")
