@@ -348,7 +348,7 @@ async def test_review_says_which_learner_and_session_is_on_screen(library, isola
 
 
 def test_mentor_command_runs_the_interview_for_the_mentee(library, isolated_home, monkeypatch):
-    import coach.cli.commands
+    import coach.cli.mentor
     import coach.tui.app
 
     opened = {}
@@ -361,7 +361,7 @@ def test_mentor_command_runs_the_interview_for_the_mentee(library, isolated_home
         opened.update(kwargs)
         return NoTerminalApp()
 
-    monkeypatch.setattr(coach.cli.commands, "_require_terminal", lambda: None)
+    monkeypatch.setattr(coach.cli.mentor, "require_terminal", lambda: None)
     monkeypatch.setattr(coach.tui.app, "make_app", fake_make_app)
     assert main(["mentor", "upmarket-pricing", "--name", "Jo", "--learner", "Sam"]) == 0
     assert opened["mentor_session"].state.learner == "Sam"

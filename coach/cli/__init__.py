@@ -1,5 +1,37 @@
-"""The `coach` command: it parses arguments and presents the layers below; it holds no domain logic."""
+"""The `coach` command: it parses arguments and presents the layers below; it holds no domain logic.
 
-from coach.cli.commands import main
+Commands live in modules by purpose (practise, history, mentor, author, batch) on click;
+coach.cli.common holds what they share. Only click is imported at start-up, so `coach --help`
+and every command that does not open the app start fast and never import Textual.
+"""
 
-__all__ = ["main"]
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import click
+
+from coach.cli.common import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UserError
+from coach.cli.group import cli
+
+__all__ = ["UserError", "cli", "main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run `coach` with `argv` (default: the command line) and return its exit code:
+    0 ok, 1 problems found, 2 a usage or user error, 130 interrupted."""
+    try:
+        code = cli.main(args=list(argv) if argv is not None else None, prog_name="coach", standalone_mode=False)
+    except UserError as exc:
+        print(f"coach: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except click.ClickException as exc:  # a usage error: click says what and how to get help
+        exc.show()
+        return exc.exit_code
+    except (click.Abort, KeyboardInterrupt):  # click turns ctrl+c into Abort
+        print("\ninterrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # piped into `head`: the reader has all it wanted
+        return EXIT_OK
+    return code if isinstance(code, int) else EXIT_OK

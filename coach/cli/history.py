@@ -1,0 +1,254 @@
+"""Your practice history: history, next, report, export, import, rescore."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from coach.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    Sources,
+    UserError,
+    atomic_output,
+    emit,
+    library_options,
+    open_store,
+    output_options,
+    print_table,
+    target_level,
+)
+
+if TYPE_CHECKING:
+    from coach.library.loader import Library
+    from coach.practice.session import Session
+    from coach.practice.store import SessionRow, Store
+
+
+def _mentor_scores(sources: Sources, rows: list[SessionRow], states: dict[str, dict[str, Any]]) -> dict[str, float]:
+    """The mentor's final overall score of each reviewed session among ``rows``."""
+    from coach.practice.session import Session, SessionError
+
+    lib = None
+    out = {}
+    for r in rows:
+        if r.status != "finished" or not (states[r.id].get("review") or {}).get("reviewed"):
+            continue
+        lib = lib or sources.load()  # only loaded when a session was reviewed
+        if r.scenario not in lib.scenarios:
+            continue  # the scenario is gone: only the automatic score is known
+        try:
+            score = Session.restore(lib, states[r.id]).summary(reviewed=True).score
+        except (ValueError, KeyError, SessionError):
+            continue
+        if score is not None:  # nothing assessed: only the automatic score is shown
+            out[r.id] = score
+    return out
+
+
+@click.command("history", short_help="list your past practice sessions")
+@click.option("--limit", type=int, default=50, show_default=True, help="how many, newest first")
+@click.option("--json", "as_json", is_flag=True, help="print JSON (the same as --format json)")
+@output_options("table", "json")
+@library_options
+def history_command(sources: Sources, limit: int, as_json: bool, fmt: str, output: str | None) -> int:
+    """List your past practice sessions, newest first."""
+    import json
+
+    store = open_store()
+    rows = store.sessions(limit=limit)
+    states = {r.id: json.loads(store.load_state(r.id)) for r in rows}
+    mentor = _mentor_scores(sources, rows, states)
+    if as_json or fmt == "json":
+        from dataclasses import asdict
+
+        emit(json.dumps([asdict(r) | {"mentor_score": mentor.get(r.id)} for r in rows], indent=2) + "\n", output)
+        return EXIT_OK
+    if not rows:
+        emit("No sessions yet. Practise one with `coach` or `coach practice ID`.\n", output)
+        return EXIT_OK
+
+    def reviewer(session_id: str) -> str:
+        review = states[session_id].get("review") or {}
+        return str(review.get("mentor") or "yes") if review.get("reviewed") else "-"
+
+    def score(r: SessionRow) -> str:
+        """The mentor's score is final; the automatic one stays beside it."""
+        auto = f"{r.score:g}" if r.score is not None else "-"
+        return f"{mentor[r.id]:g} (auto {auto})" if r.id in mentor else auto
+
+    # LEARNER: "you", or the mentee a mentor ran or reviewed the session for (not in your progress)
+    table = [[r.id, r.started[:16].replace("T", " "), r.scenario, r.learner or "you", r.mode, r.target,
+              score(r), r.status, reviewer(r.id)] for r in rows]
+    print_table(["SESSION", "STARTED", "SCENARIO", "LEARNER", "MODE", "TARGET", "SCORE", "STATUS", "MENTOR"], table,
+                output)
+    return EXIT_OK
+
+
+def _open_session(session_id: str, lib: Library) -> tuple[Store, Session]:
+    from coach.practice.history import load_session
+
+    store = open_store()
+    try:
+        return store, load_session(store, lib, session_id)
+    except KeyError as exc:
+        raise UserError(exc.args[0] + " (see `coach history`)") from None
+    except ValueError as exc:
+        raise UserError(f"session {session_id!r} cannot be read by this coach: {str(exc).splitlines()[0]}") from None
+
+
+@click.command("report", short_help="a session report, or your progress across sessions")
+@click.argument("session", required=False)
+@click.option("--progress", is_flag=True, help="progress across all finished sessions")
+@output_options("md", "html", "json")
+@library_options
+def report_command(sources: Sources, session: str | None, progress: bool, fmt: str, output: str | None) -> int:
+    """Write a session's transcript, scores with evidence, advice and model answers, or with --progress
+    your competency trends across sessions. SESSION is a session id (see `coach history`)."""
+    from coach.render import html as reports
+
+    lib = sources.load()
+    if progress:
+        # progress has no JSON form: anything but html is Markdown
+        store = open_store()
+        text = reports.progress_html(store, lib) if fmt == "html" else reports.progress_markdown(store, lib)
+    else:
+        if not session:
+            raise UserError("say which session: coach report SESSION (see `coach history`), or --progress")
+        store, played = _open_session(session, lib)
+        text = reports.session_report(played, fmt, store)
+    emit(text, output)
+    return EXIT_OK
+
+
+@click.command("export", short_help="export sessions as JSON Lines (to move machines or send to a mentor)")
+@click.option("--session", "sessions", multiple=True, metavar="ID", help="only this session (repeatable)")
+@click.option("--learner", metavar="NAME", help="your name, for a mentor collecting a cohort's files")
+@output_options("jsonl")
+@library_options
+def export_command(sources: Sources, sessions: tuple[str, ...], learner: str | None, fmt: str,
+                   output: str | None) -> int:
+    """Export sessions as JSON Lines, to move machines or to send to a mentor."""
+    from coach.practice.history import export_lines
+
+    store = open_store()
+    lines = list(export_lines(store, list(sessions) or None, learner or ""))
+    if output:
+        try:
+            with atomic_output(output) as f:
+                f.writelines(line + "\n" for line in lines)
+        except OSError as exc:
+            raise UserError(f"{output}: cannot write: {exc.strerror or exc}") from None
+        print(f"exported {len(lines)} session(s) to {output}", file=sys.stderr)
+    else:
+        for line in lines:
+            print(line)
+    return EXIT_OK
+
+
+@click.command("import", short_help="import sessions from JSON Lines exports; sessions already present are kept")
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option("--mine", is_flag=True,
+              help="the sessions are yours (a mock interview your mentor ran for you): count them in your progress")
+@library_options
+def import_command(sources: Sources, files: tuple[str, ...], mine: bool) -> int:
+    """Import sessions from JSON Lines exports; sessions already present are kept."""
+    from coach.practice.history import import_file
+
+    store = open_store()
+    problems = 0
+    for name in files:
+        try:
+            result = import_file(store, Path(name), mine=mine)
+        except OSError as exc:
+            raise UserError(f"{name}: {exc.strerror}") from None
+        except UnicodeDecodeError:
+            raise UserError(f"{name}: not a UTF-8 text file") from None
+        for problem in result.problems or []:
+            print(f"{name}: {problem} (skipped)", file=sys.stderr)
+        problems += len(result.problems or [])
+        reviewed = f", {result.reviewed} updated with a mentor's review" if result.reviewed else ""
+        reviewed += f", {result.claimed} now counted as yours" if result.claimed else ""
+        print(f"{name}: added {result.added} session(s), {result.unchanged} already present{reviewed}")
+        if result.for_others:
+            print(f"{name}: {result.for_others} of them were run for another learner and do not count in your "
+                  "progress; "
+                  "if they are yours (a mock interview your mentor ran for you), run the import again with --mine")
+    return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+@click.command("rescore", short_help="score past sessions again with the current scenario and rubric files")
+@click.argument("session", required=False)
+@click.option("--all", "every", is_flag=True, help="every finished session, changed files or not")
+@click.option("--apply", is_flag=True, help="save the new scores")
+@library_options
+def rescore_command(sources: Sources, session: str | None, every: bool, apply: bool) -> int:
+    """Re-score sessions whose scenario or rubrics changed (or one SESSION, or --all) and show the change.
+    Nothing is saved without --apply."""
+    from coach.practice.history import is_outdated, load_session, rescore
+    from coach.practice.resume import persist
+
+    lib = sources.load()
+    store = open_store()
+    if session:
+        ids = [session]
+    else:
+        ids = [r.id for r in store.sessions(status="finished", limit=1_000_000) if r.scenario in lib.scenarios]
+    rescored = changed = skipped = 0
+
+    def overall(score: float | None) -> str:
+        return f"{score:g}" if score is not None else "not assessed"
+
+    for sid in ids:
+        try:
+            played = load_session(store, lib, sid)
+        except (KeyError, ValueError) as exc:
+            print(f"{sid}: skipped ({str(exc).splitlines()[0]})", file=sys.stderr)
+            skipped += 1
+            continue
+        if not session and not is_outdated(played) and not every:
+            continue
+        before = played.summary().score if played.finished else None
+        deltas = rescore(played)
+        after = played.summary().score if played.finished else None
+        moved = [d for d in deltas if abs(d.after - d.before) >= 0.05]
+        rescored += 1
+        changed += bool(moved)
+        print(f"{sid} {played.scenario.id}: overall {overall(before)} -> {overall(after)}")
+        for d in moved:
+            print(f"    {d.stage}: {d.before:g} -> {d.after:g}")
+        if apply:
+            persist(store, played)
+    # always end by saying what happened, so an empty output never leaves the user guessing
+    if not ids:
+        print("No finished sessions to re-score.")
+    elif not rescored and not skipped:
+        print(f"Nothing to re-score: the {len(ids)} finished session(s) were scored with the current scenario "
+              "and rubric files. Use --all to re-score them anyway.")
+    else:
+        done = f"Re-scored {rescored} session(s), {changed} with a changed score"
+        done += f", skipped {skipped}" if skipped else ""
+        saved = f"saved {rescored}." if apply else "nothing saved (run again with --apply to keep the new scores)."
+        print(f"\n{done}; {saved}")
+    return EXIT_PROBLEMS if skipped and session else EXIT_OK
+
+
+@click.command("next", short_help="which scenario to practise next, and why")
+@click.option("--level", metavar="LEVEL", help="the level you target")
+@library_options
+def next_command(sources: Sources, level: str | None) -> int:
+    """Which scenario to practise next, and why."""
+    from coach.practice.history import recommend
+
+    lib = sources.load()
+    rec = recommend(open_store(), lib, target_level(level))
+    if rec.scenario:
+        print(f"Practise next: {rec.scenario} ({lib.scenario(rec.scenario).title})")
+    print(rec.reason)
+    return EXIT_OK
+
+
+COMMANDS = [history_command, next_command, report_command, export_command, import_command, rescore_command]
