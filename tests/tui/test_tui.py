@@ -92,7 +92,7 @@ async def test_a_whole_interview_by_keyboard(app):
             await settle(pilot)
         assert isinstance(app.screen, SummaryScreen)
         shown = screen_text(app)
-        assert "Overall " in shown and "target: Technical Product Manager" in shown
+        assert "Overall " in shown and "target: TPM" in shown
         assert "Competencies" in shown and "Work on next" in shown
         assert "What the strategy means for engineering" in shown  # the stages table
         await pilot.press("enter")  # a stage's feedback from the summary

@@ -7,6 +7,7 @@ from typing import Protocol, cast
 
 from textual.screen import Screen
 
+from coach.library.formats import Ladder
 from coach.library.loader import Library
 from coach.practice.store import Store
 
@@ -22,3 +23,9 @@ class CoachScreen(Screen[None]):
     @property
     def coach(self) -> CoachHost:
         return cast(CoachHost, self.app)
+
+    @property
+    def ladder(self) -> Ladder | None:
+        """The career ladder: the one source of level titles (None when its file is broken)."""
+        entry = self.coach.library.ladder
+        return entry.item if entry else None

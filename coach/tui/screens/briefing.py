@@ -13,7 +13,8 @@ from coach.practice.session import Mode, Session
 from coach.render.scenario import assessed_lines, exhibit_text, reflow
 from coach.tui.messages import StartInterview
 from coach.tui.screens.base import CoachScreen
-from coach.tui.widgets.basics import LEVEL_OPTIONS, MODE_OPTIONS, text
+from coach.render.view import level_choices
+from coach.tui.widgets.basics import MODE_OPTIONS, text
 
 
 class BriefingScreen(CoachScreen):
@@ -45,7 +46,7 @@ class BriefingScreen(CoachScreen):
             yield text("What will be assessed\n" + "\n".join(f"• {a}" for a in assessed) + "\n\n" + minutes).add_class("assessed")
         with Horizontal(id="briefing-controls"):
             yield Label("Target level")
-            yield Select(LEVEL_OPTIONS, value=self.session.state.target, allow_blank=False, id="target", compact=True)
+            yield Select(level_choices(self.ladder), value=self.session.state.target, allow_blank=False, id="target", compact=True)
             yield Label("Mode")
             yield Select(MODE_OPTIONS, value=self.session.state.mode, allow_blank=False, id="mode", compact=True)
         yield Footer()

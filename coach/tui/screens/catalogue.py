@@ -13,7 +13,8 @@ from textual.widgets import DataTable, Footer, Header, Input, OptionList, Select
 from coach.library.formats import Level
 from coach.tui.messages import OpenBriefing, OpenHistory
 from coach.tui.screens.base import CoachScreen
-from coach.tui.widgets.basics import LEVEL_OPTIONS, LEVEL_TITLES, highlighted_key
+from coach.render.view import level_choices, level_title
+from coach.tui.widgets.basics import highlighted_key
 
 
 class CatalogueScreen(CoachScreen):
@@ -36,13 +37,13 @@ class CatalogueScreen(CoachScreen):
             yield Select([(c.title, c) for c in comps], prompt="Any competency", id="competency", compact=True)
             yield Select([(d.capitalize(), d) for d in ("foundation", "intermediate", "advanced")],
                          prompt="Any difficulty", id="difficulty", compact=True)
-            yield Select(LEVEL_OPTIONS, prompt="Any level", id="level", compact=True)
+            yield Select(level_choices(self.ladder), prompt="Any level", id="level", compact=True)
         with Horizontal(id="catalogue-body"):
             yield DataTable(id="scenarios", cursor_type="row", zebra_stripes=True)
             with Vertical(id="detail-pane"):
                 with VerticalScroll(id="detail"):
                     yield Static(id="detail-text", markup=False)
-                yield Select(LEVEL_OPTIONS, prompt="Target: as scenario", id="target", compact=True)
+                yield Select(level_choices(self.ladder), prompt="Target: as scenario", id="target", compact=True)
         yield Static(id="load-problems", markup=False)
         yield Footer()
 
@@ -94,7 +95,7 @@ class CatalogueScreen(CoachScreen):
         for sid in self.matching():
             sc = lib.scenario(sid)
             title = sc.title if len(sc.title) <= room else sc.title[: room - 1] + "…"
-            table.add_row(Text(str(sc.minutes)), Text(LEVEL_TITLES[sc.level]), Text(title), key=sid)
+            table.add_row(Text(str(sc.minutes)), Text(level_title(sc.level, self.ladder)), Text(title), key=sid)
         self.show_detail(self.current_id())
 
     def on_resize(self) -> None:
@@ -113,7 +114,7 @@ class CatalogueScreen(CoachScreen):
         comps = sorted({lib.rubrics[r].item.competency.title for r in sc.rubrics if r in lib.rubrics})
         lines = [sc.title, "", " ".join(sc.summary.split()), "",
                  f"Interviewer: {sc.persona.name}, {sc.persona.role}",
-                 f"Level: {LEVEL_TITLES[sc.level]} · {sc.difficulty} · about {sc.minutes} minutes",
+                 f"Level: {level_title(sc.level, self.ladder)} · {sc.difficulty} · about {sc.minutes} minutes",
                  f"Competencies: {', '.join(comps)}", "", "Questions:"]
         lines += [f"  {i + 1}. {st.title}" for i, st in enumerate(s for s in sc.stages if not s.branch_only)]
         lines += ["", "Enter: read the briefing. Choose your target level below (default: the scenario's)."]

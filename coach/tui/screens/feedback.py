@@ -38,7 +38,7 @@ class FeedbackScreen(CoachScreen):
         rec = next(r for r in reversed(self.session.state.records) if r.stage == self.stage_id)
         if not assessed(rec):
             return skipped_sections(self.report, self.show_model)
-        return report_sections(self.report, self._answer(), self.show_model)
+        return report_sections(self.report, self._answer(), self.show_model, self.ladder)
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -11,13 +11,14 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Static
 
-from coach.library.formats import Competency, Level
+from coach.library.formats import Competency
 from coach.practice.actions import rescore_session
 from coach.practice.history import recommend, timeline
 from coach.render.html import sparkline
 from coach.tui.messages import OpenBriefing, OpenSession
 from coach.tui.screens.base import CoachScreen
-from coach.tui.widgets.basics import LEVEL_TITLES, highlighted_key, local_time, text
+from coach.render.view import level_title, reached_title
+from coach.tui.widgets.basics import highlighted_key, local_time, text
 
 
 class HistoryScreen(CoachScreen):
@@ -62,11 +63,11 @@ class HistoryScreen(CoachScreen):
             trends.mount(text("No finished sessions yet."))
         for comp, series in sorted(data.items()):
             last = series[-1]
-            level = LEVEL_TITLES.get(Level(last.level)) if last.level else "below Associate PM"
+            level = reached_title(last.level, self.ladder)
             # an absolute 0-4 scale: Textual's Sparkline rescales each series to its own range
             trend = sparkline([p.score for p in series][-20:])
             trends.mount(text(f"{Competency(comp).title[:30]:30} {trend:20} {last.score:.2f} · {level} "
-                              f"(target {LEVEL_TITLES[Level(last.target)]})").add_class("trend"))
+                              f"(target {level_title(last.target, self.ladder)})").add_class("trend"))
         table = self.query_one("#sessions", DataTable)
         table.clear(columns=True)
         table.add_columns("Started", "Score", "Status", "Mode", "Scenario")

@@ -15,6 +15,7 @@ from coach.practice.session import Mode, Outcome, Session, SessionError
 from coach.render.scenario import reflow
 from coach.tui.messages import SaveSession, ShowFeedback, ShowSummary
 from coach.tui.screens.base import CoachScreen
+from coach.render.view import role_name
 
 DRAFT_DELAY = 0.5  # seconds of quiet typing before the draft is saved
 
@@ -62,11 +63,8 @@ class InterviewScreen(CoachScreen):
 
     # ---------------------------------------------------------------- display
 
-    def _who(self, role: str) -> str:
-        return {"interviewer": self.session.scenario.persona.name, "candidate": "You", "coach": "Hint"}[role]
-
     def _add_turn(self, role: str, kind: str, body: str) -> None:
-        label = self._who(role) + (" (follow-up)" if kind == "followup" else "")
+        label = role_name(role, self.session.scenario.persona.name) + (" (follow-up)" if kind == "followup" else "")
         shown = reflow(body) if role != "candidate" else body.strip()  # the candidate's text stays as typed
         turn = Turn(Content.assemble((label, "bold"), "\n", shown), markup=False, classes=f"turn {role} {kind}")
         conversation = self.query_one("#conversation", VerticalScroll)

@@ -7,12 +7,8 @@ from datetime import datetime
 from textual.content import Content
 from textual.widgets import DataTable, Static
 
-from coach.library.formats import Level
 from coach.practice.session import Mode
 
-LEVEL_TITLES = {Level.associate_pm: "Associate PM", Level.tpm: "TPM", Level.senior_tpm: "Senior TPM",
-                Level.principal_tpm: "Principal / Group TPM", Level.vp_product: "VP of Product Development"}
-LEVEL_OPTIONS = [(LEVEL_TITLES[lvl], lvl) for lvl in Level]
 MODE_OPTIONS = [("Study (feedback each answer)", Mode.study), ("Interview (feedback at end)", Mode.interview)]
 
 

@@ -1,5 +1,6 @@
-"""How a scored answer and a finished session are shown: the feedback's sections and the
-summary's parts, shared by the feedback and summary screens."""
+"""How a scored answer and a finished session are shown in the app: the feedback's sections
+and the summary's parts. What they say comes from the one report model (coach.render.view),
+which the text, Markdown and HTML reports draw too; this module only lays it out."""
 
 from __future__ import annotations
 
@@ -8,49 +9,48 @@ from typing import Iterable
 from textual.content import Content
 from textual.widgets import Static
 
+from coach.library.formats import Ladder
 from coach.practice.session import Summary
 from coach.render.scenario import reflow
-from coach.render.text import bar, criterion_rows, level_note, level_text, overall_text
+from coach.render.view import ReportView, bar, report_view, summary_view
 from coach.scoring.report import ScoreReport
 from coach.tui.widgets.basics import text
 
+HIGHLIGHT_STYLES = {"credited": "bold reverse", "negated": "strike", "anti-pattern": "underline"}
 
-def highlighted_answer(answer: str, report: ScoreReport) -> Content:
-    """The answer as typed, with credited evidence in bold reverse, negated in strike."""
-    content = Content(answer)
-    for crit in report.criteria:
-        for c in crit.concepts:
-            if c.evidence and c.evidence.end <= len(answer):
-                style = "bold reverse" if c.found else "strike"
-                content = content.stylize(style, c.evidence.start, c.evidence.end)
-    for a in report.anti_patterns:
-        if a.evidence.end <= len(answer):
-            content = content.stylize("underline", a.evidence.start, a.evidence.end)
+
+def highlighted_answer(view: ReportView) -> Content:
+    """The answer as typed, with credited evidence in bold reverse, negated in strike, anti-patterns underlined."""
+    content = Content(view.answer)
+    for h in view.highlights:
+        content = content.stylize(HIGHLIGHT_STYLES[h.kind], h.start, h.end)
     return content
 
 
-def report_sections(report: ScoreReport, answer: str, model_answer: bool) -> Iterable[Static]:
-    head = f"Score {report.score:g}/100 · {report.band}"
-    if report.level_title:
-        head += f" · {report.level_title} level shown"
-    yield text(head).add_class("headline")
-    for f in report.flags:
-        yield text(f"! {f.code.replace('_', ' ')}: {f.message}").add_class("flag")
-    for crit in report.criteria:
-        note = level_note(crit)
-        yield text(f"{bar(crit.level)} {crit.level}/4  {crit.title}\n{crit.descriptor}" + (f"\n{note}" if note else "")
-                   ).add_class("criterion")
-        for row in criterion_rows(crit):
-            yield text(row.line()).add_class("concept", "hit" if row.hit else "miss")
-    for a in report.anti_patterns:
-        yield text(f"! {a.label}: “{a.evidence.text}”. {a.feedback}").add_class("flag")
-    if report.competencies:
-        yield text("\n".join(f"{bar(c.score)} {c.score:.2f}  {c.note}" for c in report.competencies)).add_class("competencies")
-    yield text("Your answer (credited words highlighted, negated ones struck through):").add_class("subhead")
-    yield Static(highlighted_answer(answer, report), markup=False, classes="answer-text")
-    if model_answer and report.model_answer:
+def _model_answer(report: ScoreReport) -> Iterable[Static]:
+    if report.model_answer:
         yield text("Model answer\n\n" + reflow(report.model_answer)).add_class("model")
         yield text("Takeaways\n" + "\n".join(f"• {t}" for t in report.takeaways)).add_class("model")
+
+
+def report_sections(report: ScoreReport, answer: str, model_answer: bool, ladder: Ladder | None = None) -> Iterable[Static]:
+    v = report_view(report, answer, ladder)
+    yield text(v.headline).add_class("headline")
+    for f in v.flags:
+        yield text(f"! {f.name}: {f.message}").add_class("flag")
+    for crit in v.criteria:
+        yield text(f"{bar(crit.level)} {crit.level}/4  {crit.title}\n{crit.descriptor}" + (f"\n{crit.note}" if crit.note else "")
+                   ).add_class("criterion")
+        for row in crit.rows:
+            yield text(row.line()).add_class("concept", "hit" if row.hit else "miss")
+    for a in v.anti_patterns:
+        yield text(f"! {a.text}").add_class("flag")
+    if v.competencies:
+        yield text("\n".join(f"{c.bar} {c.score:.2f}  {c.note}" for c in v.competencies)).add_class("competencies")
+    yield text("Your answer (credited words highlighted, negated ones struck through):").add_class("subhead")
+    yield Static(highlighted_answer(v), markup=False, classes="answer-text")
+    if model_answer:
+        yield from _model_answer(report)
 
 
 def skipped_sections(report: ScoreReport, model_answer: bool) -> Iterable[Static]:
@@ -60,23 +60,22 @@ def skipped_sections(report: ScoreReport, model_answer: bool) -> Iterable[Static
         yield text(crit.title).add_class("criterion")
         if crit.concepts:
             yield text("\n".join(f"• {c.label}: {c.advice}" for c in crit.concepts)).add_class("concept")
-    if model_answer and report.model_answer:
-        yield text("Model answer\n\n" + reflow(report.model_answer)).add_class("model")
-        yield text("Takeaways\n" + "\n".join(f"• {t}" for t in report.takeaways)).add_class("model")
+    if model_answer:
+        yield from _model_answer(report)
 
 
-def summary_parts(s: "Summary") -> list[Static]:
-    parts = [text(f"{s.title}\nOverall {overall_text(s)} · level shown: {level_text(s)} · target: {s.target_title}")
-             .add_class("headline")]
+def summary_parts(s: Summary) -> list[Static]:
+    v = summary_view(s)
+    parts = [text(f"{v.title}\n{v.headline}").add_class("headline")]
     parts.append(text("Competencies").add_class("subhead"))
-    parts += [text(f"{bar(c.score)} {c.score:.2f}  {c.note}").add_class("concept") for c in s.competencies]
-    if s.strengths:
+    parts += [text(f"{c.bar} {c.score:.2f}  {c.note}").add_class("concept") for c in v.competencies]
+    if v.strengths:
         parts.append(text("Strengths").add_class("subhead"))
-        parts += [text(f"+ {x}").add_class("concept") for x in s.strengths]
-    if s.work_on:
+        parts += [text(f"+ {x}").add_class("concept") for x in v.strengths]
+    if v.work_on:
         parts.append(text("Work on next").add_class("subhead"))
-        parts += [text(f"→ {x}").add_class("concept") for x in s.work_on]
-    if s.next_scenario or s.next_reason:
-        nxt = f"Practise next (n): {s.next_scenario}. {s.next_reason}" if s.next_scenario else s.next_reason
+        parts += [text(f"→ {x}").add_class("concept") for x in v.work_on]
+    if v.next_scenario or v.next_reason:
+        nxt = f"Practise next (n): {v.next_scenario}. {v.next_reason}" if v.next_scenario else v.next_reason
         parts.append(text(nxt).add_class("next"))
     return parts
