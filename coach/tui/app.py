@@ -51,6 +51,7 @@ class CoachApp(App[int]):
         from coach.tui.screens import BriefingScreen, CatalogueScreen, InterviewScreen, ResumeScreen, SummaryScreen
 
         self._install_signal_handlers()
+        self.screen_change_signal.subscribe(self, self._screen_changed, immediate=True)
         self.push_screen(CatalogueScreen())
         if self.mentor_session is not None or self.review_items:
             self._open_mentor()
@@ -154,6 +155,11 @@ class CoachApp(App[int]):
                 screen.store_draft_now()
         if self.session is not None and self.session.state.status != "briefing":
             self.save(self.session, wait=True)
+
+    def _screen_changed(self, screen: object) -> None:
+        # A notification belongs to the screen it was raised on; on the next one it would cover what the user
+        # came to see. Cleared at once, before queued messages, so one raised just before the change still shows.
+        self.clear_notifications()
 
     def _install_signal_handlers(self) -> None:
         """A closed terminal (SIGHUP) or a kill (SIGTERM) saves before exiting."""
