@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import select
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
+import pytest
 from textual.widgets import Input, Select, TextArea
 
 from coach.cli import main
@@ -137,20 +140,28 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+@pytest.mark.serial
 def test_serve_binds_localhost_and_serves_the_app_page(isolated_home):
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "coach", "serve", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=dict(os.environ))
+    proc = subprocess.Popen([sys.executable, "-m", "coach", "serve", "--port", str(port)], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, env=dict(os.environ, PYTHONUNBUFFERED="1"))
+    assert proc.stdout is not None
     try:
+        output, deadline = b"", time.monotonic() + 60
+        while b"Serving" not in output:  # textual-serve says so as it starts, just before binding the port
+            assert select.select([proc.stdout], [], [], max(0.0, deadline - time.monotonic()))[0], "no Serving line"
+            chunk = os.read(proc.stdout.fileno(), 4096)
+            assert chunk, f"the server ended: {output!r}"
+            output += chunk
         page = None
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and page is None:
+        while page is None:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as response:
                     page = response.read().decode("utf-8", "replace")
-            except OSError:
-                time.sleep(0.2)
-        assert page is not None, "the server answered over loopback"
+            except urllib.error.URLError as exc:
+                assert isinstance(exc.reason, ConnectionRefusedError) and time.monotonic() < deadline, exc
+                with pytest.raises(subprocess.TimeoutExpired):  # the port is a moment away, unless it died
+                    proc.wait(timeout=0.05)
         assert "TPM Coach" in page and "<html" in page.lower()
     finally:
         proc.terminate()

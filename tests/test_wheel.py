@@ -8,9 +8,12 @@ import sys
 import venv
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.serial  # builds a wheel and a venv: heavy; kept apart from the other process tests
 def test_wheel_in_fresh_venv_finds_builtin_library(tmp_path: Path):
     dist = tmp_path / "dist"
     subprocess.run(

@@ -5,8 +5,10 @@ screen posts a message (coach/tui/messages.py) and the on_* handlers below answe
 
 from __future__ import annotations
 
-import asyncio
+import errno
+import os
 import signal
+import threading
 import time
 from pathlib import Path
 from functools import partial
@@ -29,6 +31,11 @@ from coach.tui.messages import (ExportReview, OpenBriefing, OpenHistory, OpenSes
                                 ShowCatalogue, ShowFeedback, ShowSummary, StartInterview)
 from coach.tui.screens import (BriefingScreen, CatalogueScreen, FeedbackScreen, HelpScreen, HistoryScreen,
                                InterviewScreen, MentorScreen, ResumeScreen, SummaryScreen)
+
+# After SIGHUP (terminal closed) or SIGTERM the session is saved and the process has ended by this many
+# seconds (plus the save itself), even if Textual is stuck writing to a terminal that is gone or stalled.
+EXIT_WITHIN = 1.2
+EXIT_SIGNALS = tuple(s for s in (getattr(signal, "SIGHUP", None), signal.SIGTERM) if s is not None)
 
 
 class CoachApp(App[int]):
@@ -57,10 +64,12 @@ class CoachApp(App[int]):
         self.review_output = review_output
         self.review_index = 0
         self.reviewed_states: dict[str, dict] = {}  # session id -> reviewed state, for the output file
+        self._signalled = threading.Event()  # SIGHUP or SIGTERM arrived (see run)
+        self._saved_after_signal = threading.Event()
 
     def on_mount(self) -> None:
-        self._install_signal_handlers()
         self._apply_saved_theme()
+        self.screen_change_signal.subscribe(self, self._screen_changed, immediate=True)
         self.push_screen(CatalogueScreen())
         if self.mentor_session is not None or self.review_items:
             self._open_mentor()
@@ -159,16 +168,64 @@ class CoachApp(App[int]):
         if self.session is not None and self.session.state.status != "briefing":
             self.save(self.session, wait=True)
 
-    def _install_signal_handlers(self) -> None:
-        """A closed terminal (SIGHUP) or a kill (SIGTERM) saves before exiting."""
+    def _screen_changed(self, screen: object) -> None:
+        # A notification belongs to the screen it was raised on; on the next one it would cover what the user
+        # came to see. Cleared at once, before queued messages, so one raised just before the change still shows.
+        self.clear_notifications()
+
+    # ------------------------------------------------------------------ hang-up and kill
+
+    def run(self, **kwargs):  # type: ignore[no-untyped-def,override]
+        """Run the app; in a terminal, SIGHUP and SIGTERM save and end the process (see _end_after_signal)."""
+        if kwargs.get("headless") or os.name != "posix" or threading.current_thread() is not threading.main_thread():
+            return super().run(**kwargs)
+        # Once the terminal is closed, Textual's output thread dies on its first failed write (on a stalled
+        # terminal it blocks), and the event loop then waits for ever to queue more output: a handler run by
+        # the loop (loop.add_signal_handler) never runs, and even SIGTERM is ignored. So the C-level handler
+        # writes the signal number to a pipe (set_wakeup_fd), and a thread of our own wakes up on it,
+        # whatever the main thread is doing; the Python handlers do nothing. Before this point, during
+        # start-up, the default action ends the process at once: there is nothing to save yet.
+        wake_read, wake_write = os.pipe()
+        os.set_blocking(wake_write, False)
+        previous = {sig: signal.signal(sig, lambda signum, frame: None) for sig in EXIT_SIGNALS}
+        previous_fd = signal.set_wakeup_fd(wake_write, warn_on_full_buffer=False)
+        watcher = threading.Thread(target=self._end_after_signal, args=(wake_read,), name="coach-signals", daemon=True)
+        watcher.start()
         try:
-            loop = asyncio.get_running_loop()
-            for sig in (signal.SIGHUP, signal.SIGTERM):
-                loop.add_signal_handler(sig, self._on_hangup)
-        except (NotImplementedError, RuntimeError, AttributeError, ValueError):
-            pass  # not on this platform or not in the main thread (tests)
+            return super().run(**kwargs)
+        finally:
+            if self._signalled.is_set():  # the app has exited after a signal: once the save is done, end here
+                self._saved_after_signal.wait(EXIT_WITHIN)  # (Python's clean-up at exit takes half a second)
+                _end_process()
+            else:
+                signal.set_wakeup_fd(previous_fd)
+                for sig, handler in previous.items():
+                    signal.signal(sig, handler)
+                os.close(wake_write)  # the thread reads the end of the pipe and stops
+
+    def _end_after_signal(self, wake_read: int) -> None:
+        """Wait for SIGHUP/SIGTERM; then save, ask the app to exit, and end the process by EXIT_WITHIN."""
+        while True:
+            woken_by = os.read(wake_read, 64)  # signal numbers; SIGWINCH (a resize) wakes us too
+            if not woken_by:  # the app ended normally
+                os.close(wake_read)
+                return
+            if set(woken_by) & set(EXIT_SIGNALS):
+                break
+        self._signalled.set()
+        deadline = time.monotonic() + EXIT_WITHIN
+        try:
+            self._on_hangup()
+        except Exception:  # noqa: BLE001 - nothing can be shown on a closed terminal; the exit must still happen
+            pass
+        finally:
+            self._saved_after_signal.set()
+        if not _terminal_gone():
+            time.sleep(max(0.0, deadline - time.monotonic()))  # time for Textual to exit and restore the terminal
+        _end_process()  # Textual is stuck, or there is no terminal left to restore
 
     def _on_hangup(self) -> None:
+        """Save now and ask the app to exit (thread-safe: called from the signal thread)."""
         self.save_everything_now()
         self.exit(0)
 
@@ -280,3 +337,20 @@ def make_app(library: Library, store: Store, session: Session | None = None, sce
     return CoachApp(library, store, session=session, scenario_id=scenario_id, clock=clock,
                     mentor_session=mentor_session, mentor_name=mentor_name, review_items=review_items,
                     review_output=review_output)
+
+
+def _terminal_gone() -> bool:
+    """True when the terminal has been closed (hung up): nothing is left to restore on it."""
+    import termios
+
+    try:
+        termios.tcgetattr(0)
+    except termios.error as exc:
+        return exc.args[0] == errno.EIO  # hung up (ENOTTY, not a terminal at all, is not "gone")
+    return False
+
+
+def _end_process() -> None:
+    """End at once, with no clean-up: it could block on the terminal, and what matters is saved and
+    committed (SQLite autocommit or COMMIT). Nothing is buffered for stdout while the app runs."""
+    os._exit(0)

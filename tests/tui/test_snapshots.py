@@ -1,5 +1,8 @@
 """Snapshots of the main screens at 80x24 (regenerate with `pytest --snapshot-update`
-after a deliberate UI change, and look at the SVGs before committing them)."""
+after a deliberate UI change, and look at the SVGs before committing them).
+
+Nothing in a snapshot may depend on the wall clock: the app runs on a FixedClock, and
+`steady` stops the cursor blinking and refuses notifications (both expire in real time)."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ import copy
 
 import pytest
 from textual.widgets import TextArea
+from textual.widgets._toast import Toast
 
 from coach.practice.store import Store
 from coach.tui.app import make_app
@@ -60,21 +64,36 @@ async def _summary(pilot):  # type: ignore[no-untyped-def]
         await settle(pilot)
 
 
+def steady(steps=None):  # type: ignore[no-untyped-def]
+    """Run the steps, then make the screen independent of when the snapshot is taken."""
+
+    async def run_before(pilot):  # type: ignore[no-untyped-def]
+        if steps is not None:
+            await steps(pilot)
+        await settle(pilot)
+        for editor in pilot.app.screen.query("TextArea, Input"):
+            editor.cursor_blink = False  # the cursor stays drawn instead of blinking on a timer
+        toasts = [str(t.render()) for t in pilot.app.screen.query(Toast)]
+        assert not toasts, f"a notification in a snapshot expires on the wall clock: {toasts}"
+
+    return run_before
+
+
 def test_catalogue(snap_compare, app):
-    assert snap_compare(app, terminal_size=(80, 24))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=steady())
 
 
 def test_briefing(snap_compare, app):
-    assert snap_compare(app, terminal_size=(80, 24), run_before=_brief)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=steady(_brief))
 
 
 def test_interview(snap_compare, app):
-    assert snap_compare(app, terminal_size=(80, 24), run_before=_interview)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=steady(_interview))
 
 
 def test_feedback(snap_compare, app):
-    assert snap_compare(app, terminal_size=(80, 24), run_before=_feedback)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=steady(_feedback))
 
 
 def test_summary(snap_compare, app):
-    assert snap_compare(app, terminal_size=(80, 24), run_before=_summary)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=steady(_summary))

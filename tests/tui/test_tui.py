@@ -237,7 +237,7 @@ async def test_command_palette_offers_the_coach_commands(app):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+p")
         await pilot.press(*"Practise")
-        await pilot.pause(0.3)
+        await settle(pilot)  # the palette searches in a worker
         from textual.command import CommandPalette
 
         assert isinstance(app.screen, CommandPalette)

@@ -91,8 +91,13 @@ class InterviewScreen(CoachScreen):
             timer.add_class("overtime")
             if not self._warned:
                 self._warned = True
-                self.notify("Time is up for this question. Your answer is kept; finish your thought and submit.",
-                            title="Time", severity="warning")
+                # Said in the conversation, right above the answer box: a toast would cover the box while
+                # the learner types. The status line (in reverse) keeps counting the time over.
+                warning = Turn(Content.assemble(("Time is up", "bold"), "\n", "Your answer is kept; finish your "
+                               "thought and submit with ctrl+s."), markup=False, classes="turn coach time-up")
+                conversation = self.query_one("#conversation", VerticalScroll)
+                conversation.mount(warning)
+                conversation.scroll_end(animate=False)
 
     # ---------------------------------------------------------------- drafts
 
