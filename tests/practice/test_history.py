@@ -438,7 +438,7 @@ def test_progress_and_cohort_count_only_the_stages_played(isolated_home, library
 def test_rescoring_an_unfinished_session_does_not_count_the_time_away(isolated_home, library, capsys):
     """Sessions are restored one way: re-scoring restarts the stage clock as resuming does,
     so saving the re-scored session never adds the hours since it was last saved."""
-    from tests.tui_helpers import FixedClock
+    from tests.tui.helpers import FixedClock
 
     store = Store()
     s = Session.new(library, "upmarket-pricing", clock=FixedClock(1_000.0))  # saved long ago

@@ -1,4 +1,4 @@
-"""Mentor logic without the app: the mentor's view of a stage, cohorts, review files (the screens: tests/test_mentor.py)."""
+"""Mentor logic without the app: the mentor's view of a stage, cohorts, review files (the screens: tests/tui/test_mentor_screens.py)."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ from tests.practice.test_history import play
 async def test_history_screen_shows_sessions_trends_and_reopens_one(isolated_home, library):
     from coach.tui.app import make_app
     from coach.tui.screens import HistoryScreen, SummaryScreen
-    from tests.tui_helpers import FixedClock, screen_text, settle
+    from tests.tui.helpers import FixedClock, screen_text, settle
 
     store = Store()
     persist(store, play(library, "upmarket-pricing", "weak"))
@@ -39,7 +39,7 @@ async def test_history_screen_shows_sessions_trends_and_reopens_one(isolated_hom
 async def test_summary_history_screen_and_next_command_name_the_same_scenario(isolated_home, library, capsys):
     from coach.tui.app import make_app
     from coach.tui.screens import HistoryScreen, SummaryScreen
-    from tests.tui_helpers import FixedClock, screen_text, settle
+    from tests.tui.helpers import FixedClock, screen_text, settle
 
     store = Store()
     now = datetime.now(timezone.utc)

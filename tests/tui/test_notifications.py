@@ -8,7 +8,7 @@ from textual.widgets._toast import Toast
 from coach.practice.store import Store
 from coach.tui.app import make_app
 from coach.tui.screens import FeedbackScreen, InterviewScreen
-from tests.tui_helpers import FixedClock, screen_text, settle
+from tests.tui.helpers import FixedClock, screen_text, settle
 
 SIZE = (100, 34)  # pilots show no notifications unless asked: run_test(notifications=True)
 

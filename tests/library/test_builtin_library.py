@@ -11,7 +11,7 @@ from coach.library.loader import load_library
 from coach.practice.store import Store
 from coach.tui.app import make_app
 from coach.tui.screens import FeedbackScreen, SummaryScreen
-from tests.tui_helpers import FixedClock, screen_text, settle
+from tests.tui.helpers import FixedClock, screen_text, settle
 
 LIBRARY = load_library(include_user=False)
 SCENARIOS = sorted(LIBRARY.scenarios)

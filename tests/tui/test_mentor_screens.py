@@ -23,7 +23,7 @@ from coach.practice.store import Store
 from coach.tui.app import make_app
 from coach.tui.screens.mentor import Checklist, MentorScreen, MentorSummaryScreen
 from tests.practice.test_history import play
-from tests.tui_helpers import FixedClock, screen_text, settle
+from tests.tui.helpers import FixedClock, screen_text, settle
 
 SIZE = (110, 36)
 
