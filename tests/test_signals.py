@@ -64,7 +64,7 @@ class Coach:
         self.seen = 0  # how much of the text wait_for has already matched
         self.reading = True  # as a terminal does; see freeze
 
-    def __enter__(self) -> "Coach":
+    def __enter__(self) -> Coach:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -162,7 +162,7 @@ def test_a_signal_during_start_up_ends_coach(isolated_home, how):
 
 @pytest.mark.parametrize("leader", [False, True], ids=["from-a-shell", "as-session-leader"])
 def test_closing_the_terminal_on_the_catalogue_ends_coach(isolated_home, leader):
-    for _ in range(3):  # it used to hang in two tries out of three
+    for _ in range(3):  # under tmux, the old code hung after most of its hang-ups
         with Coach(isolated_home, leader=leader) as coach:
             coach.wait_for("Moving upmarket")
             coach.hang_up()
