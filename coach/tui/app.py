@@ -216,7 +216,7 @@ class CoachApp(App[int]):
         deadline = time.monotonic() + EXIT_WITHIN
         try:
             self._on_hangup()
-        except Exception:  # noqa: BLE001 - nothing can be shown on a closed terminal; the exit must still happen
+        except Exception:  # nothing can be shown on a closed terminal, and the exit must still happen
             pass
         finally:
             self._saved_after_signal.set()
