@@ -56,8 +56,13 @@ def library_options(command: Callable[..., int]) -> Callable[..., int]:
         return command(*args, sources=Sources(tuple(scenarios), tuple(rubrics)), **kwargs)
 
     for name, what in (("rubrics", "rubrics"), ("scenarios", "scenarios")):
-        wrapper = click.option(f"--{name}", multiple=True, type=click.Path(path_type=Path), metavar="DIR",
-                               help=f"also load {what} from DIR (repeatable; overrides ids already loaded)")(wrapper)
+        wrapper = click.option(
+            f"--{name}",
+            multiple=True,
+            type=click.Path(path_type=Path),
+            metavar="DIR",
+            help=f"also load {what} from DIR (repeatable; overrides ids already loaded)",
+        )(wrapper)
     return wrapper
 
 
@@ -200,17 +205,29 @@ class FormatChoice(click.Choice):  # type: ignore[type-arg]
         return super().convert("md" if value == "markdown" and "md" in self.choices else value, param, ctx)
 
 
-def output_options(*formats: str, inferred: bool = False,
-                   help: str = "") -> Callable[[Callable[..., int]], Callable[..., int]]:
+def output_options(
+    *formats: str, inferred: bool = False, help: str = ""
+) -> Callable[[Callable[..., int]], Callable[..., int]]:
     """The same `--format` (received as `fmt`) and `-o/--output` on every command that writes a document or data.
 
     The first format is the default, unless `inferred` (the command works it out; `fmt` is then None)."""
 
     def decorate(command: Callable[..., int]) -> Callable[..., int]:
-        command = click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
-                               help="write to FILE (default: standard output); written whole or not at all")(command)
-        return click.option("--format", "fmt", type=FormatChoice(formats), default=None if inferred else formats[0],
-                            show_default=not inferred, help=help or "output format")(command)
+        command = click.option(
+            "-o",
+            "--output",
+            metavar="FILE",
+            type=click.Path(dir_okay=False),
+            help="write to FILE (default: standard output); written whole or not at all",
+        )(command)
+        return click.option(
+            "--format",
+            "fmt",
+            type=FormatChoice(formats),
+            default=None if inferred else formats[0],
+            show_default=not inferred,
+            help=help or "output format",
+        )(command)
 
     return decorate
 
@@ -282,8 +299,9 @@ def plain_table(header: Sequence[str], rows: Sequence[Sequence[str]], width: int
         return text if len(text) <= w else text[: w - 1] + "…"
 
     widths = fit_widths(header, rows, width)
-    return "".join("  ".join(cell(str(c), w).ljust(w) for c, w in zip(row, widths)).rstrip() + "\n"
-                   for row in [header, *rows])
+    return "".join(
+        "  ".join(cell(str(c), w).ljust(w) for c, w in zip(row, widths)).rstrip() + "\n" for row in [header, *rows]
+    )
 
 
 def print_table(header: Sequence[str], rows: Sequence[Sequence[str]], output: str | None = None) -> None:

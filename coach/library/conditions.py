@@ -44,7 +44,9 @@ _OPS: dict[str, Callable[[float, float], bool]] = {
     "==": lambda a, b: a == b,
     "!=": lambda a, b: a != b,
 }
-_TOKEN = re.compile(r"\s*(?:(?P<num>\d+(?:\.\d+)?)|(?P<op><=|>=|==|!=|<|>)|(?P<punct>[(),])|(?P<word>[A-Za-z_][\w.\-]*))")
+_TOKEN = re.compile(
+    r"\s*(?:(?P<num>\d+(?:\.\d+)?)|(?P<op><=|>=|==|!=|<|>)|(?P<punct>[(),])|(?P<word>[A-Za-z_][\w.\-]*))"
+)
 
 
 class ConditionError(ValueError):
@@ -251,6 +253,9 @@ class _Parser:
         self.pos -= 1
         words = ["hit", "missed", "negated", "flag", "band", "score", "level", "all", "any", "not"]
         close = difflib.get_close_matches(word, words, n=1, cutoff=0.6)
-        self.fail(f"unknown word {word!r} (did you mean {close[0]!r}?)" if close else
-                  f"unknown word {word!r}; expected one of {', '.join(words)}")
+        self.fail(
+            f"unknown word {word!r} (did you mean {close[0]!r}?)"
+            if close
+            else f"unknown word {word!r}; expected one of {', '.join(words)}"
+        )
         raise AssertionError  # unreachable: fail() raises

@@ -112,4 +112,3 @@ def read_export(path: Path) -> ExportFile:
             except ValueError as exc:
                 out.problems.append((number, str(exc).splitlines()[0]))
     return out
-

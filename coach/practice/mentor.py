@@ -67,8 +67,16 @@ def side_by_side(session: Session) -> list[dict[str, Any]]:
         for i, crit in enumerate(auto.criteria):
             m = mentor.criteria[i] if mentor else None
             override = sr.overrides.get(crit.ref) if sr else None
-            rows.append({"stage": rec.stage, "criterion": crit.title, "ref": crit.ref, "automatic": crit.level,
-                         "mentor": m.level if m else None, "reason": override.reason if override else ""})
+            rows.append(
+                {
+                    "stage": rec.stage,
+                    "criterion": crit.title,
+                    "ref": crit.ref,
+                    "automatic": crit.level,
+                    "mentor": m.level if m else None,
+                    "reason": override.reason if override else "",
+                }
+            )
     return rows
 
 

@@ -15,8 +15,17 @@ def snapshot(session: Session) -> dict[str, Any]:
     session.checkpoint()
     st = session.state
     score = session.summary().score if session.finished else None
-    return dict(state_json=session.dump(), id=st.id, scenario=st.scenario, title=session.scenario.title,
-                target=st.target.value, mode=st.mode.value, started=st.started, status=st.status, score=score)
+    return dict(
+        state_json=session.dump(),
+        id=st.id,
+        scenario=st.scenario,
+        title=session.scenario.title,
+        target=st.target.value,
+        mode=st.mode.value,
+        started=st.started,
+        status=st.status,
+        score=score,
+    )
 
 
 def write(store: Store, snap: dict[str, Any]) -> None:

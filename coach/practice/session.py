@@ -136,8 +136,13 @@ class SessionError(RuntimeError):
 
 
 class Session:
-    def __init__(self, library: Library, state: SessionState, scorer: Scorer | None = None,
-                 clock: Callable[[], float] = time.time):
+    def __init__(
+        self,
+        library: Library,
+        state: SessionState,
+        scorer: Scorer | None = None,
+        clock: Callable[[], float] = time.time,
+    ):
         self.library = library
         self.scenario: Scenario = library.scenario(state.scenario)
         self.state = state
@@ -145,17 +150,30 @@ class Session:
         self.clock = clock
 
     @classmethod
-    def new(cls, library: Library, scenario_id: str, target: Level | None = None, mode: Mode = Mode.study,
-            scorer: Scorer | None = None, clock: Callable[[], float] = time.time) -> "Session":
+    def new(
+        cls,
+        library: Library,
+        scenario_id: str,
+        target: Level | None = None,
+        mode: Mode = Mode.study,
+        scorer: Scorer | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> "Session":
         sc = library.scenario(scenario_id)
         rubric_versions = {r: library.rubric(r).version for r in sc.rubrics}
-        state = SessionState(scenario=sc.id, scenario_version=sc.version, rubric_versions=rubric_versions,
-                             target=target or sc.level, mode=mode)
+        state = SessionState(
+            scenario=sc.id,
+            scenario_version=sc.version,
+            rubric_versions=rubric_versions,
+            target=target or sc.level,
+            mode=mode,
+        )
         return cls(library, state, scorer, clock)
 
     @classmethod
-    def restore(cls, library: Library, data: str | dict, scorer: Scorer | None = None,
-                clock: Callable[[], float] = time.time) -> "Session":
+    def restore(
+        cls, library: Library, data: str | dict, scorer: Scorer | None = None, clock: Callable[[], float] = time.time
+    ) -> "Session":
         state = SessionState.model_validate_json(data) if isinstance(data, str) else SessionState.model_validate(data)
         return cls(library, state, scorer, clock)
 
@@ -189,8 +207,11 @@ class Session:
     def stage_number(self) -> tuple[int, int]:
         """(this stage's position, stages in the normal order) for progress display."""
         main = [s.id for s in self.scenario.stages if not s.branch_only]
-        here = main.index(self.stage.id) + 1 if self.stage.id in main else len(
-            {r.stage for r in self.state.records if r.stage in main}) + 1
+        here = (
+            main.index(self.stage.id) + 1
+            if self.stage.id in main
+            else len({r.stage for r in self.state.records if r.stage in main}) + 1
+        )
         return min(here, len(main)), len(main)
 
     def remaining_seconds(self) -> float | None:
@@ -305,7 +326,9 @@ class Session:
             hit=frozenset(c.ref for c in concepts if c.found),
             negated=frozenset(c.ref for c in concepts if c.negated),
             levels={c.ref: c.exact_level for c in report.criteria},
-            score=report.score, band=report.band, flags=frozenset(report.flag_codes()),
+            score=report.score,
+            band=report.band,
+            flags=frozenset(report.flag_codes()),
         )
 
     def _next_followup(self, report: ScoreReport) -> str | None:
@@ -355,9 +378,17 @@ class Session:
         pairs = [(rec, rec.report if rec.report else self.score_record(rec)) for rec in latest.values()]
         review = self.state.review
         if reviewed and review:
-            pairs = [(rec, reviewed_report(self.scorer, self.scenario, rec.stage, report, review.stages[rec.stage],
-                                           self.state.target)
-                      if rec.stage in review.stages else report) for rec, report in pairs]
+            pairs = [
+                (
+                    rec,
+                    reviewed_report(
+                        self.scorer, self.scenario, rec.stage, report, review.stages[rec.stage], self.state.target
+                    )
+                    if rec.stage in review.stages
+                    else report,
+                )
+                for rec, report in pairs
+            ]
         return pairs
 
     def advance(self, report: ScoreReport) -> Outcome:
@@ -370,8 +401,11 @@ class Session:
         """final_reports() of the stages that count in the results (see `assessed`): the one
         place that decides what the summary, progress and cohorts aggregate."""
         review = self.state.review if reviewed else None
-        return [(rec, report) for rec, report in self.final_reports(reviewed)
-                if assessed(rec, review.stages.get(rec.stage) if review else None)]
+        return [
+            (rec, report)
+            for rec, report in self.final_reports(reviewed)
+            if assessed(rec, review.stages.get(rec.stage) if review else None)
+        ]
 
     def _combined(self, pairs: list[tuple[StageRecord, ScoreReport]]) -> ScoreReport:
         """Competencies weighted over every criterion assessed, placed on the ladder."""
@@ -382,9 +416,16 @@ class Session:
                 acc = sums.setdefault(comp.competency, [0.0, 0.0])
                 acc[0] += comp.score * weight
                 acc[1] += weight
-        combined = ScoreReport(words=0, score=0, band="weak", competencies=[
-            CompetencyResult(competency=c, title=Competency(c).title, score=round(n / d, 2)) for c, (n, d) in sums.items() if d
-        ])
+        combined = ScoreReport(
+            words=0,
+            score=0,
+            band="weak",
+            competencies=[
+                CompetencyResult(competency=c, title=Competency(c).title, score=round(n / d, 2))
+                for c, (n, d) in sums.items()
+                if d
+            ],
+        )
         ladder = self.library.ladder.item if self.library.ladder else None
         if ladder:
             place_on_ladder(combined, ladder, self.state.target, ceiling_for(self.scenario))
@@ -410,23 +451,56 @@ class Session:
         for rec, report in pairs:
             st = self.scenario.stage(rec.stage)
             played = id(rec) in counted
-            stages.append(StageSummary(stage=rec.stage, title=st.title if st else rec.stage,
-                                       score=report.score if played else None, band=report.band if played else None,
-                                       hints_used=rec.hints_used, seconds=round(rec.seconds, 1), skipped=rec.skipped,
-                                       followups=len(rec.followups), assessed=played))
+            stages.append(
+                StageSummary(
+                    stage=rec.stage,
+                    title=st.title if st else rec.stage,
+                    score=report.score if played else None,
+                    band=report.band if played else None,
+                    hints_used=rec.hints_used,
+                    seconds=round(rec.seconds, 1),
+                    skipped=rec.skipped,
+                    followups=len(rec.followups),
+                    assessed=played,
+                )
+            )
         reached = {rec.stage for rec, _ in pairs}
-        stages += [StageSummary(stage=st.id, title=st.title, score=None, band=None, hints_used=0, seconds=0.0,
-                                skipped=False, followups=0, assessed=False)
-                   for st in self.scenario.stages if not st.branch_only and st.id not in reached]
+        stages += [
+            StageSummary(
+                stage=st.id,
+                title=st.title,
+                score=None,
+                band=None,
+                hints_used=0,
+                seconds=0.0,
+                skipped=False,
+                followups=0,
+                assessed=False,
+            )
+            for st in self.scenario.stages
+            if not st.branch_only and st.id not in reached
+        ]
         strengths, work_on = self._strengths_and_work_on(scored)
         rec_next = recommend(store, self.library, now=now, session=self)
         ladder = self.library.ladder.item if self.library.ladder else None
         target_title = ladder.level(self.state.target).title if ladder else self.state.target.value
-        return Summary(scenario=self.scenario.id, title=self.scenario.title, mode=self.state.mode,
-                       target=self.state.target.value, target_title=target_title, score=overall,
-                       band=band_for(overall) if overall is not None else None, stages=stages,
-                       competencies=combined.competencies, level=combined.level, level_title=combined.level_title,
-                       strengths=strengths, work_on=work_on, next_scenario=rec_next.scenario, next_reason=rec_next.reason)
+        return Summary(
+            scenario=self.scenario.id,
+            title=self.scenario.title,
+            mode=self.state.mode,
+            target=self.state.target.value,
+            target_title=target_title,
+            score=overall,
+            band=band_for(overall) if overall is not None else None,
+            stages=stages,
+            competencies=combined.competencies,
+            level=combined.level,
+            level_title=combined.level_title,
+            strengths=strengths,
+            work_on=work_on,
+            next_scenario=rec_next.scenario,
+            next_reason=rec_next.reason,
+        )
 
     @staticmethod
     def _strengths_and_work_on(pairs: list[tuple[StageRecord, ScoreReport]]) -> tuple[list[str], list[str]]:

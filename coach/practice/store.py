@@ -107,8 +107,19 @@ class Store:
 
     # ------------------------------------------------------------------ sessions
 
-    def save_session(self, state_json: str, *, id: str, scenario: str, title: str, target: str, mode: str,
-                     started: str, status: str, score: float | None) -> None:
+    def save_session(
+        self,
+        state_json: str,
+        *,
+        id: str,
+        scenario: str,
+        title: str,
+        target: str,
+        mode: str,
+        started: str,
+        status: str,
+        score: float | None,
+    ) -> None:
         with self.transaction():
             self.db.execute(
                 """INSERT INTO sessions (id, scenario, title, target, mode, started, updated, status, score, state)
@@ -127,9 +138,11 @@ class Store:
         return row[0]
 
     def sessions(self, status: str | None = None, limit: int = 500) -> list[SessionRow]:
-        sql = ("SELECT id, scenario, title, target, mode, started, updated, status, score, "
-               "CASE WHEN json_valid(state) THEN coalesce(json_extract(state, '$.learner'), '') ELSE '' END "
-               "FROM sessions")
+        sql = (
+            "SELECT id, scenario, title, target, mode, started, updated, status, score, "
+            "CASE WHEN json_valid(state) THEN coalesce(json_extract(state, '$.learner'), '') ELSE '' END "
+            "FROM sessions"
+        )
         args: tuple = ()
         if status:
             sql += " WHERE status = ?"

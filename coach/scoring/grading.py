@@ -91,8 +91,16 @@ def summary_fields(row_id: str, report: ScoreReport) -> dict[str, Any]:
     return out
 
 
-def grade(rows: Iterable[Row | RowError], scorer: Scorer, out: TextIO, fmt: str, rubric_id: str | None = None,
-          scenario_id: str | None = None, errors: TextIO | None = None, progress: Any = None) -> tuple[int, int]:
+def grade(
+    rows: Iterable[Row | RowError],
+    scorer: Scorer,
+    out: TextIO,
+    fmt: str,
+    rubric_id: str | None = None,
+    scenario_id: str | None = None,
+    errors: TextIO | None = None,
+    progress: Any = None,
+) -> tuple[int, int]:
     """Grade every row; write results; report bad rows on ``errors`` (default stderr). Returns (graded, skipped)."""
     errors = errors or sys.stderr
     graded = skipped = 0
@@ -150,7 +158,8 @@ class CalibrationResult:
 
         band_ok = not self.expect or self.band in self.expect
         level_ok = self.expect_level is None or (
-            self.level is not None and Level(self.level).rank >= Level(self.expect_level).rank)
+            self.level is not None and Level(self.level).rank >= Level(self.expect_level).rank
+        )
         return band_ok and level_ok and set(self.expect_flags) <= set(self.flags)
 
 
@@ -161,9 +170,20 @@ def calibrate(library: Library, scenarios: Iterable[Scenario]) -> list[Calibrati
         for stage in sc.stages:
             for cal in stage.calibration:
                 r = scorer.score_stage(sc, stage, cal.answer)
-                results.append(CalibrationResult(sc.id, stage.id, cal.label, list(cal.expect), list(cal.flags),
-                                                 r.score, r.band, sorted(r.flag_codes()),
-                                                 cal.level.value if cal.level else None, r.level))
+                results.append(
+                    CalibrationResult(
+                        sc.id,
+                        stage.id,
+                        cal.label,
+                        list(cal.expect),
+                        list(cal.flags),
+                        r.score,
+                        r.band,
+                        sorted(r.flag_codes()),
+                        cal.level.value if cal.level else None,
+                        r.level,
+                    )
+                )
     return results
 
 

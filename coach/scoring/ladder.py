@@ -10,7 +10,14 @@ from collections import Counter
 from typing import Mapping, Sequence
 
 from coach.library.formats import Competency, CriterionSpec, Ladder, Level, Rubric, Scenario
-from coach.scoring.report import AntiPatternHit, CompetencyResult, ConceptResult, CriterionResult, ScoreReport, SignalScore
+from coach.scoring.report import (
+    AntiPatternHit,
+    CompetencyResult,
+    ConceptResult,
+    CriterionResult,
+    ScoreReport,
+    SignalScore,
+)
 
 # The score is the share of the maximum rubric levels, which is strict; bands are set to match.
 BANDS = ((75.0, "strong"), (55.0, "solid"), (30.0, "developing"), (0.0, "weak"))
@@ -22,8 +29,9 @@ def band_for(score: float) -> str:
     return next(name for floor, name in BANDS if score >= floor)
 
 
-def exact_level(spec: CriterionSpec, concepts: Sequence[ConceptResult], weights: Sequence[float],
-                signals: Sequence[SignalScore]) -> float:
+def exact_level(
+    spec: CriterionSpec, concepts: Sequence[ConceptResult], weights: Sequence[float], signals: Sequence[SignalScore]
+) -> float:
     """The criterion's level on 0-4 before rounding; the score uses it so that rounding
     does not hide what was covered, while feedback shows the rounded level."""
     if spec.scoring == "signals":
@@ -37,8 +45,9 @@ def exact_level(spec: CriterionSpec, concepts: Sequence[ConceptResult], weights:
     return 4 * share**SHARE_CURVE
 
 
-def competency_scores(criteria: Sequence[CriterionResult], anti: Sequence[AntiPatternHit],
-                      rubrics: Mapping[str, Rubric]) -> tuple[list[CompetencyResult], float]:
+def competency_scores(
+    criteria: Sequence[CriterionResult], anti: Sequence[AntiPatternHit], rubrics: Mapping[str, Rubric]
+) -> tuple[list[CompetencyResult], float]:
     """Each competency's 0-4 score (weighted criterion levels less anti-pattern penalties)
     and the uncapped 0-100 score. ``rubrics`` maps a rubric id to its rubric (an anti-pattern
     costs the competency of the rubric that lists it)."""

@@ -204,8 +204,9 @@ def test_rescore_says_what_it_did_in_every_case(capsys, library):
     assert "Use --all to re-score them anyway." in out
     code, out, _ = run(capsys, "rescore", "--all")
     assert f"{s.state.id} upmarket-pricing: overall not assessed -> not assessed" in out  # every question skipped
-    assert out.rstrip().endswith("Re-scored 1 session(s), 0 with a changed score; nothing saved "
-                                 "(run again with --apply to keep the new scores).")
+    assert out.rstrip().endswith(
+        "Re-scored 1 session(s), 0 with a changed score; nothing saved (run again with --apply to keep the new scores)."
+    )
     s.state.rubric_versions["trade-offs"] = 0  # scored with an older rubric: outdated
     persist(store, s)
     code, out, _ = run(capsys, "rescore", "--apply")

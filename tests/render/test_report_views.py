@@ -67,7 +67,9 @@ def rows_in_markdown(markdown: str) -> list[str]:
 
 def rows_in_html(page: str) -> list[str]:
     marks = {"hit": "✓", "miss": "✗"}
-    return [f"{marks[cls]} {html.unescape(text)}" for cls, text in re.findall(r'<li class="(hit|miss)">(.*?)</li>', page)]
+    return [
+        f"{marks[cls]} {html.unescape(text)}" for cls, text in re.findall(r'<li class="(hit|miss)">(.*?)</li>', page)
+    ]
 
 
 def test_text_markdown_and_html_show_the_same_rows_and_titles(library):
@@ -95,7 +97,8 @@ def test_text_markdown_and_html_show_the_same_rows_and_titles(library):
     assert view.summary.level in [*ladder_titles().values(), "below the first ladder level"]
     for shown in (markdown, html.unescape(page)):
         assert target in shown and f"level shown: **{view.summary.level}**" in shown.replace("<strong>", "**").replace(
-            "</strong>", "**")
+            "</strong>", "**"
+        )
         assert "(target: tpm)" not in shown
 
 
