@@ -34,9 +34,10 @@ import re
 import sys
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run from a checkout without installing it
@@ -44,9 +45,9 @@ sys.path.insert(0, str(REPO))  # run from a checkout without installing it
 try:
     from coach.library.formats import Competency
     from coach.library.loader import load_library
-    from coach.scoring.report import ScoreReport
     from coach.scoring.drafting import draft_rubric
     from coach.scoring.engine import Criterion, Scorer, Target, _concepts, build_target, score
+    from coach.scoring.report import ScoreReport
 except ImportError as exc:  # a python3 without the project's dependencies
     print(
         f"benchmarks/agreement.py cannot import the coach ({exc}): run `pip install -e .` "
@@ -113,7 +114,7 @@ class NotMeasured(Exception):
 def pearson(xs: Sequence[float], ys: Sequence[float]) -> float:
     n = len(xs)
     mx, my = sum(xs) / n, sum(ys) / n
-    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
     sxx = sum((x - mx) ** 2 for x in xs)
     syy = sum((y - my) ** 2 for y in ys)
     return sxy / math.sqrt(sxx * syy) if sxx and syy else float("nan")
@@ -176,14 +177,14 @@ def pairwise(gold: Sequence[float], pred: Sequence[float]) -> tuple[int, int, in
 
 def f1_scores(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> tuple[float, float]:
     """(macro F1: the plain mean over labels, weighted F1: weighted by each label's share of gold)."""
-    pairs = Counter(zip(gold, pred))
+    pairs = Counter(zip(gold, pred, strict=True))
     support = [sum(n for (g, _), n in pairs.items() if g == label) for label in labels]
     per_label = []
-    for label, in_gold in zip(labels, support):
+    for label, in_gold in zip(labels, support, strict=True):
         tp = pairs[(label, label)]
         predicted = sum(n for (_, p), n in pairs.items() if p == label)
         per_label.append(2 * tp / (in_gold + predicted) if tp else 0.0)
-    return sum(per_label) / len(labels), sum(f * s for f, s in zip(per_label, support)) / len(gold)
+    return sum(per_label) / len(labels), sum(f * s for f, s in zip(per_label, support, strict=True)) / len(gold)
 
 
 # --------------------------------------------------------------------------- drafted rubrics
@@ -347,7 +348,7 @@ def mohler(folder: Path, filename: str = "mohler_dataset_edited.csv") -> dict[st
             t = targets[r["id"]] = drafted_target(r["question"], r["desired_answer"], r["id"])
         pred.append(5 * score(t, r["student_answer"]).score / 100)
         gold.append(float(r["score_avg"]))
-    rmse = math.sqrt(sum((p - g) ** 2 for p, g in zip(pred, gold)) / len(gold))
+    rmse = math.sqrt(sum((p - g) ** 2 for p, g in zip(pred, gold, strict=True)) / len(gold))
     return {
         "n": len(rows),
         "questions": len(targets),
@@ -650,7 +651,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         outcomes = [attempt(fn, fn_args) for _, _, fn, fn_args in todo]
     results: dict[str, Any] = {}
     timings: dict[str, float] = defaultdict(float)
-    for (part, corpus, _, _), (ok, value, seconds) in zip(todo, outcomes):
+    for (part, corpus, _, _), (ok, value, seconds) in zip(todo, outcomes, strict=True):
         timings[part] += seconds
         if not ok or corpus is None:
             results[part] = value  # a result, or the reason a part (or any of its corpora) was not measured

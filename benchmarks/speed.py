@@ -17,9 +17,9 @@ import sys
 import time
 from pathlib import Path
 
-from coach.scoring.grading import Row, grade
 from coach.library.loader import load_library
 from coach.scoring.engine import Scorer
+from coach.scoring.grading import Row, grade
 
 
 def words_from(pool: list[str], n: int, seed: int) -> str:

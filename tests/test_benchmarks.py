@@ -109,6 +109,6 @@ def test_tpm_blind_part_runs_and_ends_with_a_short_summary() -> None:
     assert len(tail) <= 14
     assert [line.split(" (target")[0].rsplit(" ", 1)[0] for line in tail[1:3]] == [
         "tpm-blind Spearman",
-        "tpm-blind pairwise accuracy (%d ties)" % res["pairwise"]["ties"],
+        f"tpm-blind pairwise accuracy ({res['pairwise']['ties']} ties)",
     ]
     assert all(line.endswith(("PASS", "FAIL")) and "(target >= 0." in line for line in tail[1:3])

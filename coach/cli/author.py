@@ -50,7 +50,7 @@ def list_command(sources: Sources, as_json: bool, fmt: str, output: str | None) 
         import json
 
         keys = ["id", "title", "competencies", "difficulty", "level", "minutes", "origin"]
-        emit(json.dumps([dict(zip(keys, r)) for r in rows], indent=2) + "\n", output)
+        emit(json.dumps([dict(zip(keys, r, strict=True)) for r in rows], indent=2) + "\n", output)
         return EXIT_OK
     if not rows:
         emit("No scenarios loaded.\n", output)

@@ -11,11 +11,11 @@ import sys
 import textwrap
 from typing import TextIO
 
-from coach.render.text import summary_text, to_text
 from coach.practice.resume import persist, save_draft
-from coach.render.scenario import briefing_text
 from coach.practice.session import Mode, Session
 from coach.practice.store import Store
+from coach.render.scenario import briefing_text
+from coach.render.text import summary_text, to_text
 
 COMMANDS = {"/hint", "/skip", "/quit"}
 HELP = (
@@ -26,7 +26,7 @@ HELP = (
 
 
 def read_answer(
-    stream: TextIO, on_line: "callable[[str], None] | None" = None, typed: list[str] | None = None
+    stream: TextIO, on_line: callable[[str], None] | None = None, typed: list[str] | None = None
 ) -> tuple[list[str], str | None] | None:
     """Read an answer, continuing the lines already `typed` (a draft, or text before a /hint).
 

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Union
 
 BANDS = ("weak", "developing", "solid", "strong")
 FLAGS = (
@@ -100,7 +100,7 @@ class Compare:
 
 @dataclass(frozen=True)
 class Not:
-    inner: "Node"
+    inner: Node
 
     def evaluate(self, f: Facts) -> bool:
         return not self.inner.evaluate(f)
@@ -109,14 +109,14 @@ class Not:
 @dataclass(frozen=True)
 class Combine:
     kind: str  # all | any
-    parts: tuple["Node", ...]
+    parts: tuple[Node, ...]
 
     def evaluate(self, f: Facts) -> bool:
         test = all if self.kind == "all" else any
         return test(p.evaluate(f) for p in self.parts)
 
 
-Node = Union[Concept, Named, Compare, Not, Combine]
+Node = Concept | Named | Compare | Not | Combine
 
 
 def concept_refs(node: Node) -> set[str]:

@@ -11,14 +11,14 @@ from __future__ import annotations
 import difflib
 import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, Iterable, TypeVar, get_args
+from typing import Any, Generic, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 
 from coach import paths
-
 from coach.library import conditions
 from coach.library.formats import KINDS, Ladder, Rubric, Scenario
 from coach.library.tomllines import format_path, key_lines, line_for

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 
 from pydantic import BaseModel, ValidationError, field_validator
 
@@ -29,7 +28,7 @@ class ExportRecord(BaseModel):
     """The scenario's title when the session was saved."""
     learner: str = ""
     """Whose session it is, when not the exporter's own (a mentee's, a mock interview's)."""
-    score: Optional[float] = None
+    score: float | None = None
     """The automatic overall score when the session was saved."""
     state: SessionState
 
@@ -48,7 +47,7 @@ class ExportRecord(BaseModel):
         return value
 
     @classmethod
-    def of(cls, state: SessionState | dict, title: str, score: float | None) -> "ExportRecord":
+    def of(cls, state: SessionState | dict, title: str, score: float | None) -> ExportRecord:
         """The record of a session state (a model, or its JSON data as stored)."""
         st = state if isinstance(state, SessionState) else SessionState.model_validate(state)
         return cls(title=title, learner=st.learner, score=score, state=st)
@@ -58,7 +57,7 @@ class ExportRecord(BaseModel):
         return json.dumps(self.model_dump(mode="json"), ensure_ascii=False)
 
     @classmethod
-    def from_line(cls, line: str) -> "ExportRecord":
+    def from_line(cls, line: str) -> ExportRecord:
         """Parse one line; ValueError says in one line what is wrong with it."""
         try:
             data = json.loads(line)

@@ -3,18 +3,18 @@ sessions between machines. Plain Python over coach.practice.store; no UI."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from coach.library.formats import Competency, Level
 from coach.library.loader import Library
-from coach.scoring.engine import Scorer
 from coach.practice.exchange import ExportRecord, export_record, read_export  # noqa: F401 (export_record: for importers)
 from coach.practice.resume import resume as load_session  # the one restore, under the name callers know
 from coach.practice.session import Session, SessionState
 from coach.practice.store import SessionRow, Store
+from coach.scoring.engine import Scorer
 
 
 @dataclass(frozen=True)

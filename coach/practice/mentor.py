@@ -13,11 +13,11 @@ from typing import Any
 
 from coach.library.formats import Competency
 from coach.library.loader import Library
-from coach.scoring.report import ScoreReport
 from coach.practice import exchange
 from coach.practice.exchange import ExportRecord
 from coach.practice.review import MentorReview, StageReview, reviewed_report
 from coach.practice.session import Session, SessionState
+from coach.scoring.report import ScoreReport
 
 
 def review_of(session: Session, mentor: str = "") -> MentorReview:

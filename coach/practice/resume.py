@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from coach.library.loader import Library
-from coach.scoring.engine import Scorer
 from coach.practice.session import Session
 from coach.practice.store import Store
+from coach.scoring.engine import Scorer
 
 
 def snapshot(session: Session) -> dict[str, Any]:

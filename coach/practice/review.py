@@ -8,8 +8,6 @@ has to import the other's module to do its part.
 
 from __future__ import annotations
 
-from typing import Optional
-
 from pydantic import BaseModel, Field
 
 from coach.library.formats import Level, Scenario
@@ -39,7 +37,7 @@ class StageReview(BaseModel):
 
 class MentorReview(BaseModel):
     mentor: str = ""
-    reviewed: Optional[str] = None
+    reviewed: str | None = None
     """When the review was finished (ISO time)."""
     comment: str = ""
     """The mentor's overall advice."""

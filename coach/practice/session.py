@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timezone
 from enum import Enum
-from typing import TYPE_CHECKING, Callable, Literal, Optional
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
 
 from coach.library import conditions
 from coach.library.formats import Competency, Level, Scenario, Stage
 from coach.library.loader import Library, next_stage
-from coach.scoring.report import CompetencyResult, ScoreReport
+from coach.practice.review import MentorReview, Override, StageReview, reviewed_report  # noqa: F401 (Override: the app imports it from here)
 from coach.scoring.engine import Scorer, feedback_items
 from coach.scoring.ladder import band_for, ceiling_for, place_on_ladder
-from coach.practice.review import MentorReview, Override, StageReview, reviewed_report  # noqa: F401 (Override: the app imports it from here)
+from coach.scoring.report import CompetencyResult, ScoreReport
 
 if TYPE_CHECKING:
     from coach.practice.store import Store
@@ -52,7 +53,7 @@ class StageRecord(BaseModel):
     seconds: float = 0.0
     """Time spent on the stage (answering, not reading feedback)."""
     skipped: bool = False
-    report: Optional[ScoreReport] = None
+    report: ScoreReport | None = None
 
 
 class SessionState(BaseModel):
@@ -65,17 +66,17 @@ class SessionState(BaseModel):
     mode: Mode = Mode.study
     started: str = Field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
     status: Literal["briefing", "answering", "finished"] = "briefing"
-    current: Optional[str] = None
+    current: str | None = None
     """The stage being answered."""
     awaiting_followup: bool = False
     records: list[StageRecord] = []
     transcript: list[Turn] = []
     draft: str = ""
     """The answer being typed, kept so an interrupted session resumes with it."""
-    stage_started: Optional[float] = None
+    stage_started: float | None = None
     """Wall-clock time the current stage was opened (for the timer)."""
     learner: str = ""
-    review: Optional[MentorReview] = None
+    review: MentorReview | None = None
     """A mentor's review; the mentor's scores are final where it exists."""
 
 
@@ -83,20 +84,20 @@ class Outcome(BaseModel):
     """What happened after a submit or skip."""
 
     kind: Literal["followup", "next", "finished"]
-    question: Optional[str] = None
+    question: str | None = None
     """The follow-up question, or the next stage's prompt."""
-    report: Optional[ScoreReport] = None
+    report: ScoreReport | None = None
     """The stage's score so far (shown in study mode)."""
     stage: str
-    next_stage: Optional[str] = None
+    next_stage: str | None = None
 
 
 class StageSummary(BaseModel):
     stage: str
     title: str
-    score: Optional[float]
+    score: float | None
     """None when the stage was not assessed (see `assessed`): never a 0 for a stage not played."""
-    band: Optional[str]
+    band: str | None
     hints_used: int
     seconds: float
     skipped: bool
@@ -110,21 +111,21 @@ class Summary(BaseModel):
     mode: Mode
     target: str
     target_title: str
-    score: Optional[float]
+    score: float | None
     """The mean over the assessed stages; None when no stage was assessed."""
-    band: Optional[str]
+    band: str | None
     stages: list[StageSummary]
     competencies: list[CompetencyResult]
-    level: Optional[str] = None
-    level_title: Optional[str] = None
+    level: str | None = None
+    level_title: str | None = None
     strengths: list[str]
     work_on: list[str]
     """The three most valuable things to work on."""
-    next_scenario: Optional[str] = None
+    next_scenario: str | None = None
     next_reason: str = ""
 
 
-def assessed(rec: StageRecord, review: Optional[StageReview] = None) -> bool:
+def assessed(rec: StageRecord, review: StageReview | None = None) -> bool:
     """Whether a stage counts in the results: the candidate answered it, or a mentor judged it.
     A stage skipped, or left before any answer because the session stopped, is "not assessed":
     it has no score, rather than a 0 that would drag every average down."""
@@ -158,7 +159,7 @@ class Session:
         mode: Mode = Mode.study,
         scorer: Scorer | None = None,
         clock: Callable[[], float] = time.time,
-    ) -> "Session":
+    ) -> Session:
         sc = library.scenario(scenario_id)
         rubric_versions = {r: library.rubric(r).version for r in sc.rubrics}
         state = SessionState(
@@ -173,7 +174,7 @@ class Session:
     @classmethod
     def restore(
         cls, library: Library, data: str | dict, scorer: Scorer | None = None, clock: Callable[[], float] = time.time
-    ) -> "Session":
+    ) -> Session:
         state = SessionState.model_validate_json(data) if isinstance(data, str) else SessionState.model_validate(data)
         return cls(library, state, scorer, clock)
 
@@ -435,7 +436,7 @@ class Session:
         """The session's score per competency, over the assessed stages only."""
         return self._combined(self.assessed_reports(reviewed)).competencies
 
-    def summary(self, reviewed: bool = False, store: "Store | None" = None, now: datetime | None = None) -> Summary:
+    def summary(self, reviewed: bool = False, store: Store | None = None, now: datetime | None = None) -> Summary:
         """The session's results. "Practise next" comes from the history's one recommender
         (coach.history.recommend) over ``store``'s history with this session in it; without a
         store, the history is this session alone."""

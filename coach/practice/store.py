@@ -99,7 +99,7 @@ class Store:
                 self.db.execute(f"PRAGMA user_version = {number}")
                 self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
-    def transaction(self) -> "_Transaction":
+    def transaction(self) -> _Transaction:
         return _Transaction(self.db, self.lock)
 
     def close(self) -> None:
@@ -111,7 +111,7 @@ class Store:
         self,
         state_json: str,
         *,
-        id: str,
+        id: str,  # noqa: A002 (the sessions table's column)
         scenario: str,
         title: str,
         target: str,

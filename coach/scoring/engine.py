@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from coach.library.formats import AntiPattern, CriterionSpec, Ladder, Level, Rubric, Scenario, Stage, exhibit_text
 from coach.library.loader import Library
+from coach.scoring.ladder import band_for, ceiling_for, competency_scores, exact_level, place_on_ladder
 from coach.scoring.matching import AnswerIndex, Lexicon, match_concept
 from coach.scoring.report import (
     AntiPatternHit,
@@ -23,7 +24,6 @@ from coach.scoring.report import (
     ScoreReport,
     SignalScore,
 )
-from coach.scoring.ladder import band_for, ceiling_for, competency_scores, exact_level, place_on_ladder
 from coach.scoring.signals import PASS, measure
 from coach.scoring.text import Token, tokenize
 
@@ -227,7 +227,7 @@ def _masks(tokens: list[Token], target: Target) -> tuple[frozenset[int], float, 
             masked.update(idxs)
         seen_sentences.add(key)
     stems = [t.stem for t in tokens]
-    all_grams = list(zip(stems, stems[1:], stems[2:]))
+    all_grams = list(zip(stems, stems[1:], stems[2:], strict=False))
     unique = len(set(all_grams)) / len(all_grams) if all_grams else 1.0
     return frozenset(masked), parroted / max(len(tokens), 1), unique
 

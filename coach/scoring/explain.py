@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from coach.library.formats import Scenario, Stage
-from coach.scoring.matching import AnswerIndex, compile_phrase
 from coach.scoring.engine import Scorer
+from coach.scoring.matching import AnswerIndex, compile_phrase
 from coach.scoring.text import tokenize
 
 

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, TextIO
+from typing import Any, TextIO
 
 from coach.library.formats import Scenario
 from coach.library.loader import Library
-from coach.scoring.report import ScoreReport
 from coach.scoring.engine import Scorer
+from coach.scoring.report import ScoreReport
 
 csv.field_size_limit(10_000_000)  # answers can be long pastes
 
@@ -198,4 +198,4 @@ def detect_format(path: str | None, explicit: str | None) -> str:
 def open_text(path: str | None, mode: str = "r") -> TextIO:
     if path in (None, "-"):
         return sys.stdin if "r" in mode else sys.stdout
-    return io.open(path, mode, encoding="utf-8", newline="" if "w" in mode else None)
+    return open(path, mode, encoding="utf-8", newline="" if "w" in mode else None)

@@ -7,7 +7,7 @@ recomputes a stage from the mentor's ticks and overrides with exactly these rule
 from __future__ import annotations
 
 from collections import Counter
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from coach.library.formats import Competency, CriterionSpec, Ladder, Level, Rubric, Scenario
 from coach.scoring.report import (
@@ -40,7 +40,7 @@ def exact_level(
         found = sum(c.found for c in concepts)
         return float(next((b.level for b in spec.bands if found >= b.count), 0))
     total = sum(weights)
-    share = sum(w for c, w in zip(concepts, weights) if c.found) / total if total else 0.0
+    share = sum(w for c, w in zip(concepts, weights, strict=True) if c.found) / total if total else 0.0
     # Gently concave: a solid answer rarely names every concept a criterion lists.
     return 4 * share**SHARE_CURVE
 

@@ -8,8 +8,8 @@ purpose: a learner should be able to predict how to improve each one.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 
 from coach.library.formats import Signal
 from coach.scoring.text import Token

@@ -10,9 +10,9 @@ import os
 import signal
 import threading
 import time
-from pathlib import Path
+from collections.abc import Callable
 from functools import partial
-from typing import Callable
+from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
@@ -22,10 +22,10 @@ from coach.library.formats import Level
 from coach.library.loader import Library
 from coach.practice.actions import export_session, resumable, resume_session, write_atomically
 from coach.practice.resume import snapshot, write
-from coach.render.html import session_report
-from coach.scoring.engine import Scorer
 from coach.practice.session import Mode, Session
 from coach.practice.store import Store
+from coach.render.html import session_report
+from coach.scoring.engine import Scorer
 from coach.tui.commands import CoachCommands
 from coach.tui.messages import (
     ExportReview,

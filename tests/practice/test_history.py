@@ -446,7 +446,9 @@ def test_progress_and_cohort_count_only_the_stages_played(isolated_home, library
     path.write_text("\n".join(export_lines(store, [s.state.id], learner="Ana")) + "\n")
     assert main(["cohort", str(path), "--format", "md"]) == 0
     header, _, ana = capsys.readouterr().out.splitlines()[:3]
-    cells = dict(zip([h.strip() for h in header.split("|")[1:-1]], [c.strip() for c in ana.split("|")[1:-1]]))
+    cells = dict(
+        zip([h.strip() for h in header.split("|")[1:-1]], [c.strip() for c in ana.split("|")[1:-1]], strict=True)
+    )
     from coach.library.formats import Competency
 
     assert {Competency(comp).title: f"{score:.2f}" for comp, score in shown.items()}.items() <= cells.items()

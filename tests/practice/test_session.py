@@ -283,12 +283,12 @@ def test_every_mark_quotes_evidence_or_gives_advice_and_levels_agree(library):
         for crit in report.criteria:
             rows, note = criterion_rows(crit), level_note(crit)
             hits = [row for row in rows if row.hit]
-            for row, concept in zip(rows, crit.concepts):
+            for row, concept in zip(rows, crit.concepts, strict=False):
                 if row.hit:  # a ✓ quotes the answer's own words
                     assert row.evidence.strip("“”") in said, (crit.ref, row)
                 else:
                     assert row.advice == concept.advice and concept.advice.strip(), (crit.ref, row)
-            for row, signal in zip(rows[len(crit.concepts) :], crit.signals):
+            for row, signal in zip(rows[len(crit.concepts) :], crit.signals, strict=True):
                 if row.hit:  # a ✓ signal says what was observed
                     assert row.evidence == signal.note and signal.note.strip()
                 else:  # a ✗ signal says what to do, not only what was measured

@@ -79,7 +79,7 @@ def test_text_markdown_and_html_show_the_same_rows_and_titles(library):
     target = ladder_titles()["tpm"]
     markdown, page = session_markdown(s), session_html(s)
     everywhere: list[str] = []
-    for (rec, report), stage in zip(s.final_reports(), view.stages):
+    for (rec, report), stage in zip(s.final_reports(), view.stages, strict=True):
         rows = [row.line() for crit in stage.report.criteria for row in crit.rows]
         assert rows and any(r.startswith("✓") for r in rows) or rec.stage == "rollout"
         assert rows_in_text(to_text(report, width=10_000, ladder=ladder)) == rows

@@ -8,8 +8,8 @@ import pytest
 
 from coach.cli import main
 from coach.library.formats import Level
-from coach.scoring.report import ScoreReport
 from coach.scoring.engine import MAX_TOKENS, Scorer
+from coach.scoring.report import ScoreReport
 
 
 @pytest.fixture(scope="module")
@@ -321,7 +321,7 @@ def test_grade_csv_reports_bad_rows_and_keeps_going(capsys, tmp_path):
     assert "graded 3 answer(s), skipped 2" in err
     lines = out.read_text().splitlines()
     assert lines[0].startswith("id,scenario,stage,score,band,level,words,flags")
-    assert [l.split(",")[0] for l in lines[1:]] == ["a1", "a4", "a5"]
+    assert [ln.split(",")[0] for ln in lines[1:]] == ["a1", "a4", "a5"]
     assert ",empty" in lines[2]
 
 
@@ -340,9 +340,10 @@ def test_grade_jsonl_with_rubric_and_malformed_line(capsys, tmp_path):
 
 
 def test_drafted_rubric_prefers_paraphrase_of_the_reference(library):
-    from coach.scoring.drafting import draft_rubric, to_toml
-    from coach.library.formats import Rubric
     import tomllib
+
+    from coach.library.formats import Rubric
+    from coach.scoring.drafting import draft_rubric, to_toml
 
     rubric = draft_rubric(
         "A prototype simulates portions of the desired software product. It is not the full system.",

@@ -9,7 +9,6 @@ from coach.practice.resume import persist
 from coach.practice.store import Store
 from tests.practice.test_history import play
 
-
 # --------------------------------------------------------------------------- the history screen
 
 

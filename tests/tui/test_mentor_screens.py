@@ -45,13 +45,13 @@ async def test_live_mentor_flow_tick_override_notes_export(library, isolated_hom
         await settle(pilot)
         checklist = app.screen.query_one("#checklist", Checklist)
         labels = [str(checklist.get_option_at_index(i).prompt) for i in range(checklist.option_count)]
-        assert any(l.startswith("[x] Sees billing as a major investment") for l in labels)  # pre-ticked
-        assert any(l.startswith("[ ] Names the business goal") for l in labels)
+        assert any(label.startswith("[x] Sees billing as a major investment") for label in labels)  # pre-ticked
+        assert any(label.startswith("[ ] Names the business goal") for label in labels)
 
         await pilot.press("f3")
         await pilot.pause()
         assert app.focused is checklist
-        checklist.highlighted = next(i for i, l in enumerate(labels) if "Names the business goal" in l)
+        checklist.highlighted = next(i for i, label in enumerate(labels) if "Names the business goal" in label)
         await pilot.press("space")  # the mentor heard it
         assert str(checklist.get_option_at_index(checklist.highlighted).prompt).startswith("[x]")
 

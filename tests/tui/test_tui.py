@@ -302,7 +302,7 @@ async def _assert_focus_visible(app, pilot, where: str) -> int:  # type: ignore[
     app.set_focus(None)
     await pilot.pause()
     blurred = [_shape(w) for w in widgets]
-    for widget, before in zip(widgets, blurred):
+    for widget, before in zip(widgets, blurred, strict=True):
         widget.focus()
         await pilot.pause()
         assert _shape(widget) != before, f"{where}: focus on {widget!r} shows only as a colour"
@@ -458,7 +458,7 @@ def test_feedback_screen_marks_the_same_rows_as_the_reports(library):
             ]
             assert shown == [(row.line(), row.hit) for crit in report.criteria for row in criterion_rows(crit)]
             heads = [str(w.content) for w in report_sections(report, cal.answer, False) if w.has_class("criterion")]
-            assert all(level_note(c) in head for c, head in zip(report.criteria, heads))
+            assert all(level_note(c) in head for c, head in zip(report.criteria, heads, strict=True))
 
 
 async def test_skipping_with_text_typed_sends_it_instead_of_throwing_it_away(app):

@@ -11,9 +11,9 @@ from textual.widgets import Footer, Header, Label, Select
 from coach.library.formats import Level
 from coach.practice.session import Mode, Session
 from coach.render.scenario import assessed_lines, exhibit_text, reflow
+from coach.render.view import level_choices
 from coach.tui.messages import StartInterview
 from coach.tui.screens.base import CoachScreen
-from coach.render.view import level_choices
 from coach.tui.widgets.basics import MODE_OPTIONS, text
 
 

@@ -11,9 +11,9 @@ from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Input, OptionList, Select, Static
 
 from coach.library.formats import Level
+from coach.render.view import level_choices, level_title
 from coach.tui.messages import OpenBriefing, OpenHistory
 from coach.tui.screens.base import CoachScreen
-from coach.render.view import level_choices, level_title
 from coach.tui.widgets.basics import highlighted_key
 
 

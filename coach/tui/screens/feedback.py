@@ -3,7 +3,7 @@ highlighted and, on request, the model answer."""
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from textual.app import ComposeResult
 from textual.binding import Binding

@@ -15,9 +15,9 @@ from coach.library.formats import Competency
 from coach.practice.actions import rescore_session
 from coach.practice.history import recommend, timeline
 from coach.render.html import sparkline
+from coach.render.view import level_title, reached_title
 from coach.tui.messages import OpenBriefing, OpenSession
 from coach.tui.screens.base import CoachScreen
-from coach.render.view import level_title, reached_title
 from coach.tui.widgets.basics import highlighted_key, local_time, text
 
 

@@ -13,9 +13,9 @@ from textual.widgets import Footer, Header, Static, TextArea
 
 from coach.practice.session import Mode, Outcome, Session, SessionError
 from coach.render.scenario import reflow
+from coach.render.view import role_name
 from coach.tui.messages import SaveSession, ShowFeedback, ShowSummary
 from coach.tui.screens.base import CoachScreen
-from coach.render.view import role_name
 
 DRAFT_DELAY = 0.5  # seconds of quiet typing before the draft is saved
 

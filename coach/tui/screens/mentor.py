@@ -11,8 +11,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.message import Message
+from textual.screen import Screen
 from textual.widgets import (
     DataTable,
     Footer,
@@ -26,10 +26,10 @@ from textual.widgets import (
     TextArea,
 )
 
-from coach.render.text import level_text, overall_text
 from coach.practice.mentor import checklist, finish, mentor_view, prefill, side_by_side, stage_review
 from coach.practice.session import Override, Session
 from coach.render.scenario import reflow
+from coach.render.text import level_text, overall_text
 from coach.tui.messages import ExportReview, SaveSession
 from coach.tui.widgets.basics import local_time, text
 
@@ -318,14 +318,14 @@ class MentorScreen(Screen):
         box = self.query_one("#scores", VerticalScroll)
         await box.remove_children()
         rows = [text(_headline(auto, mentor)).add_class("headline")]
-        for a, m in zip(auto.criteria, mentor.criteria):
+        for a, m in zip(auto.criteria, mentor.criteria, strict=False):
             line = text(_criterion_line(a, m, a.ref in review.overrides)).add_class("subhead")
             line.id = f"yours-{_key(a.ref)}"
             rows.append(line)
             row = Horizontal(classes="override")
             rows.append(row)
         await box.mount_all(rows)
-        for a, row in zip(auto.criteria, box.query(".override").results(Horizontal)):
+        for a, row in zip(auto.criteria, box.query(".override").results(Horizontal), strict=False):
             override = review.overrides.get(a.ref)
             await row.mount(
                 Select(
@@ -386,7 +386,7 @@ class MentorScreen(Screen):
         mentor = mentor_view(self.session, self.stage_id, auto, live)
         for head in self.query("#scores .headline").results(Static):
             head.update(Content(_headline(auto, mentor)))
-        for a, m in zip(auto.criteria, mentor.criteria):
+        for a, m in zip(auto.criteria, mentor.criteria, strict=False):
             for line in self.query(f"#yours-{_key(a.ref)}").results(Static):
                 line.update(Content(_criterion_line(a, m, a.ref in live.overrides)))
 

@@ -4,7 +4,7 @@ which the text, Markdown and HTML reports draw too; this module only lays it out
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from textual.content import Content
 from textual.widgets import Static
