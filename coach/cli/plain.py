@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import textwrap
+from collections.abc import Callable
 from typing import TextIO
 
 from coach.practice.resume import persist, save_draft
@@ -26,7 +27,7 @@ HELP = (
 
 
 def read_answer(
-    stream: TextIO, on_line: callable[[str], None] | None = None, typed: list[str] | None = None
+    stream: TextIO, on_line: Callable[[str], None] | None = None, typed: list[str] | None = None
 ) -> tuple[list[str], str | None] | None:
     """Read an answer, continuing the lines already `typed` (a draft, or text before a /hint).
 

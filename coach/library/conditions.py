@@ -24,6 +24,7 @@ import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 BANDS = ("weak", "developing", "solid", "strong")
 FLAGS = (
@@ -169,7 +170,7 @@ class _Parser:
     def __init__(self, text: str, tokens: list[tuple[str, str, int]]):
         self.text, self.tokens, self.pos = text, tokens, 0
 
-    def fail(self, why: str) -> None:
+    def fail(self, why: str) -> NoReturn:
         col = self.tokens[self.pos][2] + 1 if self.pos < len(self.tokens) else len(self.text) + 1
         raise ConditionError(f"{why} at column {col} in {self.text!r}")
 

@@ -41,7 +41,7 @@ class Competency(str, Enum):
     career_growth = "career-growth"
 
     @property
-    def title(self) -> str:
+    def title(self) -> str:  # type: ignore[override]  # the display title; str.title() is not used on competencies
         return COMPETENCY_TITLES[self]
 
 

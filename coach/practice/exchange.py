@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ValidationError, field_validator
 
@@ -47,7 +48,7 @@ class ExportRecord(BaseModel):
         return value
 
     @classmethod
-    def of(cls, state: SessionState | dict, title: str, score: float | None) -> ExportRecord:
+    def of(cls, state: SessionState | dict[str, Any], title: str, score: float | None) -> ExportRecord:
         """The record of a session state (a model, or its JSON data as stored)."""
         st = state if isinstance(state, SessionState) else SessionState.model_validate(state)
         return cls(title=title, learner=st.learner, score=score, state=st)
@@ -79,7 +80,7 @@ def _first_problem(exc: ValidationError) -> str:
     return f"{where}: {error['msg']}" if where else error["msg"]
 
 
-def export_record(state: SessionState | dict, title: str, score: float | None) -> str:
+def export_record(state: SessionState | dict[str, Any], title: str, score: float | None) -> str:
     """One export line for a session state."""
     return ExportRecord.of(state, title, score).line()
 

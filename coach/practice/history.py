@@ -10,11 +10,14 @@ from pathlib import Path
 
 from coach.library.formats import Competency, Level
 from coach.library.loader import Library
-from coach.practice.exchange import ExportRecord, export_record, read_export  # noqa: F401 (export_record: for importers)
-from coach.practice.resume import resume as load_session  # the one restore, under the name callers know
+from coach.practice.exchange import ExportRecord, read_export
+from coach.practice.exchange import export_record as export_record  # re-exported for importers
+from coach.practice.resume import resume
 from coach.practice.session import Session, SessionState
 from coach.practice.store import SessionRow, Store
 from coach.scoring.engine import Scorer
+
+load_session = resume  # the one restore, under the name callers know
 
 
 @dataclass(frozen=True)

@@ -13,14 +13,15 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime, timezone
 from enum import Enum
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
 from coach.library import conditions
 from coach.library.formats import Competency, Level, Scenario, Stage
 from coach.library.loader import Library, next_stage
-from coach.practice.review import MentorReview, Override, StageReview, reviewed_report  # noqa: F401 (Override: the app imports it from here)
+from coach.practice.review import MentorReview, StageReview, reviewed_report
+from coach.practice.review import Override as Override  # re-exported: the app imports it from here
 from coach.scoring.engine import Scorer, feedback_items
 from coach.scoring.ladder import band_for, ceiling_for, place_on_ladder
 from coach.scoring.report import CompetencyResult, ScoreReport
@@ -173,7 +174,11 @@ class Session:
 
     @classmethod
     def restore(
-        cls, library: Library, data: str | dict, scorer: Scorer | None = None, clock: Callable[[], float] = time.time
+        cls,
+        library: Library,
+        data: str | dict[str, Any],
+        scorer: Scorer | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> Session:
         state = SessionState.model_validate_json(data) if isinstance(data, str) else SessionState.model_validate(data)
         return cls(library, state, scorer, clock)
@@ -345,7 +350,7 @@ class Session:
     def _advance(self, report: ScoreReport) -> Outcome:
         stage = self.stage
         facts = self.facts(report)
-        visits = {}
+        visits: dict[str, int] = {}
         for r in self.state.records:
             visits[r.stage] = visits.get(r.stage, 0) + 1
         target = None

@@ -135,7 +135,8 @@ class Store:
         row = self.db.execute("SELECT state FROM sessions WHERE id = ?", (session_id,)).fetchone()
         if row is None:
             raise KeyError(f"no session {session_id!r} in the history")
-        return row[0]
+        state: str = row[0]
+        return state
 
     def sessions(self, status: str | None = None, limit: int = 500) -> list[SessionRow]:
         sql = (
@@ -143,7 +144,7 @@ class Store:
             "CASE WHEN json_valid(state) THEN coalesce(json_extract(state, '$.learner'), '') ELSE '' END "
             "FROM sessions"
         )
-        args: tuple = ()
+        args: tuple[str, ...] = ()
         if status:
             sql += " WHERE status = ?"
             args = (status,)

@@ -106,7 +106,10 @@ def draft_rubric(
 
 def to_toml(rubric: Rubric) -> str:
     """Write a rubric as a TOML file an author can edit (and `coach validate` accepts)."""
-    q = lambda s: json.dumps(s, ensure_ascii=False)  # noqa: E731 - JSON strings are valid TOML strings
+
+    def q(s: str) -> str:
+        return json.dumps(s, ensure_ascii=False)  # JSON strings are valid TOML strings
+
     out = [
         "#:schema ../docs/schema/rubric.schema.json",
         "# Drafted from a reference answer by `coach draft-rubric`: edit the labels and advice,",

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any, TextIO
 
 from coach.library.formats import Scenario
 from coach.library.loader import Library
@@ -28,7 +28,7 @@ class Row:
     data: dict[str, Any]
 
 
-def read_rows(stream: TextIO, fmt: str) -> Iterator[Row | RowError]:
+def read_rows(stream: IO[str], fmt: str) -> Iterator[Row | RowError]:
     """Rows of a CSV or JSON Lines input; a malformed line yields a RowError."""
     if fmt == "csv":
         for n, record in enumerate(csv.DictReader(stream), start=1):
@@ -195,7 +195,7 @@ def detect_format(path: str | None, explicit: str | None) -> str:
     return "csv"
 
 
-def open_text(path: str | None, mode: str = "r") -> TextIO:
+def open_text(path: str | None, mode: str = "r") -> IO[str]:
     if path in (None, "-"):
         return sys.stdin if "r" in mode else sys.stdout
     return open(path, mode, encoding="utf-8", newline="" if "w" in mode else None)

@@ -6,7 +6,7 @@ recomputes a stage from the mentor's ticks and overrides with exactly these rule
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 from coach.library.formats import Competency, CriterionSpec, Ladder, Level, Rubric, Scenario
@@ -42,7 +42,7 @@ def exact_level(
     total = sum(weights)
     share = sum(w for c, w in zip(concepts, weights, strict=True) if c.found) / total if total else 0.0
     # Gently concave: a solid answer rarely names every concept a criterion lists.
-    return 4 * share**SHARE_CURVE
+    return 4 * float(share**SHARE_CURVE)  # float ** float is typed Any (it could be complex); share >= 0
 
 
 def competency_scores(
@@ -56,7 +56,7 @@ def competency_scores(
         acc = sums.setdefault(c.competency, [0.0, 0.0])
         acc[0] += c.weight * c.exact_level
         acc[1] += c.weight
-    penalty = Counter[str]()
+    penalty: defaultdict[str, float] = defaultdict(float)
     for hit in anti:
         rubric = rubrics[hit.ref.split(".")[0]]
         penalty[rubric.competency.value] += hit.penalty

@@ -8,6 +8,7 @@ purpose: a learner should be able to predict how to improve each one.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -89,15 +90,15 @@ def measure(
     tokens: list[Token],
     prompt: str = "",
     minutes: float | None = None,
-    hits: list[Span] = (),
-) -> SignalResult:  # type: ignore[assignment]
+    hits: Sequence[Span] = (),
+) -> SignalResult:
     """``hits`` are the spans of concepts credited in the answer (used by answer_first)."""
     if signal is Signal.answer_first:
         return _answer_first(text, tokens, prompt, hits)
     return _MEASURES[signal](text, tokens, prompt, minutes)
 
 
-def _answer_first(text: str, tokens: list[Token], prompt: str, hits: list[Span]) -> SignalResult:
+def _answer_first(text: str, tokens: list[Token], prompt: str, hits: Sequence[Span]) -> SignalResult:
     first = [t for t in tokens if t.sentence == 0]
     if not first:
         return SignalResult(Signal.answer_first, 0.0, "No opening sentence.", advice="Lead with your position.")

@@ -74,7 +74,8 @@ def fold(text: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    return _STEMMER.stemWord(word)
+    stemmed: str = _STEMMER.stemWord(word)  # snowballstemmer has no type information
+    return stemmed
 
 
 @lru_cache(maxsize=200_000)

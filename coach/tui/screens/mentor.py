@@ -13,6 +13,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import (
     DataTable,
     Footer,
@@ -87,7 +88,8 @@ class Checklist(OptionList):
         self.replace_option_prompt_at_index(i, self._prompt(i))
         self.post_message(self.Changed())
 
-    def action_toggle(self) -> None:
+    # The checklist's own `toggle` (space), not DOMNode.action_toggle(attribute_name), which it deliberately replaces.
+    def action_toggle(self) -> None:  # type: ignore[override]
         if self.highlighted is not None:
             self.toggle(self.highlighted)
 
@@ -276,7 +278,7 @@ class MentorScreen(Screen):
         question = self.query_one("#question", VerticalScroll)
         await question.remove_children()  # finish removing before mounting widgets with the same ids
         label = "The question was:" if self.review_mode else "Read out:"
-        parts = [text(f"{label}\n" + reflow(stage.prompt)).add_class("headline")]
+        parts: list[Widget] = [text(f"{label}\n" + reflow(stage.prompt)).add_class("headline")]
         if stage.mentor.probe:
             parts.append(text("Probe if shallow:\n" + "\n".join(f"• {p}" for p in stage.mentor.probe)))
         if stage.mentor.strong:
@@ -317,7 +319,7 @@ class MentorScreen(Screen):
         mentor = mentor_view(self.session, self.stage_id, auto, review)
         box = self.query_one("#scores", VerticalScroll)
         await box.remove_children()
-        rows = [text(_headline(auto, mentor)).add_class("headline")]
+        rows: list[Widget] = [text(_headline(auto, mentor)).add_class("headline")]
         for a, m in zip(auto.criteria, mentor.criteria, strict=False):
             line = text(_criterion_line(a, m, a.ref in review.overrides)).add_class("subhead")
             line.id = f"yours-{_key(a.ref)}"
@@ -393,6 +395,7 @@ class MentorScreen(Screen):
     @on(OptionList.OptionSelected, "#followups")
     def _ask(self, event: OptionList.OptionSelected) -> None:
         stage = self.session.scenario.stage(self.stage_id)
+        assert stage is not None
         ask = stage.followups[event.option_index].ask
         rec = self._record()
         if ask not in rec.followups:
