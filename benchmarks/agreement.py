@@ -34,9 +34,10 @@ import re
 import sys
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run from a checkout without installing it
@@ -44,12 +45,15 @@ sys.path.insert(0, str(REPO))  # run from a checkout without installing it
 try:
     from coach.library.formats import Competency
     from coach.library.loader import load_library
-    from coach.scoring.report import ScoreReport
     from coach.scoring.drafting import draft_rubric
     from coach.scoring.engine import Criterion, Scorer, Target, _concepts, build_target, score
+    from coach.scoring.report import ScoreReport
 except ImportError as exc:  # a python3 without the project's dependencies
-    print(f"benchmarks/agreement.py cannot import the coach ({exc}): run `pip install -e .` "
-          "then `python benchmarks/agreement.py`", file=sys.stderr)
+    print(
+        f"benchmarks/agreement.py cannot import the coach ({exc}): run `pip install -e .` "
+        "then `python benchmarks/agreement.py`",
+        file=sys.stderr,
+    )
     sys.exit(2)
 
 # Targets from the Scoring v2 issue.
@@ -58,8 +62,25 @@ PAIRWISE_TARGET = 0.80
 PEARSON_TARGET = 0.55
 # Per-stage checks: the plain excellent answer at or above the adequate one; these below it.
 BELOW_ADEQUATE = ("wrong-confident", "stuffed", "salad", "ramble", "echo")
-TAGS = ("excellent", "excellent-plain", "adequate", "weak", "wrong-confident", "short-sharp", "bullets",
-        "stuffed", "salad", "ramble", "echo", "rejects", "typos", "nonnative", "offtopic", "clarify", "story")
+TAGS = (
+    "excellent",
+    "excellent-plain",
+    "adequate",
+    "weak",
+    "wrong-confident",
+    "short-sharp",
+    "bullets",
+    "stuffed",
+    "salad",
+    "ramble",
+    "echo",
+    "rejects",
+    "typos",
+    "nonnative",
+    "offtopic",
+    "clarify",
+    "story",
+)
 
 MOHLER_PUBLISHED = [  # from the data set's README; those systems were trained on the data
     ("bag-of-words + SVMRank (trained)", 0.480, 1.042),
@@ -73,8 +94,10 @@ SEMEVAL_SPLITS = {
 # SECONDARY figures from the semeval README: the best Beetle systems as tabulated in a 2013
 # student report, not checked against the task paper. (macro-F1, weighted F1 or None)
 SEMEVAL_SECONDARY = {
-    ("beetle_test_ua", "2way"): (0.833, None), ("beetle_test_uq", "2way"): (0.702, None),
-    ("beetle_test_ua", "3way"): (0.715, 0.728), ("beetle_test_uq", "3way"): (0.585, 0.597),
+    ("beetle_test_ua", "2way"): (0.833, None),
+    ("beetle_test_uq", "2way"): (0.702, None),
+    ("beetle_test_ua", "3way"): (0.715, 0.728),
+    ("beetle_test_uq", "3way"): (0.585, 0.597),
 }
 SEMEVAL_COLUMNS = ("question_id", "question", "reference_answers", "answer", "label_3way", "label_2way")
 LABELS = {"2way": ("correct", "incorrect"), "3way": ("correct", "contradictory", "incorrect")}
@@ -91,7 +114,7 @@ class NotMeasured(Exception):
 def pearson(xs: Sequence[float], ys: Sequence[float]) -> float:
     n = len(xs)
     mx, my = sum(xs) / n, sum(ys) / n
-    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
     sxx = sum((x - mx) ** 2 for x in xs)
     syy = sum((y - my) ** 2 for y in ys)
     return sxy / math.sqrt(sxx * syy) if sxx and syy else float("nan")
@@ -154,14 +177,14 @@ def pairwise(gold: Sequence[float], pred: Sequence[float]) -> tuple[int, int, in
 
 def f1_scores(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> tuple[float, float]:
     """(macro F1: the plain mean over labels, weighted F1: weighted by each label's share of gold)."""
-    pairs = Counter(zip(gold, pred))
+    pairs = Counter(zip(gold, pred, strict=True))
     support = [sum(n for (g, _), n in pairs.items() if g == label) for label in labels]
     per_label = []
-    for label, in_gold in zip(labels, support):
+    for label, in_gold in zip(labels, support, strict=True):
         tp = pairs[(label, label)]
         predicted = sum(n for (_, p), n in pairs.items() if p == label)
         per_label.append(2 * tp / (in_gold + predicted) if tp else 0.0)
-    return sum(per_label) / len(labels), sum(f * s for f, s in zip(per_label, support)) / len(gold)
+    return sum(per_label) / len(labels), sum(f * s for f, s in zip(per_label, support, strict=True)) / len(gold)
 
 
 # --------------------------------------------------------------------------- drafted rubrics
@@ -212,8 +235,15 @@ def tpm_blind(folder: Path) -> dict[str, Any]:
         except OSError as exc:
             raise NotMeasured(f"cannot read {r['file']}: {exc.strerror or exc}") from None
         report = scorer.score_stage(sc, stage, text)
-        answers.append({"file": r["file"], "stage": f"{sc.id}/{stage.id}", "tag": r["tag"],
-                        "expert": int(r["expert_score"]), "coach": report.score})
+        answers.append(
+            {
+                "file": r["file"],
+                "stage": f"{sc.id}/{stage.id}",
+                "tag": r["tag"],
+                "expert": int(r["expert_score"]),
+                "coach": report.score,
+            }
+        )
     expert = [a["expert"] for a in answers]
     coach = [a["coach"] for a in answers]
 
@@ -224,20 +254,39 @@ def tpm_blind(folder: Path) -> dict[str, Any]:
     for name, group in by_stage.items():
         right, total, ties = pairwise([a["expert"] for a in group], [a["coach"] for a in group])
         plain_ok, below_failing = stage_checks({a["tag"]: a["coach"] for a in group})
-        stages[name] = {"right": right, "pairs": total, "ties": ties, "accuracy": right / total if total else float("nan"),
-                        "plain_ok": plain_ok, "below_failing": below_failing}
+        stages[name] = {
+            "right": right,
+            "pairs": total,
+            "ties": ties,
+            "accuracy": right / total if total else float("nan"),
+            "plain_ok": plain_ok,
+            "below_failing": below_failing,
+        }
     right, total, ties = (sum(s[k] for s in stages.values()) for k in ("right", "pairs", "ties"))
 
     tags = {}
-    for tag in [t for t in TAGS if any(a["tag"] == t for a in answers)] + sorted({a["tag"] for a in answers} - set(TAGS)):
+    for tag in [t for t in TAGS if any(a["tag"] == t for a in answers)] + sorted(
+        {a["tag"] for a in answers} - set(TAGS)
+    ):
         group = [a for a in answers if a["tag"] == tag]
-        tags[tag] = {"n": len(group), "expert": sum(a["expert"] for a in group) / len(group),
-                     "coach": sum(a["coach"] for a in group) / len(group)}
+        tags[tag] = {
+            "n": len(group),
+            "expert": sum(a["expert"] for a in group) / len(group),
+            "coach": sum(a["coach"] for a in group) / len(group),
+        }
     return {
-        "answers": answers, "n": len(answers),
-        "spearman": spearman(coach, expert), "kendall_tau_b": kendall_tau_b(coach, expert),
-        "pairwise": {"right": right, "pairs": total, "ties": ties, "accuracy": right / total if total else float("nan")},
-        "stages": stages, "tags": tags,
+        "answers": answers,
+        "n": len(answers),
+        "spearman": spearman(coach, expert),
+        "kendall_tau_b": kendall_tau_b(coach, expert),
+        "pairwise": {
+            "right": right,
+            "pairs": total,
+            "ties": ties,
+            "accuracy": right / total if total else float("nan"),
+        },
+        "stages": stages,
+        "tags": tags,
         "plain_ok": [s for s, v in stages.items() if v["plain_ok"]],
         "plain_failing": [s for s, v in stages.items() if not v["plain_ok"]],
         "below_ok": [s for s, v in stages.items() if not v["below_failing"]],
@@ -257,22 +306,31 @@ def stage_checks(tagged: dict[str, float]) -> tuple[bool, list[str]]:
 
 def print_tpm_blind(res: dict[str, Any]) -> None:
     print(f"tpm-blind: {res['n']} expert-scored answers to {len(res['stages'])} stages, scored against their stages")
-    print(f"  Spearman {res['spearman']:.3f} (target >= {SPEARMAN_TARGET:.2f}), Kendall tau-b {res['kendall_tau_b']:.3f}")
+    print(
+        f"  Spearman {res['spearman']:.3f} (target >= {SPEARMAN_TARGET:.2f}), Kendall tau-b {res['kendall_tau_b']:.3f}"
+    )
     print("  pairs within a stage with different expert scores, ordered as the expert (ties count wrong):")
     print(f"  {'stage':38} {'ordered':>9} {'ties':>5} {'accuracy':>9}")
     for name, s in res["stages"].items():
         print(f"  {name:38} {s['right']:>4}/{s['pairs']:<4} {s['ties']:>5} {s['accuracy']:9.3f}")
     p = res["pairwise"]
-    print(f"  {'overall':38} {p['right']:>4}/{p['pairs']:<4} {p['ties']:>5} {p['accuracy']:9.3f}  (target >= {PAIRWISE_TARGET:.2f})")
+    print(
+        f"  {'overall':38} {p['right']:>4}/{p['pairs']:<4} {p['ties']:>5} {p['accuracy']:9.3f}  (target >= {PAIRWISE_TARGET:.2f})"
+    )
     print(f"  {'tag':16} {'n':>3} {'expert 0-4':>11} {'coach 0-100':>12} {'coach / 25':>11}")
     for tag, t in res["tags"].items():
         print(f"  {tag:16} {t['n']:>3} {t['expert']:11.2f} {t['coach']:12.1f} {t['coach'] / 25:11.2f}")
     n = len(res["stages"])
-    print(f"  excellent-plain >= adequate: {len(res['plain_ok'])} of {n} stages" + (", failing:" if res["plain_failing"] else ""))
+    print(
+        f"  excellent-plain >= adequate: {len(res['plain_ok'])} of {n} stages"
+        + (", failing:" if res["plain_failing"] else "")
+    )
     for stage in res["plain_failing"]:
         print(f"    {stage}")
-    print(f"  {'/'.join(BELOW_ADEQUATE)} < adequate: {len(res['below_ok'])} of {n} stages"
-          + (", failing:" if res["below_failing"] else ""))
+    print(
+        f"  {'/'.join(BELOW_ADEQUATE)} < adequate: {len(res['below_ok'])} of {n} stages"
+        + (", failing:" if res["below_failing"] else "")
+    )
     for stage, tags in res["below_failing"].items():
         print(f"    {stage} ({', '.join(tags)})")
 
@@ -290,20 +348,30 @@ def mohler(folder: Path, filename: str = "mohler_dataset_edited.csv") -> dict[st
             t = targets[r["id"]] = drafted_target(r["question"], r["desired_answer"], r["id"])
         pred.append(5 * score(t, r["student_answer"]).score / 100)
         gold.append(float(r["score_avg"]))
-    rmse = math.sqrt(sum((p - g) ** 2 for p, g in zip(pred, gold)) / len(gold))
-    return {"n": len(rows), "questions": len(targets), "pearson": pearson(pred, gold), "rmse": rmse,
-            "mean_gold": sum(gold) / len(gold), "mean_coach": sum(pred) / len(pred)}
+    rmse = math.sqrt(sum((p - g) ** 2 for p, g in zip(pred, gold, strict=True)) / len(gold))
+    return {
+        "n": len(rows),
+        "questions": len(targets),
+        "pearson": pearson(pred, gold),
+        "rmse": rmse,
+        "mean_gold": sum(gold) / len(gold),
+        "mean_coach": sum(pred) / len(pred),
+    }
 
 
 def print_mohler(res: dict[str, Any]) -> None:
     print(f"Mohler 2011: {res['n']} answers, {res['questions']} questions; rubrics drafted from the reference answers")
     print(f"  {'system':40} {'Pearson r':>10} {'RMSE':>7}")
-    print(f"  {'TPM Coach, drafted rubrics (untrained)':40} {res['pearson']:10.3f} {res['rmse']:7.3f}"
-          f"  (target r >= {PEARSON_TARGET:.2f})")
+    print(
+        f"  {'TPM Coach, drafted rubrics (untrained)':40} {res['pearson']:10.3f} {res['rmse']:7.3f}"
+        f"  (target r >= {PEARSON_TARGET:.2f})"
+    )
     for name, r, rmse in MOHLER_PUBLISHED:
         print(f"  {name:40} {r:10.3f} {rmse if rmse is not None else float('nan'):7.3f}")
-    print(f"  mean score: graders {res['mean_gold']:.2f}/5, coach {res['mean_coach']:.2f}/5 (the coach's score is strict\n"
-          "  coverage of the reference, mapped linearly; no mapping is fitted, so RMSE mostly measures that gap)")
+    print(
+        f"  mean score: graders {res['mean_gold']:.2f}/5, coach {res['mean_coach']:.2f}/5 (the coach's score is strict\n"
+        "  coverage of the reference, mapped linearly; no mapping is fitted, so RMSE mostly measures that gap)"
+    )
 
 
 # --------------------------------------------------------------------------- semeval 2013
@@ -325,7 +393,8 @@ class ReferenceScorer:
             if targets is None:
                 refs = [r for r in row["reference_answers"].split(" || ") if r.strip()]
                 targets = self.targets[row["question_id"]] = [
-                    drafted_target(row["question"], ref, f"{row['question_id']}-{i}") for i, ref in enumerate(refs)]
+                    drafted_target(row["question"], ref, f"{row['question_id']}-{i}") for i, ref in enumerate(refs)
+                ]
             reports = [score(t, row["answer"]) for t in targets]
             negated = [negated_concepts(r) for r in reports]
             best = max(range(len(reports)), key=lambda i: reports[i].score)  # the first on a tie
@@ -360,8 +429,10 @@ def label_3way(m: tuple[float, int, int], t: int, rule: str) -> str:
 
 def choose_2way(measured: list[tuple[float, int, int]], gold: list[str]) -> tuple[int, float]:
     """The threshold maximising training 2-way macro-F1 (the lowest on a tie)."""
-    return max(((t, f1_scores(gold, [label_2way(m, t) for m in measured], LABELS["2way"])[0]) for t in THRESHOLDS),
-               key=lambda tf: tf[1])
+    return max(
+        ((t, f1_scores(gold, [label_2way(m, t) for m in measured], LABELS["2way"])[0]) for t in THRESHOLDS),
+        key=lambda tf: tf[1],
+    )
 
 
 def choose_3way(measured: list[tuple[float, int, int]], gold: list[str]) -> tuple[int, str, float]:
@@ -408,23 +479,33 @@ def print_semeval(res: dict[str, Any]) -> None:
     for corpus, c in res.items():
         fit = c["fit"]
         print(f"  {corpus}: chosen on {fit['train']} ({fit['n']} answers) only, the same for every question:")
-        print(f"    2-way: correct if score >= {fit['threshold_2way']} "
-              f"(the threshold maximising training macro-F1: {fit['train_macro_f1_2way']:.3f})")
+        print(
+            f"    2-way: correct if score >= {fit['threshold_2way']} "
+            f"(the threshold maximising training macro-F1: {fit['train_macro_f1_2way']:.3f})"
+        )
         if "threshold_3way" in fit:
-            print(f"    3-way: correct if score >= {fit['threshold_3way']}, else contradictory if "
-                  f"{fit['contradiction_rule']},\n           else incorrect "
-                  f"(the threshold and rule maximising training macro-F1: {fit['train_macro_f1_3way']:.3f})")
+            print(
+                f"    3-way: correct if score >= {fit['threshold_3way']}, else contradictory if "
+                f"{fit['contradiction_rule']},\n           else incorrect "
+                f"(the threshold and rule maximising training macro-F1: {fit['train_macro_f1_3way']:.3f})"
+            )
     print(f"  {'split':22} {'n':>5} {'2-way macro':>12} {'weighted':>9} {'3-way macro':>12} {'weighted':>9}")
     for c in res.values():
         for name, s in c["splits"].items():
-            three = f"{s['3way']['macro_f1']:12.3f} {s['3way']['weighted_f1']:9.3f}" if "3way" in s else f"{'-':>12} {'-':>9}"
+            three = (
+                f"{s['3way']['macro_f1']:12.3f} {s['3way']['weighted_f1']:9.3f}"
+                if "3way" in s
+                else f"{'-':>12} {'-':>9}"
+            )
             print(f"  {name:22} {s['n']:>5} {s['2way']['macro_f1']:12.3f} {s['2way']['weighted_f1']:9.3f} {three}")
     print("  SECONDARY, unchecked: best Beetle systems (trained) per a 2013 student report (see its README):")
     for name in ("beetle_test_ua", "beetle_test_uq"):
         two, three = SEMEVAL_SECONDARY[(name, "2way")], SEMEVAL_SECONDARY[(name, "3way")]
         print(f"  {name:22} {'':>5} {two[0]:12.3f} {'n/a':>9} {three[0]:12.3f} {three[1]:9.3f}")
-    print("  No official baseline or SciEntsBank figures were available.\n"
-          "  UA questions are the training questions; the thresholds are per corpus, not per question.")
+    print(
+        "  No official baseline or SciEntsBank figures were available.\n"
+        "  UA questions are the training questions; the thresholds are per corpus, not per question."
+    )
 
 
 # --------------------------------------------------------------------------- summary and main
@@ -440,14 +521,31 @@ def summary(results: dict[str, Any]) -> list[dict[str, Any]]:
     tb = results.get("tpm-blind")
     if isinstance(tb, dict):
         n = len(tb["stages"])
-        add("tpm-blind Spearman", round(tb["spearman"], 3), f">= {SPEARMAN_TARGET:.2f}", tb["spearman"] >= SPEARMAN_TARGET)
+        add(
+            "tpm-blind Spearman",
+            round(tb["spearman"], 3),
+            f">= {SPEARMAN_TARGET:.2f}",
+            tb["spearman"] >= SPEARMAN_TARGET,
+        )
         p = tb["pairwise"]
-        add(f"tpm-blind pairwise accuracy ({p['ties']} ties)", round(p["accuracy"], 3), f">= {PAIRWISE_TARGET:.2f}",
-            p["accuracy"] >= PAIRWISE_TARGET)
-        add("tpm-blind excellent-plain >= adequate", f"{len(tb['plain_ok'])} of {n} stages", f"{n} of {n}",
-            len(tb["plain_ok"]) == n)
-        add("tpm-blind wrong/stuffed/salad/ramble/echo < adequate", f"{len(tb['below_ok'])} of {n} stages",
-            f"{n} of {n}", len(tb["below_ok"]) == n)
+        add(
+            f"tpm-blind pairwise accuracy ({p['ties']} ties)",
+            round(p["accuracy"], 3),
+            f">= {PAIRWISE_TARGET:.2f}",
+            p["accuracy"] >= PAIRWISE_TARGET,
+        )
+        add(
+            "tpm-blind excellent-plain >= adequate",
+            f"{len(tb['plain_ok'])} of {n} stages",
+            f"{n} of {n}",
+            len(tb["plain_ok"]) == n,
+        )
+        add(
+            "tpm-blind wrong/stuffed/salad/ramble/echo < adequate",
+            f"{len(tb['below_ok'])} of {n} stages",
+            f"{n} of {n}",
+            len(tb["below_ok"]) == n,
+        )
     elif tb is not None:
         add("tpm-blind", f"not measured ({tb})", "", False)
     mo = results.get("mohler")
@@ -459,9 +557,13 @@ def summary(results: dict[str, Any]) -> list[dict[str, Any]]:
     if isinstance(se, dict):
         for c in se.values():
             for name, s in c["splits"].items():
-                value = f"2-way {s['2way']['macro_f1']:.3f}" + (f", 3-way {s['3way']['macro_f1']:.3f}" if "3way" in s else "")
+                value = f"2-way {s['2way']['macro_f1']:.3f}" + (
+                    f", 3-way {s['3way']['macro_f1']:.3f}" if "3way" in s else ""
+                )
                 sec = [SEMEVAL_SECONDARY.get((name, k)) for k in ("2way", "3way")]
-                ref = ("secondary " + " / ".join(f"{x[0]:.3f}" for x in sec if x)) if any(sec) else "no figure to compare"
+                ref = (
+                    ("secondary " + " / ".join(f"{x[0]:.3f}" for x in sec if x)) if any(sec) else "no figure to compare"
+                )
                 add(f"semeval {name} macro-F1", value, f"no target; {ref}", None)
     elif se is not None:
         add("semeval", f"not measured ({se})", "", False)
@@ -487,7 +589,10 @@ def default_eval() -> Path:
 
 
 PRINTERS: dict[str, Callable[[dict[str, Any]], None]] = {
-    "tpm-blind": print_tpm_blind, "mohler": print_mohler, "semeval": print_semeval}
+    "tpm-blind": print_tpm_blind,
+    "mohler": print_mohler,
+    "semeval": print_semeval,
+}
 Task = tuple[str, str | None, Callable[..., dict[str, Any]], tuple[Any, ...]]
 
 
@@ -515,12 +620,22 @@ def attempt(fn: Callable[..., dict[str, Any]], args: tuple[Any, ...]) -> tuple[b
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Agreement of the scorer with human graders on the eval sets.")
-    parser.add_argument("--eval", type=Path, default=None, metavar="DIR",
-                        help="folder holding tpm-blind/, mohler/ and semeval2013/ (default: ../shared/eval)")
+    parser.add_argument(
+        "--eval",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="folder holding tpm-blind/, mohler/ and semeval2013/ (default: ../shared/eval)",
+    )
     parser.add_argument("--only", choices=list(PRINTERS), help="run one eval set")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON instead")
-    parser.add_argument("--jobs", type=int, default=2, metavar="N",
-                        help="processes to score in (default 2; 1 runs everything in this one)")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=2,
+        metavar="N",
+        help="processes to score in (default 2; 1 runs everything in this one)",
+    )
     args = parser.parse_args(argv)
     folder = args.eval or default_eval()
     if not folder.is_dir():
@@ -536,7 +651,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         outcomes = [attempt(fn, fn_args) for _, _, fn, fn_args in todo]
     results: dict[str, Any] = {}
     timings: dict[str, float] = defaultdict(float)
-    for (part, corpus, _, _), (ok, value, seconds) in zip(todo, outcomes):
+    for (part, corpus, _, _), (ok, value, seconds) in zip(todo, outcomes, strict=True):
         timings[part] += seconds
         if not ok or corpus is None:
             results[part] = value  # a result, or the reason a part (or any of its corpora) was not measured

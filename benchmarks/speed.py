@@ -17,9 +17,9 @@ import sys
 import time
 from pathlib import Path
 
-from coach.scoring.grading import Row, grade
 from coach.library.loader import load_library
 from coach.scoring.engine import Scorer
+from coach.scoring.grading import Row, grade
 
 
 def words_from(pool: list[str], n: int, seed: int) -> str:
@@ -50,18 +50,26 @@ def main() -> None:
     pool = [c.answer for s in sc.stages for c in s.calibration] + [s.model_answer for s in sc.stages]
     short, long_ = words_from(pool, 300, 1), words_from(pool, 5000, 2)
     scorer.score_stage(sc, stage, short)  # compile the stage once, as the app does
-    print(f"300-word answer:   {median_ms(lambda: scorer.score_stage(sc, stage, short), 200):6.2f} ms median (target <= 5)")
-    print(f"5,000-word answer: {median_ms(lambda: scorer.score_stage(sc, stage, long_), 20):6.2f} ms median (target <= 100)")
+    print(
+        f"300-word answer:   {median_ms(lambda: scorer.score_stage(sc, stage, short), 200):6.2f} ms median (target <= 5)"
+    )
+    print(
+        f"5,000-word answer: {median_ms(lambda: scorer.score_stage(sc, stage, long_), 20):6.2f} ms median (target <= 100)"
+    )
 
-    rows = [Row(i, {"id": str(i), "scenario": sc.id, "stage": s.id, "answer": words_from(pool, 150, i)})
-            for i, s in enumerate(sc.stages * 200)]
+    rows = [
+        Row(i, {"id": str(i), "scenario": sc.id, "stage": s.id, "answer": words_from(pool, 150, i)})
+        for i, s in enumerate(sc.stages * 200)
+    ]
     rates = []
     for _ in range(3):  # a fresh scorer each run, as each `coach grade` starts with one
         start = time.perf_counter()
         graded, _ = grade(rows, Scorer(lib), io.StringIO(), "csv", errors=io.StringIO())
         rates.append(graded / (time.perf_counter() - start))
-    print(f"grade:             {statistics.median(rates):6.0f} answers/s median of 3 runs over {graded} answers "
-          "of ~150 words (target >= 300)")
+    print(
+        f"grade:             {statistics.median(rates):6.0f} answers/s median of 3 runs over {graded} answers "
+        "of ~150 words (target >= 300)"
+    )
 
     # the console script installed beside this interpreter (a version-manager shim would add its own start-up)
     script = Path(sys.executable).with_name("coach")

@@ -54,8 +54,11 @@ def test_macro_and_weighted_f1() -> None:
     assert macro == pytest.approx((4 / 6 + 2 / 4) / 2)
     assert weighted == pytest.approx((4 / 6 * 3 + 2 / 4 * 2) / 5)
     # a label never predicted scores 0 and still counts in the macro mean
-    macro, _ = agreement.f1_scores(["correct", "contradictory", "incorrect"], ["correct", "incorrect", "incorrect"],
-                                   ("correct", "contradictory", "incorrect"))
+    macro, _ = agreement.f1_scores(
+        ["correct", "contradictory", "incorrect"],
+        ["correct", "incorrect", "incorrect"],
+        ("correct", "contradictory", "incorrect"),
+    )
     assert macro == pytest.approx((1 + 0 + 2 / 3) / 3)
 
 
@@ -70,7 +73,9 @@ def test_thresholds_are_the_lowest_that_maximise_training_macro_f1() -> None:
 
 def test_without_the_projects_dependencies_it_says_how_to_run_it() -> None:
     # -S: no site-packages, as a bare python3 without the project installed; -E: ignore PYTHONPATH
-    run = subprocess.run([sys.executable, "-S", "-E", str(SCRIPT)], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    run = subprocess.run(
+        [sys.executable, "-S", "-E", str(SCRIPT)], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
     assert run.returncode != 0
     assert "Traceback" not in run.stderr
     assert len(run.stderr.strip().splitlines()) == 1
@@ -82,8 +87,13 @@ EVAL = agreement.default_eval()
 
 @pytest.mark.skipif(not (EVAL / "tpm-blind" / "labels.csv").exists(), reason=f"no tpm-blind eval set at {EVAL}")
 def test_tpm_blind_part_runs_and_ends_with_a_short_summary() -> None:
-    run = subprocess.run([sys.executable, str(SCRIPT), "--only", "tpm-blind", "--json"],
-                         capture_output=True, text=True, cwd=ROOT, timeout=300)
+    run = subprocess.run(
+        [sys.executable, str(SCRIPT), "--only", "tpm-blind", "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr
     res = json.loads(run.stdout)["results"]["tpm-blind"]
     assert res["n"] == len(res["answers"]) == 80
@@ -92,10 +102,13 @@ def test_tpm_blind_part_runs_and_ends_with_a_short_summary() -> None:
     assert res["pairwise"]["pairs"] == sum(s["pairs"] for s in res["stages"].values())
     assert len(res["plain_ok"]) + len(res["plain_failing"]) == len(res["stages"]) == 10
 
-    text = subprocess.run([sys.executable, str(SCRIPT), "--only", "tpm-blind"],
-                          capture_output=True, text=True, cwd=ROOT, timeout=300).stdout.splitlines()
-    tail = text[next(i for i, line in enumerate(text) if line.startswith("== summary")):]
+    text = subprocess.run(
+        [sys.executable, str(SCRIPT), "--only", "tpm-blind"], capture_output=True, text=True, cwd=ROOT, timeout=300
+    ).stdout.splitlines()
+    tail = text[next(i for i, line in enumerate(text) if line.startswith("== summary")) :]
     assert len(tail) <= 14
     assert [line.split(" (target")[0].rsplit(" ", 1)[0] for line in tail[1:3]] == [
-        "tpm-blind Spearman", "tpm-blind pairwise accuracy (%d ties)" % res["pairwise"]["ties"]]
+        "tpm-blind Spearman",
+        f"tpm-blind pairwise accuracy ({res['pairwise']['ties']} ties)",
+    ]
     assert all(line.endswith(("PASS", "FAIL")) and "(target >= 0." in line for line in tail[1:3])

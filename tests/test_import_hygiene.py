@@ -11,7 +11,8 @@ import pytest
 import coach
 
 CORE = sorted(
-    m.name for m in pkgutil.walk_packages(coach.__path__, "coach.")
+    m.name
+    for m in pkgutil.walk_packages(coach.__path__, "coach.")
     if not m.name.startswith("coach.tui") and m.name != "coach.__main__"
 )
 

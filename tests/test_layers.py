@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pytest
 
-
 ORDER = ["coach.library", "coach.scoring", "coach.practice", "coach.render"]
-HIGHER = {layer: ORDER[i + 1:] + ["coach.cli", "coach.tui"] for i, layer in enumerate(ORDER)}
+HIGHER = {layer: ORDER[i + 1 :] + ["coach.cli", "coach.tui"] for i, layer in enumerate(ORDER)}
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -31,14 +31,20 @@ def test_wheel_in_fresh_venv_finds_builtin_library(tmp_path: Path):
     elsewhere.mkdir()
     where = subprocess.run(
         [str(py), "-c", "from coach.paths import builtin_library; print(builtin_library())"],
-        cwd=elsewhere, capture_output=True, text=True, check=True,
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     assert Path(where).is_relative_to(env_dir), where
     assert (Path(where) / "rubrics" / "ladder.toml").is_file()
 
     out = subprocess.run(
         [str(env_dir / "bin" / "coach"), "list", "--json"],
-        cwd=elsewhere, capture_output=True, text=True, check=True,
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     ids = {row["id"] for row in json.loads(out)}
     assert "upmarket-pricing" in ids

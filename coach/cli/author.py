@@ -50,7 +50,7 @@ def list_command(sources: Sources, as_json: bool, fmt: str, output: str | None) 
         import json
 
         keys = ["id", "title", "competencies", "difficulty", "level", "minutes", "origin"]
-        emit(json.dumps([dict(zip(keys, r)) for r in rows], indent=2) + "\n", output)
+        emit(json.dumps([dict(zip(keys, r, strict=True)) for r in rows], indent=2) + "\n", output)
         return EXIT_OK
     if not rows:
         emit("No scenarios loaded.\n", output)
@@ -180,8 +180,11 @@ def calibrate_command(sources: Sources, targets: tuple[str, ...], quiet: bool) -
         got += f" level {r.level or 'below the first'}" if r.expect_level else ""
         mark = "ok  " if r.ok else "MISS"
         print(f"{mark}  {r.scenario}/{r.stage}  {r.label}: expected {want}, got {got} ({r.score:g})")
-    print(f"\n{len(results) - len(misses)} of {len(results)} calibration answers in their bands"
-          + (f"; {len(misses)} missed" if misses else ""), file=sys.stderr)
+    print(
+        f"\n{len(results) - len(misses)} of {len(results)} calibration answers in their bands"
+        + (f"; {len(misses)} missed" if misses else ""),
+        file=sys.stderr,
+    )
     return EXIT_PROBLEMS if misses or not results else EXIT_OK
 
 
@@ -191,8 +194,9 @@ def calibrate_command(sources: Sources, targets: tuple[str, ...], quiet: bool) -
 @click.option("--answer", required=True, metavar="FILE", help="the answer text file, or - for standard input")
 @output_options("text")
 @library_options
-def explain_command(sources: Sources, scenario_id: str, stage: str | None, answer: str, fmt: str,
-                    output: str | None) -> int:
+def explain_command(
+    sources: Sources, scenario_id: str, stage: str | None, answer: str, fmt: str, output: str | None
+) -> int:
     """For one answer, show every concept with its best-matching span, similarity, negation and the
     decision, plus anti-patterns, signals and flags, so a rubric can be tuned."""
     from coach.scoring.engine import Scorer
@@ -207,15 +211,26 @@ def explain_command(sources: Sources, scenario_id: str, stage: str | None, answe
 @click.command("draft-rubric", short_help="draft a rubric from a reference or model answer")
 @click.argument("source", metavar="FILE")
 @click.option("--id", "rubric_id", required=True, help="the new rubric's id")
-@click.option("--competency", default="communication",
-              help="the competency it measures: trade-offs, communication, technical-influence, execution, "
-                   "stakeholder-alignment, data-driven, architecture or career-growth (default: communication)")
+@click.option(
+    "--competency",
+    default="communication",
+    help="the competency it measures: trade-offs, communication, technical-influence, execution, "
+    "stakeholder-alignment, data-driven, architecture or career-growth (default: communication)",
+)
 @click.option("--question", metavar="TEXT", help="the question, so its own words earn nothing")
 @output_options("toml")
 @click.option("--force", is_flag=True, help="overwrite an existing file")
 @library_options
-def draft_rubric_command(sources: Sources, source: str, rubric_id: str, competency: str, question: str | None,
-                         fmt: str, output: str | None, force: bool) -> int:
+def draft_rubric_command(
+    sources: Sources,
+    source: str,
+    rubric_id: str,
+    competency: str,
+    question: str | None,
+    fmt: str,
+    output: str | None,
+    force: bool,
+) -> int:
     """Draft a rubric from a reference answer (FILE, or - for standard input) by one general rule: each
     sentence becomes a criterion and each key word a concept (words the question already uses are left
     out). A first draft to edit."""
@@ -229,8 +244,9 @@ def draft_rubric_command(sources: Sources, source: str, rubric_id: str, competen
     try:
         measured = Competency(competency)
     except ValueError:
-        raise UserError(f"unknown competency {competency!r}; choose one of "
-                        + ", ".join(c.value for c in Competency)) from None
+        raise UserError(
+            f"unknown competency {competency!r}; choose one of " + ", ".join(c.value for c in Competency)
+        ) from None
     rubric = draft_rubric(reference, rubric_id, measured, question=question or "")
     text = to_toml(rubric)
     if output:
@@ -245,5 +261,13 @@ def draft_rubric_command(sources: Sources, source: str, rubric_id: str, competen
     return EXIT_OK
 
 
-COMMANDS = [list_command, show_command, validate_command, schema_command, new_command, calibrate_command,
-            explain_command, draft_rubric_command]
+COMMANDS = [
+    list_command,
+    show_command,
+    validate_command,
+    schema_command,
+    new_command,
+    calibrate_command,
+    explain_command,
+    draft_rubric_command,
+]

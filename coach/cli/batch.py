@@ -25,8 +25,13 @@ from coach.cli.common import (
 
 
 @click.command("score", short_help="score one answer and explain the score")
-@click.option("--scenario", "scenario_id", metavar="ID", help="the scenario (see `coach list`)",
-              shell_complete=complete_scenario_id)
+@click.option(
+    "--scenario",
+    "scenario_id",
+    metavar="ID",
+    help="the scenario (see `coach list`)",
+    shell_complete=complete_scenario_id,
+)
 @click.option("--stage", metavar="S", help="the stage id (default: the first stage)")
 @click.option("--rubric", "rubric_id", metavar="ID", help="score against a rubric alone instead of a stage")
 @click.option("--answer", required=True, metavar="FILE", help="the answer text file, or - for standard input")
@@ -34,8 +39,17 @@ from coach.cli.common import (
 @click.option("--level", metavar="LEVEL", help="the level you target (default: the scenario's)")
 @click.option("--model-answer", is_flag=True, help="also print the model answer and takeaways")
 @library_options
-def score_command(sources: Sources, scenario_id: str | None, stage: str | None, rubric_id: str | None, answer: str,
-                  fmt: str, output: str | None, level: str | None, model_answer: bool) -> int:
+def score_command(
+    sources: Sources,
+    scenario_id: str | None,
+    stage: str | None,
+    rubric_id: str | None,
+    answer: str,
+    fmt: str,
+    output: str | None,
+    level: str | None,
+    model_answer: bool,
+) -> int:
     """Score an answer against a scenario stage (or a rubric alone) and print the report: levels per
     criterion with evidence quoted from the answer, advice for what was missed, flags, competencies
     and the career-ladder level."""
@@ -69,16 +83,30 @@ def score_command(sources: Sources, scenario_id: str | None, stage: str | None, 
 
 @click.command("grade", short_help="score many answers from a CSV or JSON Lines file")
 @click.argument("source", metavar="[INPUT]", default="-")
-@output_options("csv", "jsonl", inferred=True,
-                help="output format (default: from the output file name, else the input's)")
+@output_options(
+    "csv", "jsonl", inferred=True, help="output format (default: from the output file name, else the input's)"
+)
 @click.option("--input-format", type=click.Choice(["csv", "jsonl"]), help="default: from the file name, else csv")
 @click.option("--output-format", type=click.Choice(["csv", "jsonl"]), help="the same as --format")
-@click.option("--scenario", "scenario_id", metavar="ID", help="scenario for rows that do not name one",
-              shell_complete=complete_scenario_id)
+@click.option(
+    "--scenario",
+    "scenario_id",
+    metavar="ID",
+    help="scenario for rows that do not name one",
+    shell_complete=complete_scenario_id,
+)
 @click.option("--rubric", "rubric_id", metavar="ID", help="score every row against this rubric alone")
 @library_options
-def grade_command(sources: Sources, source: str, fmt: str | None, output: str | None, input_format: str | None,
-                  output_format: str | None, scenario_id: str | None, rubric_id: str | None) -> int:
+def grade_command(
+    sources: Sources,
+    source: str,
+    fmt: str | None,
+    output: str | None,
+    input_format: str | None,
+    output_format: str | None,
+    scenario_id: str | None,
+    rubric_id: str | None,
+) -> int:
     """Score many answers from INPUT (.csv or .jsonl, or - for standard input). Each row has an `id`, an
     `answer`, and either `scenario` and `stage` (or stage as scenario/stage), or a `rubric` (also --scenario
     or --rubric for all rows). Bad rows are reported on stderr and skipped. A progress bar shows on a
@@ -101,8 +129,9 @@ def grade_command(sources: Sources, source: str, fmt: str | None, output: str | 
     # the output appears only once every row is graded: ctrl+c or a failure leaves no half-written file
     sink = atomic_output(output, newline="") if output and output != "-" else contextlib.nullcontext(sys.stdout)
     with reader, sink as out, _progress(total if sys.stderr.isatty() and total and total > 50 else None) as tick:
-        graded, skipped = grade(read_rows(reader, in_fmt), Scorer(lib), out, out_fmt, rubric_id, scenario_id,
-                                progress=tick)
+        graded, skipped = grade(
+            read_rows(reader, in_fmt), Scorer(lib), out, out_fmt, rubric_id, scenario_id, progress=tick
+        )
     print(f"graded {graded} answer(s), skipped {skipped}", file=sys.stderr)
     return EXIT_OK if graded or not skipped else EXIT_PROBLEMS
 

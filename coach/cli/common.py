@@ -56,8 +56,13 @@ def library_options(command: Callable[..., int]) -> Callable[..., int]:
         return command(*args, sources=Sources(tuple(scenarios), tuple(rubrics)), **kwargs)
 
     for name, what in (("rubrics", "rubrics"), ("scenarios", "scenarios")):
-        wrapper = click.option(f"--{name}", multiple=True, type=click.Path(path_type=Path), metavar="DIR",
-                               help=f"also load {what} from DIR (repeatable; overrides ids already loaded)")(wrapper)
+        wrapper = click.option(
+            f"--{name}",
+            multiple=True,
+            type=click.Path(path_type=Path),
+            metavar="DIR",
+            help=f"also load {what} from DIR (repeatable; overrides ids already loaded)",
+        )(wrapper)
     return wrapper
 
 
@@ -200,17 +205,31 @@ class FormatChoice(click.Choice):  # type: ignore[type-arg]
         return super().convert("md" if value == "markdown" and "md" in self.choices else value, param, ctx)
 
 
-def output_options(*formats: str, inferred: bool = False,
-                   help: str = "") -> Callable[[Callable[..., int]], Callable[..., int]]:
+def output_options(
+    *formats: str,
+    inferred: bool = False,
+    help: str = "",  # noqa: A002 (named like click's own help=)
+) -> Callable[[Callable[..., int]], Callable[..., int]]:
     """The same `--format` (received as `fmt`) and `-o/--output` on every command that writes a document or data.
 
     The first format is the default, unless `inferred` (the command works it out; `fmt` is then None)."""
 
     def decorate(command: Callable[..., int]) -> Callable[..., int]:
-        command = click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False),
-                               help="write to FILE (default: standard output); written whole or not at all")(command)
-        return click.option("--format", "fmt", type=FormatChoice(formats), default=None if inferred else formats[0],
-                            show_default=not inferred, help=help or "output format")(command)
+        command = click.option(
+            "-o",
+            "--output",
+            metavar="FILE",
+            type=click.Path(dir_okay=False),
+            help="write to FILE (default: standard output); written whole or not at all",
+        )(command)
+        return click.option(
+            "--format",
+            "fmt",
+            type=FormatChoice(formats),
+            default=None if inferred else formats[0],
+            show_default=not inferred,
+            help=help or "output format",
+        )(command)
 
     return decorate
 
@@ -266,7 +285,7 @@ def emit(text: str, output: str | None) -> None:
 
 def fit_widths(header: Sequence[str], rows: Sequence[Sequence[str]], width: int | None) -> list[int]:
     """Each column's width: its longest cell; with a width, the second and third columns shrink to fit it."""
-    cols = list(zip(header, *rows))
+    cols = list(zip(header, *rows, strict=False))
     widths = [max(len(str(c)) for c in col) for col in cols]
     # shrink the widest text columns (a title, competencies) until the table fits
     while width is not None and sum(widths) + 2 * len(widths) > width and max(widths[1], widths[2]) > 12:
@@ -282,8 +301,10 @@ def plain_table(header: Sequence[str], rows: Sequence[Sequence[str]], width: int
         return text if len(text) <= w else text[: w - 1] + "…"
 
     widths = fit_widths(header, rows, width)
-    return "".join("  ".join(cell(str(c), w).ljust(w) for c, w in zip(row, widths)).rstrip() + "\n"
-                   for row in [header, *rows])
+    return "".join(
+        "  ".join(cell(str(c), w).ljust(w) for c, w in zip(row, widths, strict=False)).rstrip() + "\n"
+        for row in [header, *rows]
+    )
 
 
 def print_table(header: Sequence[str], rows: Sequence[Sequence[str]], output: str | None = None) -> None:
@@ -300,7 +321,7 @@ def print_table(header: Sequence[str], rows: Sequence[Sequence[str]], output: st
     # two spaces between columns, as in plain text: the box's blank divider and one of padding
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1, 0, 0), header_style="bold")
     # the same columns shrink as in plain text; every other column keeps its full width
-    for name, w in zip(header, fit_widths(header, rows, console.width)):
+    for name, w in zip(header, fit_widths(header, rows, console.width), strict=False):
         table.add_column(name, width=w, no_wrap=True, overflow="ellipsis")
     for row in rows:
         table.add_row(*(Text(str(c)) for c in row))  # user text stays text: never parsed as markup

@@ -81,10 +81,23 @@ def history_command(sources: Sources, limit: int, as_json: bool, fmt: str, outpu
         return f"{mentor[r.id]:g} (auto {auto})" if r.id in mentor else auto
 
     # LEARNER: "you", or the mentee a mentor ran or reviewed the session for (not in your progress)
-    table = [[r.id, r.started[:16].replace("T", " "), r.scenario, r.learner or "you", r.mode, r.target,
-              score(r), r.status, reviewer(r.id)] for r in rows]
-    print_table(["SESSION", "STARTED", "SCENARIO", "LEARNER", "MODE", "TARGET", "SCORE", "STATUS", "MENTOR"], table,
-                output)
+    table = [
+        [
+            r.id,
+            r.started[:16].replace("T", " "),
+            r.scenario,
+            r.learner or "you",
+            r.mode,
+            r.target,
+            score(r),
+            r.status,
+            reviewer(r.id),
+        ]
+        for r in rows
+    ]
+    print_table(
+        ["SESSION", "STARTED", "SCENARIO", "LEARNER", "MODE", "TARGET", "SCORE", "STATUS", "MENTOR"], table, output
+    )
     return EXIT_OK
 
 
@@ -129,8 +142,9 @@ def report_command(sources: Sources, session: str | None, progress: bool, fmt: s
 @click.option("--learner", metavar="NAME", help="your name, for a mentor collecting a cohort's files")
 @output_options("jsonl")
 @library_options
-def export_command(sources: Sources, sessions: tuple[str, ...], learner: str | None, fmt: str,
-                   output: str | None) -> int:
+def export_command(
+    sources: Sources, sessions: tuple[str, ...], learner: str | None, fmt: str, output: str | None
+) -> int:
     """Export sessions as JSON Lines, to move machines or to send to a mentor."""
     from coach.practice.history import export_lines
 
@@ -151,8 +165,11 @@ def export_command(sources: Sources, sessions: tuple[str, ...], learner: str | N
 
 @click.command("import", short_help="import sessions from JSON Lines exports; sessions already present are kept")
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
-@click.option("--mine", is_flag=True,
-              help="the sessions are yours (a mock interview your mentor ran for you): count them in your progress")
+@click.option(
+    "--mine",
+    is_flag=True,
+    help="the sessions are yours (a mock interview your mentor ran for you): count them in your progress",
+)
 @library_options
 def import_command(sources: Sources, files: tuple[str, ...], mine: bool) -> int:
     """Import sessions from JSON Lines exports; sessions already present are kept."""
@@ -174,9 +191,11 @@ def import_command(sources: Sources, files: tuple[str, ...], mine: bool) -> int:
         reviewed += f", {result.claimed} now counted as yours" if result.claimed else ""
         print(f"{name}: added {result.added} session(s), {result.unchanged} already present{reviewed}")
         if result.for_others:
-            print(f"{name}: {result.for_others} of them were run for another learner and do not count in your "
-                  "progress; "
-                  "if they are yours (a mock interview your mentor ran for you), run the import again with --mine")
+            print(
+                f"{name}: {result.for_others} of them were run for another learner and do not count in your "
+                "progress; "
+                "if they are yours (a mock interview your mentor ran for you), run the import again with --mine"
+            )
     return EXIT_PROBLEMS if problems else EXIT_OK
 
 
@@ -226,8 +245,10 @@ def rescore_command(sources: Sources, session: str | None, every: bool, apply: b
     if not ids:
         print("No finished sessions to re-score.")
     elif not rescored and not skipped:
-        print(f"Nothing to re-score: the {len(ids)} finished session(s) were scored with the current scenario "
-              "and rubric files. Use --all to re-score them anyway.")
+        print(
+            f"Nothing to re-score: the {len(ids)} finished session(s) were scored with the current scenario "
+            "and rubric files. Use --all to re-score them anyway."
+        )
     else:
         done = f"Re-scored {rescored} session(s), {changed} with a changed score"
         done += f", skipped {skipped}" if skipped else ""

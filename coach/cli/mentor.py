@@ -28,8 +28,9 @@ from coach.cli.common import (
 @click.option("--learner", metavar="NAME", help="the mentee's name, shown on the report (default: mentee)")
 @click.option("--level", metavar="LEVEL", help="the level the mentee targets")
 @library_options
-def mentor_command(sources: Sources, scenario_id: str | None, name: str | None, learner: str | None,
-                   level: str | None) -> int:
+def mentor_command(
+    sources: Sources, scenario_id: str | None, name: str | None, learner: str | None, level: str | None
+) -> int:
     """Run a scenario live as the mentor: read each prompt out, tick the concepts and anti-patterns you hear
     on the rubric checklist (a typed answer pre-ticks it), override criterion levels with a reason, add
     notes, and export the mentee's report. Saved in your history."""
@@ -100,8 +101,9 @@ def cohort_command(sources: Sources, files: tuple[str, ...], fmt: str, output: s
     if fmt == "json":
         import json
 
-        data = [{"learner": name, "competencies": {c: scores[c] for c in columns if c in scores}}
-                for name, scores in rows]
+        data = [
+            {"learner": name, "competencies": {c: scores[c] for c in columns if c in scores}} for name, scores in rows
+        ]
         emit(json.dumps(data, indent=2) + "\n", output)
         return EXIT_OK
     if not rows:
@@ -121,8 +123,9 @@ def cohort_command(sources: Sources, files: tuple[str, ...], fmt: str, output: s
 @click.command("serve", short_help="serve the coach to a browser (for a remote mentee)")
 @click.option("--host", default="localhost", show_default=True, help="address to bind")
 @click.option("--port", type=int, default=8000, show_default=True, help="port")
-@click.option("--scenario", "scenario_id", metavar="ID", help="open this scenario directly",
-              shell_complete=complete_scenario_id)
+@click.option(
+    "--scenario", "scenario_id", metavar="ID", help="open this scenario directly", shell_complete=complete_scenario_id
+)
 @library_options
 def serve_command(sources: Sources, host: str, port: int, scenario_id: str | None) -> int:
     """Serve the coach as a web page with textual-serve, bound to localhost unless you say otherwise. Share it

@@ -9,22 +9,26 @@ from __future__ import annotations
 
 import sys
 import textwrap
+from collections.abc import Callable
 from typing import TextIO
 
-from coach.render.text import summary_text, to_text
 from coach.practice.resume import persist, save_draft
-from coach.render.scenario import briefing_text
 from coach.practice.session import Mode, Session
 from coach.practice.store import Store
+from coach.render.scenario import briefing_text
+from coach.render.text import summary_text, to_text
 
 COMMANDS = {"/hint", "/skip", "/quit"}
-HELP = ("An answer ends with a blank line. Commands go on a line of their own: /hint shows a hint (what you "
-        "typed before it stays, carry on), /skip moves on (what you typed before it is sent as your answer, "
-        "with no follow-up), /quit stops and saves (what you typed before it is kept as your draft).")
+HELP = (
+    "An answer ends with a blank line. Commands go on a line of their own: /hint shows a hint (what you "
+    "typed before it stays, carry on), /skip moves on (what you typed before it is sent as your answer, "
+    "with no follow-up), /quit stops and saves (what you typed before it is kept as your draft)."
+)
 
 
-def read_answer(stream: TextIO, on_line: "callable[[str], None] | None" = None,
-                typed: list[str] | None = None) -> tuple[list[str], str | None] | None:
+def read_answer(
+    stream: TextIO, on_line: Callable[[str], None] | None = None, typed: list[str] | None = None
+) -> tuple[list[str], str | None] | None:
     """Read an answer, continuing the lines already `typed` (a draft, or text before a /hint).
 
     It ends at a blank line after some text, at a command on a line of its own, or at the end
@@ -45,8 +49,14 @@ def read_answer(stream: TextIO, on_line: "callable[[str], None] | None" = None,
     return (lines, None) if len(lines) > len(typed or []) else None
 
 
-def run_plain(session: Session, store: Store | None, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout,
-              stderr: TextIO = sys.stderr, interactive: bool = False) -> int:
+def run_plain(
+    session: Session,
+    store: Store | None,
+    stdin: TextIO = sys.stdin,
+    stdout: TextIO = sys.stdout,
+    stderr: TextIO = sys.stderr,
+    interactive: bool = False,
+) -> int:
     sc = session.scenario
     say = lambda text="": print(text, file=stdout, flush=True)  # noqa: E731
     who = sc.persona.name
@@ -87,19 +97,23 @@ def run_plain(session: Session, store: Store | None, stdin: TextIO = sys.stdin, 
         got = read_answer(stdin, (lambda text: save_draft(store, session, text)) if store else None, typed)
         if got is None:
             save()
-            print(f"\nInput ended; the session is saved. Resume it with: coach practice --resume {session.state.id} --plain",
-                  file=stderr)
+            print(
+                f"\nInput ended; the session is saved. Resume it with: coach practice --resume {session.state.id} --plain",
+                file=stderr,
+            )
             return 0
         lines, command = got
-        new = lines[len(typed):] + ([command] if command else [])
+        new = lines[len(typed) :] + ([command] if command else [])
         if new and not interactive:  # answers from a file: show them, so this is a transcript
             say(textwrap.indent("\n".join(new), "  | "))
         text = "\n".join(lines)
         if command == "/quit":
             save()
             kept = " with your draft" if text.strip() else ""
-            print(f"Stopped; the session is saved{kept}. Resume it with: coach practice --resume {session.state.id} --plain",
-                  file=stderr)
+            print(
+                f"Stopped; the session is saved{kept}. Resume it with: coach practice --resume {session.state.id} --plain",
+                file=stderr,
+            )
             return 0
         if command == "/hint":
             hint = session.hint()

@@ -20,14 +20,25 @@ from coach.cli.common import (
 @click.command("practice", short_help="practise a scenario (the app, or --plain in any terminal)")
 @click.argument("scenario_id", metavar="[ID]", required=False, shell_complete=complete_scenario_id)
 @click.option("--plain", is_flag=True, help="line by line, no full-screen UI (screen readers, pipes)")
-@click.option("--mode", type=click.Choice(["study", "interview"]), default="study",
-              help="study: feedback after each answer (default); interview: feedback only at the end")
+@click.option(
+    "--mode",
+    type=click.Choice(["study", "interview"]),
+    default="study",
+    help="study: feedback after each answer (default); interview: feedback only at the end",
+)
 @click.option("--level", metavar="LEVEL", help="the level you target (default: the scenario's)")
 @click.option("--answers", metavar="FILE", help="with --plain: read answers from FILE (blank-line separated)")
 @click.option("--resume", metavar="SESSION", help="resume a saved session by its id")
 @library_options
-def practice_command(sources: Sources, scenario_id: str | None, plain: bool, mode: str, level: str | None,
-                     answers: str | None, resume: str | None) -> int:
+def practice_command(
+    sources: Sources,
+    scenario_id: str | None,
+    plain: bool,
+    mode: str,
+    level: str | None,
+    answers: str | None,
+    resume: str | None,
+) -> int:
     """Practise a scenario (ID, see `coach list`; omit it to choose in the app) in the full-screen app, or
     with --plain line by line in any terminal or pipe (an answer ends with a blank line; /hint, /skip and
     /quit are commands). Sessions are saved as you go."""

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Union
+from typing import NoReturn
 
 BANDS = ("weak", "developing", "solid", "strong")
 FLAGS = (
@@ -44,7 +45,9 @@ _OPS: dict[str, Callable[[float, float], bool]] = {
     "==": lambda a, b: a == b,
     "!=": lambda a, b: a != b,
 }
-_TOKEN = re.compile(r"\s*(?:(?P<num>\d+(?:\.\d+)?)|(?P<op><=|>=|==|!=|<|>)|(?P<punct>[(),])|(?P<word>[A-Za-z_][\w.\-]*))")
+_TOKEN = re.compile(
+    r"\s*(?:(?P<num>\d+(?:\.\d+)?)|(?P<op><=|>=|==|!=|<|>)|(?P<punct>[(),])|(?P<word>[A-Za-z_][\w.\-]*))"
+)
 
 
 class ConditionError(ValueError):
@@ -98,7 +101,7 @@ class Compare:
 
 @dataclass(frozen=True)
 class Not:
-    inner: "Node"
+    inner: Node
 
     def evaluate(self, f: Facts) -> bool:
         return not self.inner.evaluate(f)
@@ -107,14 +110,14 @@ class Not:
 @dataclass(frozen=True)
 class Combine:
     kind: str  # all | any
-    parts: tuple["Node", ...]
+    parts: tuple[Node, ...]
 
     def evaluate(self, f: Facts) -> bool:
         test = all if self.kind == "all" else any
         return test(p.evaluate(f) for p in self.parts)
 
 
-Node = Union[Concept, Named, Compare, Not, Combine]
+Node = Concept | Named | Compare | Not | Combine
 
 
 def concept_refs(node: Node) -> set[str]:
@@ -167,7 +170,7 @@ class _Parser:
     def __init__(self, text: str, tokens: list[tuple[str, str, int]]):
         self.text, self.tokens, self.pos = text, tokens, 0
 
-    def fail(self, why: str) -> None:
+    def fail(self, why: str) -> NoReturn:
         col = self.tokens[self.pos][2] + 1 if self.pos < len(self.tokens) else len(self.text) + 1
         raise ConditionError(f"{why} at column {col} in {self.text!r}")
 
@@ -251,6 +254,9 @@ class _Parser:
         self.pos -= 1
         words = ["hit", "missed", "negated", "flag", "band", "score", "level", "all", "any", "not"]
         close = difflib.get_close_matches(word, words, n=1, cutoff=0.6)
-        self.fail(f"unknown word {word!r} (did you mean {close[0]!r}?)" if close else
-                  f"unknown word {word!r}; expected one of {', '.join(words)}")
+        self.fail(
+            f"unknown word {word!r} (did you mean {close[0]!r}?)"
+            if close
+            else f"unknown word {word!r}; expected one of {', '.join(words)}"
+        )
         raise AssertionError  # unreachable: fail() raises

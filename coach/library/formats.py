@@ -8,7 +8,8 @@ the same fields. Unknown keys are errors everywhere.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, Literal, Optional
+from itertools import pairwise
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -40,7 +41,7 @@ class Competency(str, Enum):
     career_growth = "career-growth"
 
     @property
-    def title(self) -> str:
+    def title(self) -> str:  # type: ignore[override]  # the display title; str.title() is not used on competencies
         return COMPETENCY_TITLES[self]
 
 
@@ -137,7 +138,7 @@ class CriterionSpec(Strict):
     """For `signals` scoring: which communication signals make up the level."""
 
     @model_validator(mode="after")
-    def _check_scoring(self) -> "CriterionSpec":
+    def _check_scoring(self) -> CriterionSpec:
         if self.scoring == "signals":
             if not self.signals:
                 raise ValueError("scoring = 'signals' needs a non-empty `signals` list")
@@ -194,7 +195,7 @@ class Rubric(Strict):
     """Things that cost points when they appear in an answer."""
 
     @model_validator(mode="after")
-    def _unique_ids(self) -> "Rubric":
+    def _unique_ids(self) -> Rubric:
         _unique([c.id for c in self.criteria], "criterion")
         _unique([a.id for a in self.anti_patterns], "anti-pattern")
         return self
@@ -219,7 +220,7 @@ class LadderLevel(Strict):
     """Minimum competency score (0-4) that demonstrates this level, per competency."""
 
     @model_validator(mode="after")
-    def _every_competency(self) -> "LadderLevel":
+    def _every_competency(self) -> LadderLevel:
         for name, table in (("expects", self.expects), ("minimums", self.minimums)):
             missing = [c.value for c in Competency if c not in table]
             if missing:
@@ -236,11 +237,11 @@ class Ladder(Strict):
     """The five levels, Associate PM first and VP of Product Development last."""
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Ladder":
+    def _ordered(self) -> Ladder:
         got = [lvl.id for lvl in self.levels]
         if got != list(Level):
-            raise ValueError("levels must be " + ", ".join(l.value for l in Level) + " in that order")
-        for lower, higher in zip(self.levels, self.levels[1:]):
+            raise ValueError("levels must be " + ", ".join(lvl.value for lvl in Level) + " in that order")
+        for lower, higher in pairwise(self.levels):
             for comp in Competency:
                 if higher.minimums[comp] < lower.minimums[comp]:
                     raise ValueError(
@@ -270,7 +271,7 @@ class Exhibit(Strict):
 
     title: Text
     """Heading shown above the exhibit."""
-    text: Optional[Text] = None
+    text: Text | None = None
     """A short note (plain text)."""
     columns: list[Text] = []
     """Column headings of a small table."""
@@ -278,7 +279,7 @@ class Exhibit(Strict):
     """Table rows; each has one cell per column."""
 
     @model_validator(mode="after")
-    def _shape(self) -> "Exhibit":
+    def _shape(self) -> Exhibit:
         if not self.text and not self.rows:
             raise ValueError("an exhibit needs `text` or `rows`")
         if self.rows and not self.columns:
@@ -297,10 +298,10 @@ def exhibit_text(ex: Exhibit) -> str:
     if ex.text:
         lines.append(ex.text.strip())
     if ex.rows:
-        widths = [max(len(c) for c in col) for col in zip(ex.columns, *ex.rows)]
+        widths = [max(len(c) for c in col) for col in zip(ex.columns, *ex.rows, strict=True)]
 
         def fmt(row: list[str]) -> str:
-            return "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
+            return "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
 
         lines += [fmt(ex.columns), fmt(["-" * w for w in widths])] + [fmt(r) for r in ex.rows]
     return "\n".join(lines)
@@ -337,7 +338,7 @@ class Assess(Strict):
     """Only these of the criterion's concepts (default: all of them)."""
     extra: list[ConceptSpec] = []
     """Stage-specific concepts scored as part of this criterion."""
-    weight: Optional[float] = Field(default=None, gt=0, le=10)
+    weight: float | None = Field(default=None, gt=0, le=10)
     """This criterion's weight in this stage (default: its weight in the rubric); use it to mark
     the criterion the question is mainly about."""
 
@@ -373,7 +374,7 @@ class Calibration(Strict):
     """The answer text, written as a real candidate would."""
     expect: list[Literal["weak", "developing", "solid", "strong"]] = []
     """Bands the score must land in (any of them)."""
-    level: Optional[Level] = None
+    level: Level | None = None
     """The career level the answer must demonstrate, at least (against the ladder)."""
     flags: list[Literal[conditions.FLAGS]] = []  # type: ignore[valid-type]
     """Flags the report must raise, e.g. `buzzword_list`."""
@@ -384,7 +385,7 @@ class Calibration(Strict):
         return [value] if isinstance(value, str) else value
 
     @model_validator(mode="after")
-    def _something_expected(self) -> "Calibration":
+    def _something_expected(self) -> Calibration:
         if not self.expect and self.level is None:
             raise ValueError("a calibration answer needs `expect` (bands), `level`, or both")
         return self
@@ -397,7 +398,7 @@ class Stage(Strict):
     """Short name shown in progress and reports."""
     prompt: Text
     """What the interviewer asks, in their voice."""
-    time_limit_minutes: Optional[float] = Field(default=None, gt=0, le=120)
+    time_limit_minutes: float | None = Field(default=None, gt=0, le=120)
     """A soft limit: the timer warns when it runs out; the answer is never lost."""
     assess: list[Assess] = Field(min_length=1)
     """The rubric criteria this stage is scored on."""
@@ -409,7 +410,7 @@ class Stage(Strict):
     """How many follow-ups the interviewer may ask in this stage."""
     branches: list[Branch] = []
     """Checked in order after the stage; the first that holds decides the next stage."""
-    then: Optional[Id] = None
+    then: Id | None = None
     """The stage that follows when no branch holds (default: the next listed stage), or `end`."""
     branch_only: bool = False
     """Reached only by a branch (e.g. a remedial stage); skipped in the normal order."""
@@ -450,7 +451,7 @@ class Scenario(Strict):
     """The questions, in order; the first stage starts the interview."""
 
     @model_validator(mode="after")
-    def _unique_stages(self) -> "Scenario":
+    def _unique_stages(self) -> Scenario:
         _unique([s.id for s in self.stages], "stage")
         if "end" in {s.id for s in self.stages}:
             raise ValueError("`end` is reserved for 'finish the interview'; pick another stage id")

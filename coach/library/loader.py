@@ -11,14 +11,14 @@ from __future__ import annotations
 import difflib
 import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, Iterable, TypeVar, get_args
+from typing import Any, Generic, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 
 from coach import paths
-
 from coach.library import conditions
 from coach.library.formats import KINDS, Ladder, Rubric, Scenario
 from coach.library.tomllines import format_path, key_lines, line_for
@@ -187,7 +187,7 @@ def _second_occurrence(data: Any, loc: tuple[Any, ...], ident: str) -> tuple[Any
             node = node[part]
         except (KeyError, IndexError, TypeError):
             return loc
-    for key, value in (node.items() if isinstance(node, dict) else []):
+    for key, value in node.items() if isinstance(node, dict) else []:
         ids = [item.get("id") if isinstance(item, dict) else None for item in value] if isinstance(value, list) else []
         if ids.count(ident) > 1:
             return loc + (key, [i for i, x in enumerate(ids) if x == ident][1], "id")
@@ -325,22 +325,43 @@ def check_scenario(sc: Scenario, lib: Library) -> list[tuple[tuple[Any, ...], st
                 continue  # already reported above
             crit = lib.rubrics[rid].item.criterion(cid)
             if crit is None:
-                found.append((loc, _unknown("criterion", cid, [c.id for c in lib.rubrics[rid].item.criteria]) + f" in rubric {rid!r}"))
+                found.append(
+                    (
+                        loc,
+                        _unknown("criterion", cid, [c.id for c in lib.rubrics[rid].item.criteria])
+                        + f" in rubric {rid!r}",
+                    )
+                )
                 continue
             if a.criterion in assessed:
                 found.append((loc, f"{a.criterion} is assessed twice in this stage"))
             own = [c.id for c in crit.concepts]
             for ci, concept in enumerate(a.concepts):
                 if concept not in own:
-                    found.append((here + ("assess", ai, "concepts", ci), _unknown("concept", concept, own) + f" in {a.criterion}"))
+                    found.append(
+                        (
+                            here + ("assess", ai, "concepts", ci),
+                            _unknown("concept", concept, own) + f" in {a.criterion}",
+                        )
+                    )
             for ei, extra in enumerate(a.extra):
                 if extra.id in own:
-                    found.append((here + ("assess", ai, "extra", ei, "id"), f"{extra.id!r} is already a concept of {a.criterion}"))
+                    found.append(
+                        (
+                            here + ("assess", ai, "extra", ei, "id"),
+                            f"{extra.id!r} is already a concept of {a.criterion}",
+                        )
+                    )
             if crit.scoring == "signals" and (a.concepts or a.extra):
                 found.append((here + ("assess", ai), f"{a.criterion} is scored by signals and takes no concepts"))
             count = len(a.concepts or own) + len(a.extra)
             if crit.scoring == "count" and crit.bands and crit.bands[-1].count > count:
-                found.append((here + ("assess", ai), f"{a.criterion} needs {crit.bands[-1].count} concepts for its lowest band but this stage assesses {count}"))
+                found.append(
+                    (
+                        here + ("assess", ai),
+                        f"{a.criterion} needs {crit.bands[-1].count} concepts for its lowest band but this stage assesses {count}",
+                    )
+                )
             assessed[a.criterion] = (list(a.concepts) or own) + [e.id for e in a.extra]
             unresolved.discard(a.criterion)
         concept_refs = {f"{crit}.{c}" for crit, cs in assessed.items() for c in cs}

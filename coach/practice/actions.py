@@ -7,9 +7,9 @@ from __future__ import annotations
 import os
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from coach import paths
 from coach.library.loader import Library
@@ -32,8 +32,12 @@ class RescoreResult:
     moved: list[str]
 
     def describe(self) -> str:
-        overall = f"Overall {self.before:g} → {self.after:g}. " if self.before is not None and self.after is not None else ""
-        return overall + ("Changed: " + ", ".join(self.moved) if self.moved else "No stage changed with the current files.")
+        overall = (
+            f"Overall {self.before:g} → {self.after:g}. " if self.before is not None and self.after is not None else ""
+        )
+        return overall + (
+            "Changed: " + ", ".join(self.moved) if self.moved else "No stage changed with the current files."
+        )
 
 
 def rescore_session(store: Store, library: Library, session_id: str) -> RescoreResult:
@@ -94,8 +98,13 @@ def resumable(store: Store, library: Library) -> SessionRow | None:
     return next((row for row in store.unfinished() if row.scenario in library.scenarios), None)
 
 
-def resume_session(store: Store, library: Library, session_id: str, scorer: Scorer | None = None,
-                   clock: Callable[[], float] = time.time) -> Session:
+def resume_session(
+    store: Store,
+    library: Library,
+    session_id: str,
+    scorer: Scorer | None = None,
+    clock: Callable[[], float] = time.time,
+) -> Session:
     """A stored session restored with its draft, running on ``clock``.
     Raises KeyError or ValueError when it cannot be restored."""
     session = resume(store, library, session_id, scorer)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Any
 
 from pydantic import BaseModel, ValidationError, field_validator
 
@@ -29,7 +29,7 @@ class ExportRecord(BaseModel):
     """The scenario's title when the session was saved."""
     learner: str = ""
     """Whose session it is, when not the exporter's own (a mentee's, a mock interview's)."""
-    score: Optional[float] = None
+    score: float | None = None
     """The automatic overall score when the session was saved."""
     state: SessionState
 
@@ -48,7 +48,7 @@ class ExportRecord(BaseModel):
         return value
 
     @classmethod
-    def of(cls, state: SessionState | dict, title: str, score: float | None) -> "ExportRecord":
+    def of(cls, state: SessionState | dict[str, Any], title: str, score: float | None) -> ExportRecord:
         """The record of a session state (a model, or its JSON data as stored)."""
         st = state if isinstance(state, SessionState) else SessionState.model_validate(state)
         return cls(title=title, learner=st.learner, score=score, state=st)
@@ -58,7 +58,7 @@ class ExportRecord(BaseModel):
         return json.dumps(self.model_dump(mode="json"), ensure_ascii=False)
 
     @classmethod
-    def from_line(cls, line: str) -> "ExportRecord":
+    def from_line(cls, line: str) -> ExportRecord:
         """Parse one line; ValueError says in one line what is wrong with it."""
         try:
             data = json.loads(line)
@@ -80,7 +80,7 @@ def _first_problem(exc: ValidationError) -> str:
     return f"{where}: {error['msg']}" if where else error["msg"]
 
 
-def export_record(state: SessionState | dict, title: str, score: float | None) -> str:
+def export_record(state: SessionState | dict[str, Any], title: str, score: float | None) -> str:
     """One export line for a session state."""
     return ExportRecord.of(state, title, score).line()
 
@@ -112,4 +112,3 @@ def read_export(path: Path) -> ExportFile:
             except ValueError as exc:
                 out.problems.append((number, str(exc).splitlines()[0]))
     return out
-

@@ -3,19 +3,21 @@ sessions between machines. Plain Python over coach.practice.store; no UI."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from coach.library.formats import Competency, Level
 from coach.library.loader import Library
-from coach.scoring.engine import Scorer
-from coach.practice.exchange import ExportRecord, export_record, read_export  # noqa: F401 (export_record: for importers)
-from coach.practice.resume import resume as load_session  # the one restore, under the name callers know
+from coach.practice.exchange import ExportRecord, read_export
+from coach.practice.exchange import export_record as export_record  # re-exported for importers
+from coach.practice.resume import resume
 from coach.practice.session import Session, SessionState
 from coach.practice.store import SessionRow, Store
+from coach.scoring.engine import Scorer
 
+load_session = resume  # the one restore, under the name callers know
 
 
 @dataclass(frozen=True)
@@ -58,8 +60,10 @@ def timeline(store: Store, library: Library) -> dict[str, list[Point]]:
 def session_points(session: Session) -> list[tuple[str, Point]]:
     """(competency, point) for each competency the session assessed (skipped stages count for none)."""
     st = session.state
-    return [(comp.competency, Point(st.id, st.started, st.scenario, comp.score, comp.level, st.target.value))
-            for comp in session.competencies()]
+    return [
+        (comp.competency, Point(st.id, st.started, st.scenario, comp.score, comp.level, st.target.value))
+        for comp in session.competencies()
+    ]
 
 
 # --------------------------------------------------------------------------- re-scoring
@@ -114,8 +118,14 @@ class Recommendation:
     reason: str
 
 
-def recommend(store: Store | None, library: Library, target: Level | None = None, now: datetime | None = None,
-              points: dict[str, list[Point]] | None = None, session: Session | None = None) -> Recommendation:
+def recommend(
+    store: Store | None,
+    library: Library,
+    target: Level | None = None,
+    now: datetime | None = None,
+    points: dict[str, list[Point]] | None = None,
+    session: Session | None = None,
+) -> Recommendation:
     """The next scenario: the competency most overdue for practice (weak ones come back
     sooner), then the scenario that exercises it and was practised least recently. The one
     recommender: the summary, the history screen and `coach next` all ask it.
@@ -136,7 +146,9 @@ def recommend(store: Store | None, library: Library, target: Level | None = None
         sid = session.state.scenario
         last_played[sid] = max(last_played.get(sid, ""), session.state.started)
     if not points:
-        start = min(library.scenarios.values(), key=lambda e: (e.item.level.rank, e.item.difficulty != "foundation", e.item.id))
+        start = min(
+            library.scenarios.values(), key=lambda e: (e.item.level.rank, e.item.difficulty != "foundation", e.item.id)
+        )
         return Recommendation(start.item.id, None, "No answered sessions yet: start with a foundation scenario.")
     if target is None:  # the level the learner practised for last
         target = Level(max((p for series in points.values() for p in series), key=lambda p: p.started).target)
@@ -146,16 +158,22 @@ def recommend(store: Store | None, library: Library, target: Level | None = None
         age = (now - datetime.fromisoformat(last.started)).total_seconds() / 86400
         overdue = age / rest_days(last.score)  # 1.0 means due today
         due.append((overdue + (4 - last.score) * 0.1, comp, last))
-    exercised = {library.rubrics[r].item.competency.value for e in library.scenarios.values()
-                 for r in e.item.rubrics if r in library.rubrics}
+    exercised = {
+        library.rubrics[r].item.competency.value
+        for e in library.scenarios.values()
+        for r in e.item.rubrics
+        if r in library.rubrics
+    }
     never = sorted(exercised - set(points))  # only what some scenario can practise
     if never and max(d[0] for d in due) < 1.0:
         comp, reason = never[0], f"You have not practised {Competency(never[0]).title.lower()} yet."
     else:
         score, comp, last = max(due)
         when = "due" if score >= 1.0 else "the nearest to due"
-        reason = (f"{Competency(comp).title} is {when}: last scored {last.score:.2f}/4 on "
-                  f"{last.started[:10]}; a score like that comes back after {rest_days(last.score)} day(s).")
+        reason = (
+            f"{Competency(comp).title} is {when}: last scored {last.score:.2f}/4 on "
+            f"{last.started[:10]}; a score like that comes back after {rest_days(last.score)} day(s)."
+        )
         if last.score < 2.0:
             reason += " A weak score, so it comes back soon."
     candidates = []
@@ -232,10 +250,17 @@ def import_file(store: Store, path: Path, mine: bool = False) -> ImportResult:
             elif state.learner:
                 result.for_others += 1
             result.added += 1
-        store.save_session(state.model_dump_json(), id=state.id, scenario=state.scenario,
-                           title=record.title or state.scenario, target=state.target.value,
-                           mode=state.mode.value, started=state.started, status=state.status,
-                           score=record.score)
+        store.save_session(
+            state.model_dump_json(),
+            id=state.id,
+            scenario=state.scenario,
+            title=record.title or state.scenario,
+            target=state.target.value,
+            mode=state.mode.value,
+            started=state.started,
+            status=state.status,
+            score=record.score,
+        )
         existing.add(state.id)
     return result
 

@@ -13,11 +13,11 @@ from typing import Any
 
 from coach.library.formats import Competency
 from coach.library.loader import Library
-from coach.scoring.report import ScoreReport
 from coach.practice import exchange
 from coach.practice.exchange import ExportRecord
 from coach.practice.review import MentorReview, StageReview, reviewed_report
 from coach.practice.session import Session, SessionState
+from coach.scoring.report import ScoreReport
 
 
 def review_of(session: Session, mentor: str = "") -> MentorReview:
@@ -67,8 +67,16 @@ def side_by_side(session: Session) -> list[dict[str, Any]]:
         for i, crit in enumerate(auto.criteria):
             m = mentor.criteria[i] if mentor else None
             override = sr.overrides.get(crit.ref) if sr else None
-            rows.append({"stage": rec.stage, "criterion": crit.title, "ref": crit.ref, "automatic": crit.level,
-                         "mentor": m.level if m else None, "reason": override.reason if override else ""})
+            rows.append(
+                {
+                    "stage": rec.stage,
+                    "criterion": crit.title,
+                    "ref": crit.ref,
+                    "automatic": crit.level,
+                    "mentor": m.level if m else None,
+                    "reason": override.reason if override else "",
+                }
+            )
     return rows
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from coach.library.loader import Library
-from coach.scoring.engine import Scorer
 from coach.practice.session import Session
 from coach.practice.store import Store
+from coach.scoring.engine import Scorer
 
 
 def snapshot(session: Session) -> dict[str, Any]:
@@ -15,8 +15,17 @@ def snapshot(session: Session) -> dict[str, Any]:
     session.checkpoint()
     st = session.state
     score = session.summary().score if session.finished else None
-    return dict(state_json=session.dump(), id=st.id, scenario=st.scenario, title=session.scenario.title,
-                target=st.target.value, mode=st.mode.value, started=st.started, status=st.status, score=score)
+    return dict(
+        state_json=session.dump(),
+        id=st.id,
+        scenario=st.scenario,
+        title=session.scenario.title,
+        target=st.target.value,
+        mode=st.mode.value,
+        started=st.started,
+        status=st.status,
+        score=score,
+    )
 
 
 def write(store: Store, snap: dict[str, Any]) -> None:

@@ -8,8 +8,6 @@ has to import the other's module to do its part.
 
 from __future__ import annotations
 
-from typing import Optional
-
 from pydantic import BaseModel, Field
 
 from coach.library.formats import Level, Scenario
@@ -39,15 +37,16 @@ class StageReview(BaseModel):
 
 class MentorReview(BaseModel):
     mentor: str = ""
-    reviewed: Optional[str] = None
+    reviewed: str | None = None
     """When the review was finished (ISO time)."""
     comment: str = ""
     """The mentor's overall advice."""
     stages: dict[str, StageReview] = {}
 
 
-def reviewed_report(scorer: Scorer, scenario: Scenario, stage_id: str, auto: ScoreReport, review: StageReview,
-                    target: Level | None) -> ScoreReport:
+def reviewed_report(
+    scorer: Scorer, scenario: Scenario, stage_id: str, auto: ScoreReport, review: StageReview, target: Level | None
+) -> ScoreReport:
     """The stage's report as the mentor judged it: concepts from the mentor's ticks,
     anti-patterns the mentor heard, criterion levels the mentor overrode. ``auto`` (the
     automatic report) is left unchanged, so both can be shown side by side."""
@@ -75,9 +74,16 @@ def reviewed_report(scorer: Scorer, scenario: Scenario, stage_id: str, auto: Sco
     anti = []
     for ref, pattern, _ in stage_target.anti_patterns:
         if ref in review.anti:
-            anti.append(hits.get(ref) or AntiPatternHit(
-                ref=ref, label=pattern.label, feedback=pattern.feedback, penalty=pattern.penalty,
-                evidence=Evidence(start=0, end=0, text="heard by the mentor")))
+            anti.append(
+                hits.get(ref)
+                or AntiPatternHit(
+                    ref=ref,
+                    label=pattern.label,
+                    feedback=pattern.feedback,
+                    penalty=pattern.penalty,
+                    evidence=Evidence(start=0, end=0, text="heard by the mentor"),
+                )
+            )
     report.anti_patterns = anti
     report.competencies, raw = competency_scores(report.criteria, anti, stage_target.rubrics)
     report.score = round(raw, 1)  # the mentor's judgement is not capped by the automatic flags

@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timezone
 from enum import Enum
-from typing import TYPE_CHECKING, Callable, Literal, Optional
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
 from coach.library import conditions
 from coach.library.formats import Competency, Level, Scenario, Stage
 from coach.library.loader import Library, next_stage
-from coach.scoring.report import CompetencyResult, ScoreReport
+from coach.practice.review import MentorReview, StageReview, reviewed_report
+from coach.practice.review import Override as Override  # re-exported: the app imports it from here
 from coach.scoring.engine import Scorer, feedback_items
 from coach.scoring.ladder import band_for, ceiling_for, place_on_ladder
-from coach.practice.review import MentorReview, Override, StageReview, reviewed_report  # noqa: F401 (Override: the app imports it from here)
+from coach.scoring.report import CompetencyResult, ScoreReport
 
 if TYPE_CHECKING:
     from coach.practice.store import Store
@@ -52,7 +54,7 @@ class StageRecord(BaseModel):
     seconds: float = 0.0
     """Time spent on the stage (answering, not reading feedback)."""
     skipped: bool = False
-    report: Optional[ScoreReport] = None
+    report: ScoreReport | None = None
 
 
 class SessionState(BaseModel):
@@ -65,17 +67,17 @@ class SessionState(BaseModel):
     mode: Mode = Mode.study
     started: str = Field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
     status: Literal["briefing", "answering", "finished"] = "briefing"
-    current: Optional[str] = None
+    current: str | None = None
     """The stage being answered."""
     awaiting_followup: bool = False
     records: list[StageRecord] = []
     transcript: list[Turn] = []
     draft: str = ""
     """The answer being typed, kept so an interrupted session resumes with it."""
-    stage_started: Optional[float] = None
+    stage_started: float | None = None
     """Wall-clock time the current stage was opened (for the timer)."""
     learner: str = ""
-    review: Optional[MentorReview] = None
+    review: MentorReview | None = None
     """A mentor's review; the mentor's scores are final where it exists."""
 
 
@@ -83,20 +85,20 @@ class Outcome(BaseModel):
     """What happened after a submit or skip."""
 
     kind: Literal["followup", "next", "finished"]
-    question: Optional[str] = None
+    question: str | None = None
     """The follow-up question, or the next stage's prompt."""
-    report: Optional[ScoreReport] = None
+    report: ScoreReport | None = None
     """The stage's score so far (shown in study mode)."""
     stage: str
-    next_stage: Optional[str] = None
+    next_stage: str | None = None
 
 
 class StageSummary(BaseModel):
     stage: str
     title: str
-    score: Optional[float]
+    score: float | None
     """None when the stage was not assessed (see `assessed`): never a 0 for a stage not played."""
-    band: Optional[str]
+    band: str | None
     hints_used: int
     seconds: float
     skipped: bool
@@ -110,21 +112,21 @@ class Summary(BaseModel):
     mode: Mode
     target: str
     target_title: str
-    score: Optional[float]
+    score: float | None
     """The mean over the assessed stages; None when no stage was assessed."""
-    band: Optional[str]
+    band: str | None
     stages: list[StageSummary]
     competencies: list[CompetencyResult]
-    level: Optional[str] = None
-    level_title: Optional[str] = None
+    level: str | None = None
+    level_title: str | None = None
     strengths: list[str]
     work_on: list[str]
     """The three most valuable things to work on."""
-    next_scenario: Optional[str] = None
+    next_scenario: str | None = None
     next_reason: str = ""
 
 
-def assessed(rec: StageRecord, review: Optional[StageReview] = None) -> bool:
+def assessed(rec: StageRecord, review: StageReview | None = None) -> bool:
     """Whether a stage counts in the results: the candidate answered it, or a mentor judged it.
     A stage skipped, or left before any answer because the session stopped, is "not assessed":
     it has no score, rather than a 0 that would drag every average down."""
@@ -136,8 +138,13 @@ class SessionError(RuntimeError):
 
 
 class Session:
-    def __init__(self, library: Library, state: SessionState, scorer: Scorer | None = None,
-                 clock: Callable[[], float] = time.time):
+    def __init__(
+        self,
+        library: Library,
+        state: SessionState,
+        scorer: Scorer | None = None,
+        clock: Callable[[], float] = time.time,
+    ):
         self.library = library
         self.scenario: Scenario = library.scenario(state.scenario)
         self.state = state
@@ -145,17 +152,34 @@ class Session:
         self.clock = clock
 
     @classmethod
-    def new(cls, library: Library, scenario_id: str, target: Level | None = None, mode: Mode = Mode.study,
-            scorer: Scorer | None = None, clock: Callable[[], float] = time.time) -> "Session":
+    def new(
+        cls,
+        library: Library,
+        scenario_id: str,
+        target: Level | None = None,
+        mode: Mode = Mode.study,
+        scorer: Scorer | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> Session:
         sc = library.scenario(scenario_id)
         rubric_versions = {r: library.rubric(r).version for r in sc.rubrics}
-        state = SessionState(scenario=sc.id, scenario_version=sc.version, rubric_versions=rubric_versions,
-                             target=target or sc.level, mode=mode)
+        state = SessionState(
+            scenario=sc.id,
+            scenario_version=sc.version,
+            rubric_versions=rubric_versions,
+            target=target or sc.level,
+            mode=mode,
+        )
         return cls(library, state, scorer, clock)
 
     @classmethod
-    def restore(cls, library: Library, data: str | dict, scorer: Scorer | None = None,
-                clock: Callable[[], float] = time.time) -> "Session":
+    def restore(
+        cls,
+        library: Library,
+        data: str | dict[str, Any],
+        scorer: Scorer | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> Session:
         state = SessionState.model_validate_json(data) if isinstance(data, str) else SessionState.model_validate(data)
         return cls(library, state, scorer, clock)
 
@@ -189,8 +213,11 @@ class Session:
     def stage_number(self) -> tuple[int, int]:
         """(this stage's position, stages in the normal order) for progress display."""
         main = [s.id for s in self.scenario.stages if not s.branch_only]
-        here = main.index(self.stage.id) + 1 if self.stage.id in main else len(
-            {r.stage for r in self.state.records if r.stage in main}) + 1
+        here = (
+            main.index(self.stage.id) + 1
+            if self.stage.id in main
+            else len({r.stage for r in self.state.records if r.stage in main}) + 1
+        )
         return min(here, len(main)), len(main)
 
     def remaining_seconds(self) -> float | None:
@@ -305,7 +332,9 @@ class Session:
             hit=frozenset(c.ref for c in concepts if c.found),
             negated=frozenset(c.ref for c in concepts if c.negated),
             levels={c.ref: c.exact_level for c in report.criteria},
-            score=report.score, band=report.band, flags=frozenset(report.flag_codes()),
+            score=report.score,
+            band=report.band,
+            flags=frozenset(report.flag_codes()),
         )
 
     def _next_followup(self, report: ScoreReport) -> str | None:
@@ -321,7 +350,7 @@ class Session:
     def _advance(self, report: ScoreReport) -> Outcome:
         stage = self.stage
         facts = self.facts(report)
-        visits = {}
+        visits: dict[str, int] = {}
         for r in self.state.records:
             visits[r.stage] = visits.get(r.stage, 0) + 1
         target = None
@@ -355,9 +384,17 @@ class Session:
         pairs = [(rec, rec.report if rec.report else self.score_record(rec)) for rec in latest.values()]
         review = self.state.review
         if reviewed and review:
-            pairs = [(rec, reviewed_report(self.scorer, self.scenario, rec.stage, report, review.stages[rec.stage],
-                                           self.state.target)
-                      if rec.stage in review.stages else report) for rec, report in pairs]
+            pairs = [
+                (
+                    rec,
+                    reviewed_report(
+                        self.scorer, self.scenario, rec.stage, report, review.stages[rec.stage], self.state.target
+                    )
+                    if rec.stage in review.stages
+                    else report,
+                )
+                for rec, report in pairs
+            ]
         return pairs
 
     def advance(self, report: ScoreReport) -> Outcome:
@@ -370,8 +407,11 @@ class Session:
         """final_reports() of the stages that count in the results (see `assessed`): the one
         place that decides what the summary, progress and cohorts aggregate."""
         review = self.state.review if reviewed else None
-        return [(rec, report) for rec, report in self.final_reports(reviewed)
-                if assessed(rec, review.stages.get(rec.stage) if review else None)]
+        return [
+            (rec, report)
+            for rec, report in self.final_reports(reviewed)
+            if assessed(rec, review.stages.get(rec.stage) if review else None)
+        ]
 
     def _combined(self, pairs: list[tuple[StageRecord, ScoreReport]]) -> ScoreReport:
         """Competencies weighted over every criterion assessed, placed on the ladder."""
@@ -382,9 +422,16 @@ class Session:
                 acc = sums.setdefault(comp.competency, [0.0, 0.0])
                 acc[0] += comp.score * weight
                 acc[1] += weight
-        combined = ScoreReport(words=0, score=0, band="weak", competencies=[
-            CompetencyResult(competency=c, title=Competency(c).title, score=round(n / d, 2)) for c, (n, d) in sums.items() if d
-        ])
+        combined = ScoreReport(
+            words=0,
+            score=0,
+            band="weak",
+            competencies=[
+                CompetencyResult(competency=c, title=Competency(c).title, score=round(n / d, 2))
+                for c, (n, d) in sums.items()
+                if d
+            ],
+        )
         ladder = self.library.ladder.item if self.library.ladder else None
         if ladder:
             place_on_ladder(combined, ladder, self.state.target, ceiling_for(self.scenario))
@@ -394,7 +441,7 @@ class Session:
         """The session's score per competency, over the assessed stages only."""
         return self._combined(self.assessed_reports(reviewed)).competencies
 
-    def summary(self, reviewed: bool = False, store: "Store | None" = None, now: datetime | None = None) -> Summary:
+    def summary(self, reviewed: bool = False, store: Store | None = None, now: datetime | None = None) -> Summary:
         """The session's results. "Practise next" comes from the history's one recommender
         (coach.history.recommend) over ``store``'s history with this session in it; without a
         store, the history is this session alone."""
@@ -410,23 +457,56 @@ class Session:
         for rec, report in pairs:
             st = self.scenario.stage(rec.stage)
             played = id(rec) in counted
-            stages.append(StageSummary(stage=rec.stage, title=st.title if st else rec.stage,
-                                       score=report.score if played else None, band=report.band if played else None,
-                                       hints_used=rec.hints_used, seconds=round(rec.seconds, 1), skipped=rec.skipped,
-                                       followups=len(rec.followups), assessed=played))
+            stages.append(
+                StageSummary(
+                    stage=rec.stage,
+                    title=st.title if st else rec.stage,
+                    score=report.score if played else None,
+                    band=report.band if played else None,
+                    hints_used=rec.hints_used,
+                    seconds=round(rec.seconds, 1),
+                    skipped=rec.skipped,
+                    followups=len(rec.followups),
+                    assessed=played,
+                )
+            )
         reached = {rec.stage for rec, _ in pairs}
-        stages += [StageSummary(stage=st.id, title=st.title, score=None, band=None, hints_used=0, seconds=0.0,
-                                skipped=False, followups=0, assessed=False)
-                   for st in self.scenario.stages if not st.branch_only and st.id not in reached]
+        stages += [
+            StageSummary(
+                stage=st.id,
+                title=st.title,
+                score=None,
+                band=None,
+                hints_used=0,
+                seconds=0.0,
+                skipped=False,
+                followups=0,
+                assessed=False,
+            )
+            for st in self.scenario.stages
+            if not st.branch_only and st.id not in reached
+        ]
         strengths, work_on = self._strengths_and_work_on(scored)
         rec_next = recommend(store, self.library, now=now, session=self)
         ladder = self.library.ladder.item if self.library.ladder else None
         target_title = ladder.level(self.state.target).title if ladder else self.state.target.value
-        return Summary(scenario=self.scenario.id, title=self.scenario.title, mode=self.state.mode,
-                       target=self.state.target.value, target_title=target_title, score=overall,
-                       band=band_for(overall) if overall is not None else None, stages=stages,
-                       competencies=combined.competencies, level=combined.level, level_title=combined.level_title,
-                       strengths=strengths, work_on=work_on, next_scenario=rec_next.scenario, next_reason=rec_next.reason)
+        return Summary(
+            scenario=self.scenario.id,
+            title=self.scenario.title,
+            mode=self.state.mode,
+            target=self.state.target.value,
+            target_title=target_title,
+            score=overall,
+            band=band_for(overall) if overall is not None else None,
+            stages=stages,
+            competencies=combined.competencies,
+            level=combined.level,
+            level_title=combined.level_title,
+            strengths=strengths,
+            work_on=work_on,
+            next_scenario=rec_next.scenario,
+            next_reason=rec_next.reason,
+        )
 
     @staticmethod
     def _strengths_and_work_on(pairs: list[tuple[StageRecord, ScoreReport]]) -> tuple[list[str], list[str]]:

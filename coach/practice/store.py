@@ -99,7 +99,7 @@ class Store:
                 self.db.execute(f"PRAGMA user_version = {number}")
                 self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
-    def transaction(self) -> "_Transaction":
+    def transaction(self) -> _Transaction:
         return _Transaction(self.db, self.lock)
 
     def close(self) -> None:
@@ -107,8 +107,19 @@ class Store:
 
     # ------------------------------------------------------------------ sessions
 
-    def save_session(self, state_json: str, *, id: str, scenario: str, title: str, target: str, mode: str,
-                     started: str, status: str, score: float | None) -> None:
+    def save_session(
+        self,
+        state_json: str,
+        *,
+        id: str,  # noqa: A002 (the sessions table's column)
+        scenario: str,
+        title: str,
+        target: str,
+        mode: str,
+        started: str,
+        status: str,
+        score: float | None,
+    ) -> None:
         with self.transaction():
             self.db.execute(
                 """INSERT INTO sessions (id, scenario, title, target, mode, started, updated, status, score, state)
@@ -124,13 +135,16 @@ class Store:
         row = self.db.execute("SELECT state FROM sessions WHERE id = ?", (session_id,)).fetchone()
         if row is None:
             raise KeyError(f"no session {session_id!r} in the history")
-        return row[0]
+        state: str = row[0]
+        return state
 
     def sessions(self, status: str | None = None, limit: int = 500) -> list[SessionRow]:
-        sql = ("SELECT id, scenario, title, target, mode, started, updated, status, score, "
-               "CASE WHEN json_valid(state) THEN coalesce(json_extract(state, '$.learner'), '') ELSE '' END "
-               "FROM sessions")
-        args: tuple = ()
+        sql = (
+            "SELECT id, scenario, title, target, mode, started, updated, status, score, "
+            "CASE WHEN json_valid(state) THEN coalesce(json_extract(state, '$.learner'), '') ELSE '' END "
+            "FROM sessions"
+        )
+        args: tuple[str, ...] = ()
         if status:
             sql += " WHERE status = ?"
             args = (status,)

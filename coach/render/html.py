@@ -30,8 +30,9 @@ def _env() -> Any:
     # imported here: jinja2 is only needed for HTML, and `coach --help` stays fast
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
-                       keep_trailing_newline=True)
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined, keep_trailing_newline=True
+    )
 
 
 def render(template: str, **values: Any) -> str:
@@ -51,7 +52,10 @@ def session_html(session: Session, store: Store | None = None) -> str:
 
 
 def session_json(session: Session, store: Store | None = None) -> dict[str, Any]:
-    return {"session": json.loads(session.dump()), "summary": json.loads(session.summary(store=store).model_dump_json())}
+    return {
+        "session": json.loads(session.dump()),
+        "summary": json.loads(session.summary(store=store).model_dump_json()),
+    }
 
 
 def session_report(session: Session, fmt: str, store: Store | None = None) -> str:
@@ -92,10 +96,16 @@ def chart(series: list[Point], width: int = 520, height: int = 140, target: floa
     def y(v: float) -> float:
         return height - pad - (height - 2 * pad) * v / 4
 
-    return Chart(width, height, pad, width - pad, [(level, y(level)) for level in range(5)],
-                 y(target) if target is not None else None,
-                 " ".join(f"{x(i):.1f},{y(p.score):.1f}" for i, p in enumerate(series)),
-                 [(x(i), y(p.score), f"{p.started[:10]} {p.scenario}: {p.score:.2f}") for i, p in enumerate(series)])
+    return Chart(
+        width,
+        height,
+        pad,
+        width - pad,
+        [(level, y(level)) for level in range(5)],
+        y(target) if target is not None else None,
+        " ".join(f"{x(i):.1f},{y(p.score):.1f}" for i, p in enumerate(series)),
+        [(x(i), y(p.score), f"{p.started[:10]} {p.scenario}: {p.score:.2f}") for i, p in enumerate(series)],
+    )
 
 
 def svg_chart(series: list[Point], width: int = 520, height: int = 140, target: float | None = None) -> str:
@@ -129,8 +139,16 @@ def progress_rows(store: Store, library: Library) -> list[ProgressRow]:
     for comp, series in sorted(timeline(store, library).items()):
         last = series[-1]
         minimum = ladder.level(Level(last.target)).minimums[Competency(comp)] if ladder else None
-        rows.append(ProgressRow(Competency(comp).title, series, last.score, reached_title(last.level, ladder),
-                                level_title(last.target, ladder), minimum))
+        rows.append(
+            ProgressRow(
+                Competency(comp).title,
+                series,
+                last.score,
+                reached_title(last.level, ladder),
+                level_title(last.target, ladder),
+                minimum,
+            )
+        )
     return rows
 
 
@@ -140,13 +158,16 @@ def progress_markdown(store: Store, library: Library) -> str:
     if not rows:
         return "\n".join(out + ["No finished sessions yet."]) + "\n"
     out += ["| competency | sessions | trend | latest | level | target |", "| --- | --- | --- | --- | --- | --- |"]
-    out += [f"| {r.title} | {len(r.series)} | {sparkline([p.score for p in r.series])} | {r.latest:.2f} | {r.level} | "
-            f"{r.target} |" for r in rows]
+    out += [
+        f"| {r.title} | {len(r.series)} | {sparkline([p.score for p in r.series])} | {r.latest:.2f} | {r.level} | "
+        f"{r.target} |"
+        for r in rows
+    ]
     return "\n".join(out) + "\n"
 
 
 def progress_html(store: Store, library: Library) -> str:
     rows = [(r, chart(r.series, target=r.target_minimum)) for r in progress_rows(store, library)]
-    return render("progress.html.j2", page_title="TPM Coach: progress", finished=len(own_sessions(store, "finished")),
-                  rows=rows)
-
+    return render(
+        "progress.html.j2", page_title="TPM Coach: progress", finished=len(own_sessions(store, "finished")), rows=rows
+    )

@@ -56,8 +56,15 @@ def scenario_text(sc: Scenario, lib: Library) -> str:
         head.append(f"\n{i + 1}. {stage.title} [{stage.id}{limit}]{extra}")
         head.append(textwrap.indent(stage.prompt.strip(), "   "))
         head.append("   Assesses:")
-        head += [textwrap.fill(line, 88, initial_indent="   - ", subsequent_indent="     ") for line in assessed_lines(sc, i, lib)]
-        bits = [f"{len(stage.hints)} hint(s)", f"{len(stage.followups)} follow-up(s)", f"{len(stage.calibration)} calibration answer(s)"]
+        head += [
+            textwrap.fill(line, 88, initial_indent="   - ", subsequent_indent="     ")
+            for line in assessed_lines(sc, i, lib)
+        ]
+        bits = [
+            f"{len(stage.hints)} hint(s)",
+            f"{len(stage.followups)} follow-up(s)",
+            f"{len(stage.calibration)} calibration answer(s)",
+        ]
         head.append("   " + ", ".join(bits))
     return "\n".join(head)
 
@@ -79,5 +86,3 @@ def reflow(text: str) -> str:
                 lines.append(line)
         out.append("\n".join(lines))
     return "\n\n".join(out)
-
-

@@ -51,9 +51,13 @@ def report_text(v: ReportView, width: int = 88, model_answer: bool = False) -> s
     if v.competencies:
         out += ["", "Competencies"] + [f"  {c.bar} {c.score:.2f}  {c.note}" for c in v.competencies]
     if v.strengths:
-        out += ["", "What went well"] + [textwrap.fill(s, width, initial_indent="  + ", subsequent_indent="    ") for s in v.strengths]
+        out += ["", "What went well"] + [
+            textwrap.fill(s, width, initial_indent="  + ", subsequent_indent="    ") for s in v.strengths
+        ]
     if v.improvements:
-        out += ["", "Work on"] + [textwrap.fill(s, width, initial_indent="  → ", subsequent_indent="    ") for s in v.improvements]
+        out += ["", "Work on"] + [
+            textwrap.fill(s, width, initial_indent="  → ", subsequent_indent="    ") for s in v.improvements
+        ]
     if model_answer and v.model_answer:
         out += ["", "Model answer", textwrap.indent(v.model_answer, "  ")]
     if model_answer and v.takeaways:
@@ -73,7 +77,9 @@ def report_markdown(v: ReportView, heading: str = "##", model_answer: bool = Tru
     out += ["| criterion | level | what it looks like |", "| --- | --- | --- |"]
     out += [f"| {c.title} | {c.bar} {c.level}/4 | {c.descriptor} |" for c in v.criteria]
     for c in v.criteria:
-        out += ["", f"**{c.title}**", ""] + ([f"*{c.note}*", ""] if c.note else []) + [f"- {row.line()}" for row in c.rows]
+        out += (
+            ["", f"**{c.title}**", ""] + ([f"*{c.note}*", ""] if c.note else []) + [f"- {row.line()}" for row in c.rows]
+        )
     if v.anti_patterns:
         out += ["", "**Anti-patterns**", ""] + [f"- {a.text}" for a in v.anti_patterns]
     if v.competencies:
@@ -98,9 +104,13 @@ def summary_text(s: Summary | SummaryView, width: int = 88, times: bool = True) 
         out.append(f"  {st.score:12}  {st.band:10}  {st.title}" + (f"  ({', '.join(extra)})" if extra else ""))
     out += ["", "Competencies"] + ([f"  {c.bar} {c.score:.2f}  {c.note}" for c in v.competencies] or ["  not assessed"])
     if v.strengths:
-        out += ["", "Strengths"] + [textwrap.fill(x, width, initial_indent="  + ", subsequent_indent="    ") for x in v.strengths]
+        out += ["", "Strengths"] + [
+            textwrap.fill(x, width, initial_indent="  + ", subsequent_indent="    ") for x in v.strengths
+        ]
     if v.work_on:
-        out += ["", "Work on next"] + [textwrap.fill(x, width, initial_indent="  → ", subsequent_indent="    ") for x in v.work_on]
+        out += ["", "Work on next"] + [
+            textwrap.fill(x, width, initial_indent="  → ", subsequent_indent="    ") for x in v.work_on
+        ]
     if v.next_scenario:
         out += ["", textwrap.fill(f"Practise next: {v.next_scenario}. {v.next_reason}", width)]
     elif v.next_reason:
@@ -113,9 +123,19 @@ def session_markdown(session: Session, store: Store | None = None) -> str:
     v = session_view(session, store)
     s = v.summary
     learner = f"Learner: **{v.learner}** · " if v.learner else ""
-    out = [f"# {v.title}", "", (f"{learner}*{v.persona_name}, {v.persona_role}* · target level: {v.target_title} · "
-                                f"mode: {v.mode} · started {v.started}"), "", "## Summary", "",
-           f"Overall **{s.overall}**; level shown: **{s.level}**.", ""]
+    out = [
+        f"# {v.title}",
+        "",
+        (
+            f"{learner}*{v.persona_name}, {v.persona_role}* · target level: {v.target_title} · "
+            f"mode: {v.mode} · started {v.started}"
+        ),
+        "",
+        "## Summary",
+        "",
+        f"Overall **{s.overall}**; level shown: **{s.level}**.",
+        "",
+    ]
     out += ["| competency | score | note |", "| --- | --- | --- |"]
     out += [f"| {c.title} | {c.bar} {c.score:.2f} | {c.note} |" for c in s.competencies]
     if s.strengths:
@@ -129,8 +149,10 @@ def session_markdown(session: Session, store: Store | None = None) -> str:
         if v.review.comment:
             out += [v.review.comment, ""]
         out += ["| stage | criterion | automatic | mentor | reason |", "| --- | --- | --- | --- | --- |"]
-        out += [f"| {r.stage} | {r.criterion} | {r.automatic}/4 | {r.mentor if r.mentor is not None else '-'}/4 | {r.reason} |"
-                for r in v.review.rows]
+        out += [
+            f"| {r.stage} | {r.criterion} | {r.automatic}/4 | {r.mentor if r.mentor is not None else '-'}/4 | {r.reason} |"
+            for r in v.review.rows
+        ]
         out += [f"\n**Notes on {sid}:** {notes}" for sid, notes in v.review.notes]
     out += ["", "## Transcript", ""]
     for turn in v.transcript:

@@ -97,9 +97,13 @@ def criterion_rows(c: CriterionResult) -> list[Row]:
     for concept in c.concepts:
         if concept.found:
             # credited without a quote only when a mentor ticked what they heard
-            rows.append(Row(True, concept.label, quote(concept.evidence.text) if concept.evidence else "heard by the mentor"))
+            rows.append(
+                Row(True, concept.label, quote(concept.evidence.text) if concept.evidence else "heard by the mentor")
+            )
         elif concept.negated and concept.evidence:
-            rows.append(Row(False, concept.label, advice=concept.advice, detail=f"said negated: {quote(concept.evidence.text)}"))
+            rows.append(
+                Row(False, concept.label, advice=concept.advice, detail=f"said negated: {quote(concept.evidence.text)}")
+            )
         else:
             rows.append(Row(False, concept.label, advice=concept.advice))
     for s in c.signals:
@@ -118,10 +122,14 @@ def level_note(c: CriterionResult) -> str:
     if c.signals:
         measured = 4 * sum(s.value for s in c.signals) / len(c.signals)
         if int(measured + 0.5) > c.level:
-            return (f"Capped at {c.level}/4: the delivery measures {measured:.1f}/4, but clear delivery of little "
-                    "content is not clarity. Cover more of what the question asks to raise it.")
+            return (
+                f"Capped at {c.level}/4: the delivery measures {measured:.1f}/4, but clear delivery of little "
+                "content is not clarity. Cover more of what the question asks to raise it."
+            )
         if c.level and not hits:
-            return f"The level is the average of the measures below ({measured:.1f}/4); none is strong enough for a ✓ yet."
+            return (
+                f"The level is the average of the measures below ({measured:.1f}/4); none is strong enough for a ✓ yet."
+            )
     if c.level == 0 and hits:
         return f"{hits} of {len(rows)} credited: not yet enough for level 1."
     if c.level and not hits and not c.signals:
@@ -226,8 +234,8 @@ class ReportView:
             if h.start < pos:
                 continue
             if h.start > pos:
-                out.append((self.answer[pos:h.start], None))
-            out.append((self.answer[h.start:h.end], h.kind))
+                out.append((self.answer[pos : h.start], None))
+            out.append((self.answer[h.start : h.end], h.kind))
             pos = h.end
         if pos < len(self.answer):
             out.append((self.answer[pos:], None))
@@ -267,8 +275,10 @@ def report_view(report: ScoreReport, answer: str = "", ladder: Ladder | None = N
         band=report.band,
         words=report.words,
         flags=[FlagView(f.code.replace("_", " "), f.message) for f in report.flags],
-        criteria=[CriterionView(c.title, c.ref, c.level, c.descriptor, level_note(c), criterion_rows(c))
-                  for c in report.criteria],
+        criteria=[
+            CriterionView(c.title, c.ref, c.level, c.descriptor, level_note(c), criterion_rows(c))
+            for c in report.criteria
+        ],
         anti_patterns=[AntiPatternView(a.label, a.evidence.text, a.feedback) for a in report.anti_patterns],
         competencies=competency_views(report.competencies),
         strengths=list(report.strengths),
@@ -354,9 +364,18 @@ class SummaryView:
 
 def summary_view(s: Summary) -> SummaryView:
     return SummaryView(
-        title=s.title, overall=overall_text(s), level=level_text(s), target_title=s.target_title, mode=s.mode.value,
-        competencies=competency_views(s.competencies), strengths=list(s.strengths), work_on=list(s.work_on),
-        next_scenario=s.next_scenario or "", next_reason=s.next_reason, stages=[stage_row(st) for st in s.stages])
+        title=s.title,
+        overall=overall_text(s),
+        level=level_text(s),
+        target_title=s.target_title,
+        mode=s.mode.value,
+        competencies=competency_views(s.competencies),
+        strengths=list(s.strengths),
+        work_on=list(s.work_on),
+        next_scenario=s.next_scenario or "",
+        next_reason=s.next_reason,
+        stages=[stage_row(st) for st in s.stages],
+    )
 
 
 # --------------------------------------------------------------------------- a whole session
@@ -428,7 +447,9 @@ def review_view(session: Session) -> ReviewView | None:
     review = session.state.review
     if review is None:
         return None
-    rows = [ReviewRow(r["stage"], r["criterion"], r["automatic"], r["mentor"], r["reason"]) for r in side_by_side(session)]
+    rows = [
+        ReviewRow(r["stage"], r["criterion"], r["automatic"], r["mentor"], r["reason"]) for r in side_by_side(session)
+    ]
     notes = [(sid, sr.notes.strip()) for sid, sr in review.stages.items() if sr.notes.strip()]
     return ReviewView(review.mentor, review.comment.strip(), rows, notes)
 
@@ -445,11 +466,28 @@ def session_view(session: Session, store: Store | None = None) -> SessionView:
     for rec, report in session.final_reports():
         stage = sc.stage(rec.stage)
         ok = assessed(rec)  # no score and no marks for a question not answered
-        stages.append(StageView(stage.title if stage else rec.stage, ok, "" if ok else not_assessed_text(rec.skipped),
-                                report_view(report, "\n\n".join(rec.answers), ladder)))
-    transcript = [TurnView(role_name(t.role, sc.persona.name), t.role, t.kind, t.stage, t.text.strip())
-                  for t in session.state.transcript]
-    return SessionView(title=sc.title, learner=session.state.learner or "", persona_name=sc.persona.name,
-                       persona_role=sc.persona.role, target_title=s.target_title, mode=s.mode.value,
-                       started=session.state.started, summary=summary_view(s), review=review_view(session),
-                       transcript=transcript, stages=stages)
+        stages.append(
+            StageView(
+                stage.title if stage else rec.stage,
+                ok,
+                "" if ok else not_assessed_text(rec.skipped),
+                report_view(report, "\n\n".join(rec.answers), ladder),
+            )
+        )
+    transcript = [
+        TurnView(role_name(t.role, sc.persona.name), t.role, t.kind, t.stage, t.text.strip())
+        for t in session.state.transcript
+    ]
+    return SessionView(
+        title=sc.title,
+        learner=session.state.learner or "",
+        persona_name=sc.persona.name,
+        persona_role=sc.persona.role,
+        target_title=s.target_title,
+        mode=s.mode.value,
+        started=session.state.started,
+        summary=summary_view(s),
+        review=review_view(session),
+        transcript=transcript,
+        stages=stages,
+    )

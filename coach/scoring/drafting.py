@@ -35,8 +35,13 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "x"
 
 
-def draft_rubric(reference: str, rubric_id: str, competency: Competency = Competency.communication,
-                 question: str = "", title: str | None = None) -> Rubric:
+def draft_rubric(
+    reference: str,
+    rubric_id: str,
+    competency: Competency = Competency.communication,
+    question: str = "",
+    title: str | None = None,
+) -> Rubric:
     question_stems = {t.stem for t in tokenize(question) if not t.is_stop}
     criteria: list[CriterionSpec] = []
     seen: set[str] = set()
@@ -50,40 +55,89 @@ def draft_rubric(reference: str, rubric_id: str, competency: Competency = Compet
             # keep the reference's polarity: "does not return a value" asks for "not return"
             cue = is_negated(tokens, i, i)
             phrase = f"{tokens[cue].word} {t.word}" if cue is not None else t.word
-            concepts.append(ConceptSpec(
-                id=_slug(t.word) + f"-{len(seen)}", label=phrase, phrases=[phrase],
-                advice=f"The reference answer mentions “{t.word}” here: “{part.strip()}”",
-            ))
+            concepts.append(
+                ConceptSpec(
+                    id=_slug(t.word) + f"-{len(seen)}",
+                    label=phrase,
+                    phrases=[phrase],
+                    advice=f"The reference answer mentions “{t.word}” here: “{part.strip()}”",
+                )
+            )
         if not concepts:
             continue
-        criteria.append(CriterionSpec(
-            id=f"part-{n + 1}", title=part.strip()[:200], weight=float(min(len(concepts), 10)),
-            scoring="share", descriptors=DESCRIPTORS, concepts=concepts,
-        ))
+        criteria.append(
+            CriterionSpec(
+                id=f"part-{n + 1}",
+                title=part.strip()[:200],
+                weight=float(min(len(concepts), 10)),
+                scoring="share",
+                descriptors=DESCRIPTORS,
+                concepts=concepts,
+            )
+        )
     if not criteria:  # a reference made only of question words: fall back to all its words
         words = [t for t in tokenize(reference) if not t.is_stop] or tokenize(reference)
-        concepts = [ConceptSpec(id=_slug(t.word) + f"-{i}", label=t.word, phrases=[t.word] if len(t.word) > 1 else [t.word * 2],
-                                advice=f"The reference answer says “{t.word}”.") for i, t in enumerate(words[:30])]
-        criteria = [CriterionSpec(id="part-1", title=reference.strip()[:200] or "reference", scoring="share",
-                                  descriptors=DESCRIPTORS, concepts=concepts)]
-    return Rubric(id=rubric_id, title=title or f"Drafted from a reference answer ({rubric_id})",
-                  competency=competency, description="Drafted automatically from a reference answer; edit before use.",
-                  criteria=criteria)
+        concepts = [
+            ConceptSpec(
+                id=_slug(t.word) + f"-{i}",
+                label=t.word,
+                phrases=[t.word] if len(t.word) > 1 else [t.word * 2],
+                advice=f"The reference answer says “{t.word}”.",
+            )
+            for i, t in enumerate(words[:30])
+        ]
+        criteria = [
+            CriterionSpec(
+                id="part-1",
+                title=reference.strip()[:200] or "reference",
+                scoring="share",
+                descriptors=DESCRIPTORS,
+                concepts=concepts,
+            )
+        ]
+    return Rubric(
+        id=rubric_id,
+        title=title or f"Drafted from a reference answer ({rubric_id})",
+        competency=competency,
+        description="Drafted automatically from a reference answer; edit before use.",
+        criteria=criteria,
+    )
 
 
 def to_toml(rubric: Rubric) -> str:
     """Write a rubric as a TOML file an author can edit (and `coach validate` accepts)."""
-    q = lambda s: json.dumps(s, ensure_ascii=False)  # noqa: E731 - JSON strings are valid TOML strings
-    out = ["#:schema ../docs/schema/rubric.schema.json",
-           "# Drafted from a reference answer by `coach draft-rubric`: edit the labels and advice,",
-           "# merge concepts that are one idea, and add the paraphrases real candidates use.",
-           f"id = {q(rubric.id)}", f"title = {q(rubric.title)}", f"competency = {q(rubric.competency.value)}",
-           f"description = {q(rubric.description)}", f"version = {rubric.version}"]
+
+    def q(s: str) -> str:
+        return json.dumps(s, ensure_ascii=False)  # JSON strings are valid TOML strings
+
+    out = [
+        "#:schema ../docs/schema/rubric.schema.json",
+        "# Drafted from a reference answer by `coach draft-rubric`: edit the labels and advice,",
+        "# merge concepts that are one idea, and add the paraphrases real candidates use.",
+        f"id = {q(rubric.id)}",
+        f"title = {q(rubric.title)}",
+        f"competency = {q(rubric.competency.value)}",
+        f"description = {q(rubric.description)}",
+        f"version = {rubric.version}",
+    ]
     for c in rubric.criteria:
-        out += ["", "[[criteria]]", f"id = {q(c.id)}", f"title = {q(c.title)}", f"weight = {c.weight}",
-                f'scoring = {q(c.scoring)}', "descriptors = [" + ", ".join(q(d) for d in c.descriptors) + "]"]
+        out += [
+            "",
+            "[[criteria]]",
+            f"id = {q(c.id)}",
+            f"title = {q(c.title)}",
+            f"weight = {c.weight}",
+            f"scoring = {q(c.scoring)}",
+            "descriptors = [" + ", ".join(q(d) for d in c.descriptors) + "]",
+        ]
         for concept in c.concepts:
-            out += ["", "[[criteria.concepts]]", f"id = {q(concept.id)}", f"label = {q(concept.label)}",
-                    "phrases = [" + ", ".join(q(p) for p in concept.phrases) + "]", f"advice = {q(concept.advice)}",
-                    f"weight = {concept.weight}"]
+            out += [
+                "",
+                "[[criteria.concepts]]",
+                f"id = {q(concept.id)}",
+                f"label = {q(concept.label)}",
+                "phrases = [" + ", ".join(q(p) for p in concept.phrases) + "]",
+                f"advice = {q(concept.advice)}",
+                f"weight = {concept.weight}",
+            ]
     return "\n".join(out) + "\n"

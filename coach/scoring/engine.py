@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from coach.library.formats import AntiPattern, CriterionSpec, Ladder, Level, Rubric, Scenario, Stage, exhibit_text
 from coach.library.loader import Library
+from coach.scoring.ladder import band_for, ceiling_for, competency_scores, exact_level, place_on_ladder
 from coach.scoring.matching import AnswerIndex, Lexicon, match_concept
 from coach.scoring.report import (
     AntiPatternHit,
@@ -23,7 +24,6 @@ from coach.scoring.report import (
     ScoreReport,
     SignalScore,
 )
-from coach.scoring.ladder import band_for, ceiling_for, competency_scores, exact_level, place_on_ladder
 from coach.scoring.signals import PASS, measure
 from coach.scoring.text import Token, tokenize
 
@@ -33,7 +33,10 @@ CAPS = {  # the most an answer with this flag can score, and why
     "gibberish": (5.0, "The answer does not read as words; nothing could be credited."),
     "off_topic": (10.0, "The answer does not address this question."),
     "too_short": (20.0, "The answer is only a few words; an interviewer needs reasoning, not a headline."),
-    "buzzword_list": (20.0, "The answer is a bare list of keywords. Interviewers credit reasoning: say what you would do and why."),
+    "buzzword_list": (
+        20.0,
+        "The answer is a bare list of keywords. Interviewers credit reasoning: say what you would do and why.",
+    ),
     "parroting": (20.0, "Most of the answer repeats the question or briefing back; repeated text earns no credit."),
 }
 MIN_WORDS = 15
@@ -95,8 +98,15 @@ def _trigrams(tokens: list[Token]) -> set[tuple[str, ...]]:
     return {tuple(stems[i : i + 3]) for i in range(len(stems) - 2)}
 
 
-def build_target(criteria: list[Criterion], prompt: str = "", context: str = "", minutes: float | None = None,
-                 scenario: Scenario | None = None, stage: Stage | None = None, reference: str = "") -> Target:
+def build_target(
+    criteria: list[Criterion],
+    prompt: str = "",
+    context: str = "",
+    minutes: float | None = None,
+    scenario: Scenario | None = None,
+    stage: Stage | None = None,
+    reference: str = "",
+) -> Target:
     """``reference`` is a model answer: its words count as on-topic, and "too short" is
     judged against its length (a third of it, between 3 and MIN_WORDS words)."""
     rubrics = {c.rubric.id: c.rubric for c in criteria}
@@ -106,9 +116,13 @@ def build_target(criteria: list[Criterion], prompt: str = "", context: str = "",
     vocabulary = frozenset(t.stem for t in tokenize(" ".join(words)) if not t.is_stop)
     echo = frozenset(_trigrams(tokenize(prompt)) | _trigrams(tokenize(context)))
     min_words = max(3, min(MIN_WORDS, len(tokenize(reference)) // 3)) if reference else MIN_WORDS
-    lexicon = Lexicon([p for c in criteria for concept in c.concepts for p in concept.phrases]
-                      + [p for _, a, _ in anti for p in a.phrases])
-    return Target(tuple(criteria), anti, prompt, context, minutes, scenario, stage, vocabulary, lexicon, min_words, echo)
+    lexicon = Lexicon(
+        [p for c in criteria for concept in c.concepts for p in concept.phrases]
+        + [p for _, a, _ in anti for p in a.phrases]
+    )
+    return Target(
+        tuple(criteria), anti, prompt, context, minutes, scenario, stage, vocabulary, lexicon, min_words, echo
+    )
 
 
 class Scorer:
@@ -132,11 +146,18 @@ class Scorer:
                 spec = rubric.criterion(cid)
                 assert spec is not None, f"{a.criterion} was checked at load time"
                 concepts = _concepts(rubric, spec, a.concepts)
-                concepts += [Concept(f"{a.criterion}.{c.id}", c.label, tuple(c.phrases), c.advice, c.weight) for c in a.extra]
+                concepts += [
+                    Concept(f"{a.criterion}.{c.id}", c.label, tuple(c.phrases), c.advice, c.weight) for c in a.extra
+                ]
                 criteria.append(Criterion(a.criterion, rubric, spec, tuple(concepts), a.weight))
             context = "\n".join([scenario.briefing.situation] + [exhibit_text(e) for e in scenario.briefing.exhibits])
             self._targets[key] = build_target(
-                criteria, stage.prompt, context, stage.time_limit_minutes, scenario, stage,
+                criteria,
+                stage.prompt,
+                context,
+                stage.time_limit_minutes,
+                scenario,
+                stage,
                 reference=stage.model_answer,
             )
         return self._targets[key]
@@ -144,18 +165,24 @@ class Scorer:
     def rubric_target(self, rubric: Rubric, prompt: str = "") -> Target:
         key = ("rubric:" + rubric.id, prompt)
         if key not in self._targets:
-            criteria = [Criterion(f"{rubric.id}.{c.id}", rubric, c, tuple(_concepts(rubric, c))) for c in rubric.criteria]
+            criteria = [
+                Criterion(f"{rubric.id}.{c.id}", rubric, c, tuple(_concepts(rubric, c))) for c in rubric.criteria
+            ]
             target = build_target(criteria, prompt)
             # no model answer to measure against: an answer needs about a word per concept
             concepts = sum(len(c.concepts) for c in criteria)
             self._targets[key] = replace(target, min_words=max(3, min(MIN_WORDS, concepts)))
         return self._targets[key]
 
-    def score_stage(self, scenario: Scenario, stage: Stage, answer: str, target_level: Level | None = None) -> ScoreReport:
+    def score_stage(
+        self, scenario: Scenario, stage: Stage, answer: str, target_level: Level | None = None
+    ) -> ScoreReport:
         report = score(self.stage_target(scenario, stage), answer, self.ladder, target_level or scenario.level)
         return report
 
-    def score_rubric(self, rubric: Rubric, answer: str, prompt: str = "", target_level: Level | None = None) -> ScoreReport:
+    def score_rubric(
+        self, rubric: Rubric, answer: str, prompt: str = "", target_level: Level | None = None
+    ) -> ScoreReport:
         return score(self.rubric_target(rubric, prompt), answer, self.ladder, target_level)
 
 
@@ -200,12 +227,14 @@ def _masks(tokens: list[Token], target: Target) -> tuple[frozenset[int], float, 
             masked.update(idxs)
         seen_sentences.add(key)
     stems = [t.stem for t in tokens]
-    all_grams = list(zip(stems, stems[1:], stems[2:]))
+    all_grams = list(zip(stems, stems[1:], stems[2:], strict=False))
     unique = len(set(all_grams)) / len(all_grams) if all_grams else 1.0
     return frozenset(masked), parroted / max(len(tokens), 1), unique
 
 
-def _flags(text: str, tokens: list[Token], target: Target, parroted: float, unique: float, hits: int, truncated: bool) -> list[str]:
+def _flags(
+    text: str, tokens: list[Token], target: Target, parroted: float, unique: float, hits: int, truncated: bool
+) -> list[str]:
     if not tokens:
         return ["empty"]
     flags = []
@@ -252,14 +281,21 @@ def score(target: Target, answer: str, ladder: Ladder | None = None, target_leve
             m = match_concept(index, list(concept.phrases)) if tokens else None
             found = bool(m and m.found)
             hits += found
-            results.append(ConceptResult(
-                ref=concept.ref, label=concept.label, found=found, negated=bool(m and m.negated),
-                similarity=m.similarity if m else 0.0,
-                phrase=m.match.phrase if m and m.match else None,
-                evidence=_evidence(answer, tokens, m.match.first, m.match.last) if m and m.match else None,
-                negation=_evidence(answer, tokens, m.match.negation, m.match.negation) if m and m.match and m.match.negation is not None else None,
-                advice=concept.advice,
-            ))
+            results.append(
+                ConceptResult(
+                    ref=concept.ref,
+                    label=concept.label,
+                    found=found,
+                    negated=bool(m and m.negated),
+                    similarity=m.similarity if m else 0.0,
+                    phrase=m.match.phrase if m and m.match else None,
+                    evidence=_evidence(answer, tokens, m.match.first, m.match.last) if m and m.match else None,
+                    negation=_evidence(answer, tokens, m.match.negation, m.match.negation)
+                    if m and m.match and m.match.negation is not None
+                    else None,
+                    advice=concept.advice,
+                )
+            )
             weights.append(concept.weight)
         pending.append((crit, results, weights))
 
@@ -271,25 +307,48 @@ def score(target: Target, answer: str, ladder: Ladder | None = None, target_leve
         if crit.spec.scoring == "signals" and tokens:  # an empty answer has no delivery to measure
             for sig in crit.spec.signals:
                 r = measure(sig, answer, tokens, target.prompt, target.minutes, hit_spans)
-                signals.append(SignalScore(signal=sig.value, value=r.value, note=r.note, advice=r.advice,
-                                           evidence=[_span_evidence(answer, s) for s in r.spans]))
+                signals.append(
+                    SignalScore(
+                        signal=sig.value,
+                        value=r.value,
+                        note=r.note,
+                        advice=r.advice,
+                        evidence=[_span_evidence(answer, s) for s in r.spans],
+                    )
+                )
         exact = exact_level(crit.spec, results, weights, signals) if tokens else 0.0
         if crit.spec.scoring == "signals" and content_ceiling is not None:
             exact = min(exact, content_ceiling + 1)  # clear delivery of nothing is not clarity
         level = int(exact + 0.5)
-        criteria.append(CriterionResult(
-            ref=crit.ref, title=crit.spec.title, rubric=crit.rubric.id, competency=crit.rubric.competency.value,
-            scoring=crit.spec.scoring, weight=crit.effective_weight, level=level, exact_level=round(exact, 3),
-            descriptor=crit.spec.descriptors[level],
-            concepts=results, signals=signals,
-        ))
+        criteria.append(
+            CriterionResult(
+                ref=crit.ref,
+                title=crit.spec.title,
+                rubric=crit.rubric.id,
+                competency=crit.rubric.competency.value,
+                scoring=crit.spec.scoring,
+                weight=crit.effective_weight,
+                level=level,
+                exact_level=round(exact, 3),
+                descriptor=crit.spec.descriptors[level],
+                concepts=results,
+                signals=signals,
+            )
+        )
 
     anti_hits: list[AntiPatternHit] = []
     for ref, anti, _rubric in target.anti_patterns:
         m = match_concept(index, list(anti.phrases)) if tokens else None
         if m and m.found and m.match:
-            anti_hits.append(AntiPatternHit(ref=ref, label=anti.label, feedback=anti.feedback, penalty=anti.penalty,
-                                            evidence=_evidence(answer, tokens, m.match.first, m.match.last)))
+            anti_hits.append(
+                AntiPatternHit(
+                    ref=ref,
+                    label=anti.label,
+                    feedback=anti.feedback,
+                    penalty=anti.penalty,
+                    evidence=_evidence(answer, tokens, m.match.first, m.match.last),
+                )
+            )
 
     flags = _flags(answer, tokens, target, parroted, unique, hits, truncated)
     competencies, raw = competency_scores(criteria, anti_hits, target.rubrics)
@@ -303,9 +362,13 @@ def score(target: Target, answer: str, ladder: Ladder | None = None, target_leve
         stage=target.stage.id if target.stage else None,
         scenario_version=target.scenario.version if target.scenario else None,
         rubric_versions={r.id: r.version for r in target.rubrics.values()},
-        words=len(tokens), score=final, band=band_for(final),
+        words=len(tokens),
+        score=final,
+        band=band_for(final),
         flags=[Flag(code=f, message=_flag_message(f, cap)) for f in flags],
-        criteria=criteria, anti_patterns=anti_hits, competencies=competencies,
+        criteria=criteria,
+        anti_patterns=anti_hits,
+        competencies=competencies,
         model_answer=target.stage.model_answer if target.stage else None,
         takeaways=list(target.stage.takeaways) if target.stage else [],
     )
@@ -358,11 +421,14 @@ def feedback_items(report: ScoreReport) -> tuple[list[tuple[str, str]], list[tup
             if not concept.found:
                 prefix = " (you said it negated)" if concept.negated else ""
                 priority = c.weight * gap + (0.5 if concept.negated else 0)
-                improvements.append((priority, c.ref, concept_key(concept.label), f"{concept.label}{prefix}: {concept.advice}"))
+                improvements.append(
+                    (priority, c.ref, concept_key(concept.label), f"{concept.label}{prefix}: {concept.advice}")
+                )
         for s in c.signals:
             if s.value < PASS:  # the signals marked ✗
-                improvements.append((c.weight * gap * (1 - s.value) * 0.8, c.ref, "signal:" + s.signal,
-                                     f"{s.note} {s.advice}".strip()))
+                improvements.append(
+                    (c.weight * gap * (1 - s.value) * 0.8, c.ref, "signal:" + s.signal, f"{s.note} {s.advice}".strip())
+                )
     improvements.sort(key=lambda item: -item[0])
     per_source: Counter[str] = Counter()
     ordered: dict[str, str] = {}

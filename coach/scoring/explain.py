@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from coach.library.formats import Scenario, Stage
-from coach.scoring.matching import AnswerIndex, compile_phrase
 from coach.scoring.engine import Scorer
+from coach.scoring.matching import AnswerIndex, compile_phrase
 from coach.scoring.text import tokenize
 
 
@@ -39,5 +39,7 @@ def explain_text(scorer: Scorer, scenario: Scenario, stage: Stage, answer: str) 
     found = {a.ref: a for a in report.anti_patterns}
     for ref, _pattern, _rubric in target.anti_patterns:
         hit = found.get(ref)
-        out.append(f"  {'FOUND' if hit else 'no   '}  {ref}" + (f"  “{hit.evidence.text}” (-{hit.penalty:g})" if hit else ""))
+        out.append(
+            f"  {'FOUND' if hit else 'no   '}  {ref}" + (f"  “{hit.evidence.text}” (-{hit.penalty:g})" if hit else "")
+        )
     return "\n".join(out)

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, TextIO
+from typing import IO, Any, TextIO
 
 from coach.library.formats import Scenario
 from coach.library.loader import Library
-from coach.scoring.report import ScoreReport
 from coach.scoring.engine import Scorer
+from coach.scoring.report import ScoreReport
 
 csv.field_size_limit(10_000_000)  # answers can be long pastes
 
@@ -28,7 +28,7 @@ class Row:
     data: dict[str, Any]
 
 
-def read_rows(stream: TextIO, fmt: str) -> Iterator[Row | RowError]:
+def read_rows(stream: IO[str], fmt: str) -> Iterator[Row | RowError]:
     """Rows of a CSV or JSON Lines input; a malformed line yields a RowError."""
     if fmt == "csv":
         for n, record in enumerate(csv.DictReader(stream), start=1):
@@ -91,8 +91,16 @@ def summary_fields(row_id: str, report: ScoreReport) -> dict[str, Any]:
     return out
 
 
-def grade(rows: Iterable[Row | RowError], scorer: Scorer, out: TextIO, fmt: str, rubric_id: str | None = None,
-          scenario_id: str | None = None, errors: TextIO | None = None, progress: Any = None) -> tuple[int, int]:
+def grade(
+    rows: Iterable[Row | RowError],
+    scorer: Scorer,
+    out: TextIO,
+    fmt: str,
+    rubric_id: str | None = None,
+    scenario_id: str | None = None,
+    errors: TextIO | None = None,
+    progress: Any = None,
+) -> tuple[int, int]:
     """Grade every row; write results; report bad rows on ``errors`` (default stderr). Returns (graded, skipped)."""
     errors = errors or sys.stderr
     graded = skipped = 0
@@ -150,7 +158,8 @@ class CalibrationResult:
 
         band_ok = not self.expect or self.band in self.expect
         level_ok = self.expect_level is None or (
-            self.level is not None and Level(self.level).rank >= Level(self.expect_level).rank)
+            self.level is not None and Level(self.level).rank >= Level(self.expect_level).rank
+        )
         return band_ok and level_ok and set(self.expect_flags) <= set(self.flags)
 
 
@@ -161,9 +170,20 @@ def calibrate(library: Library, scenarios: Iterable[Scenario]) -> list[Calibrati
         for stage in sc.stages:
             for cal in stage.calibration:
                 r = scorer.score_stage(sc, stage, cal.answer)
-                results.append(CalibrationResult(sc.id, stage.id, cal.label, list(cal.expect), list(cal.flags),
-                                                 r.score, r.band, sorted(r.flag_codes()),
-                                                 cal.level.value if cal.level else None, r.level))
+                results.append(
+                    CalibrationResult(
+                        sc.id,
+                        stage.id,
+                        cal.label,
+                        list(cal.expect),
+                        list(cal.flags),
+                        r.score,
+                        r.band,
+                        sorted(r.flag_codes()),
+                        cal.level.value if cal.level else None,
+                        r.level,
+                    )
+                )
     return results
 
 
@@ -175,7 +195,7 @@ def detect_format(path: str | None, explicit: str | None) -> str:
     return "csv"
 
 
-def open_text(path: str | None, mode: str = "r") -> TextIO:
+def open_text(path: str | None, mode: str = "r") -> IO[str]:
     if path in (None, "-"):
         return sys.stdin if "r" in mode else sys.stdout
-    return io.open(path, mode, encoding="utf-8", newline="" if "w" in mode else None)
+    return open(path, mode, encoding="utf-8", newline="" if "w" in mode else None)

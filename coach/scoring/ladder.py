@@ -6,11 +6,18 @@ recomputes a stage from the mentor's ticks and overrides with exactly these rule
 
 from __future__ import annotations
 
-from collections import Counter
-from typing import Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 
 from coach.library.formats import Competency, CriterionSpec, Ladder, Level, Rubric, Scenario
-from coach.scoring.report import AntiPatternHit, CompetencyResult, ConceptResult, CriterionResult, ScoreReport, SignalScore
+from coach.scoring.report import (
+    AntiPatternHit,
+    CompetencyResult,
+    ConceptResult,
+    CriterionResult,
+    ScoreReport,
+    SignalScore,
+)
 
 # The score is the share of the maximum rubric levels, which is strict; bands are set to match.
 BANDS = ((75.0, "strong"), (55.0, "solid"), (30.0, "developing"), (0.0, "weak"))
@@ -22,8 +29,9 @@ def band_for(score: float) -> str:
     return next(name for floor, name in BANDS if score >= floor)
 
 
-def exact_level(spec: CriterionSpec, concepts: Sequence[ConceptResult], weights: Sequence[float],
-                signals: Sequence[SignalScore]) -> float:
+def exact_level(
+    spec: CriterionSpec, concepts: Sequence[ConceptResult], weights: Sequence[float], signals: Sequence[SignalScore]
+) -> float:
     """The criterion's level on 0-4 before rounding; the score uses it so that rounding
     does not hide what was covered, while feedback shows the rounded level."""
     if spec.scoring == "signals":
@@ -32,13 +40,14 @@ def exact_level(spec: CriterionSpec, concepts: Sequence[ConceptResult], weights:
         found = sum(c.found for c in concepts)
         return float(next((b.level for b in spec.bands if found >= b.count), 0))
     total = sum(weights)
-    share = sum(w for c, w in zip(concepts, weights) if c.found) / total if total else 0.0
+    share = sum(w for c, w in zip(concepts, weights, strict=True) if c.found) / total if total else 0.0
     # Gently concave: a solid answer rarely names every concept a criterion lists.
-    return 4 * share**SHARE_CURVE
+    return 4 * float(share**SHARE_CURVE)  # float ** float is typed Any (it could be complex); share >= 0
 
 
-def competency_scores(criteria: Sequence[CriterionResult], anti: Sequence[AntiPatternHit],
-                      rubrics: Mapping[str, Rubric]) -> tuple[list[CompetencyResult], float]:
+def competency_scores(
+    criteria: Sequence[CriterionResult], anti: Sequence[AntiPatternHit], rubrics: Mapping[str, Rubric]
+) -> tuple[list[CompetencyResult], float]:
     """Each competency's 0-4 score (weighted criterion levels less anti-pattern penalties)
     and the uncapped 0-100 score. ``rubrics`` maps a rubric id to its rubric (an anti-pattern
     costs the competency of the rubric that lists it)."""
@@ -47,7 +56,7 @@ def competency_scores(criteria: Sequence[CriterionResult], anti: Sequence[AntiPa
         acc = sums.setdefault(c.competency, [0.0, 0.0])
         acc[0] += c.weight * c.exact_level
         acc[1] += c.weight
-    penalty = Counter[str]()
+    penalty: defaultdict[str, float] = defaultdict(float)
     for hit in anti:
         rubric = rubrics[hit.ref.split(".")[0]]
         penalty[rubric.competency.value] += hit.penalty

@@ -13,9 +13,9 @@ token count, so a 50,000-character paste stays fast.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
 
 from rapidfuzz.distance import DamerauLevenshtein
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -41,10 +41,10 @@ class ConceptResult(_Model):
     """Mentioned only in a negated way ("we don't need a load test")."""
     similarity: float
     """0-1: how much of the best phrase was found together."""
-    phrase: Optional[str] = None
+    phrase: str | None = None
     """The rubric phrase that matched best."""
-    evidence: Optional[Evidence] = None
-    negation: Optional[Evidence] = None
+    evidence: Evidence | None = None
+    negation: Evidence | None = None
     """The word that negated it, when negated."""
     advice: str
     """What to do about it when missed."""
@@ -99,12 +99,12 @@ class CompetencyResult(_Model):
     title: str
     score: float
     """0-4: weighted mean of the criterion levels, less anti-pattern penalties."""
-    level: Optional[str] = None
+    level: str | None = None
     """The highest ladder level whose minimum this score reaches (None: below the first)."""
-    level_title: Optional[str] = None
-    target: Optional[str] = None
-    target_minimum: Optional[float] = None
-    meets_target: Optional[bool] = None
+    level_title: str | None = None
+    target: str | None = None
+    target_minimum: float | None = None
+    meets_target: bool | None = None
     note: str = ""
     """E.g. "Trade-offs: TPM level; Senior TPM needs 2.75 (you have 2.4)"."""
 
@@ -112,11 +112,11 @@ class CompetencyResult(_Model):
 class ScoreReport(_Model):
     version: int = REPORT_VERSION
     """Report format version."""
-    scenario: Optional[str] = None
-    stage: Optional[str] = None
+    scenario: str | None = None
+    stage: str | None = None
     rubric_versions: dict[str, int] = {}
     """The rubrics used and their versions, so old scores can be told apart."""
-    scenario_version: Optional[int] = None
+    scenario_version: int | None = None
     words: int
     score: float
     """0-100."""
@@ -126,14 +126,14 @@ class ScoreReport(_Model):
     criteria: list[CriterionResult] = []
     anti_patterns: list[AntiPatternHit] = []
     competencies: list[CompetencyResult] = []
-    level: Optional[str] = None
+    level: str | None = None
     """The ladder level demonstrated in every competency assessed."""
-    level_title: Optional[str] = None
-    target: Optional[str] = None
+    level_title: str | None = None
+    target: str | None = None
     strengths: list[str] = []
     improvements: list[str] = []
     """The most valuable things to work on, most valuable first."""
-    model_answer: Optional[str] = None
+    model_answer: str | None = None
     takeaways: list[str] = []
 
     def concept(self, ref: str) -> ConceptResult | None:

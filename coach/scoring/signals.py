@@ -8,8 +8,9 @@ purpose: a learner should be able to predict how to improve each one.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from coach.library.formats import Signal
 from coach.scoring.text import Token
@@ -50,7 +51,10 @@ _COMMON_ACRONYMS = frozenset(
     "I OK US UK EU API APIs UI UX SQL KPI KPIs ROI QA CEO CTO CFO VP PM PMs TPM TPMs MVP Q1 Q2 Q3 Q4 AI ML "
     "SaaS HR IT ID IDs URL PDF CSV FAQ ETA AWS GCP iOS OS SDK SDKs B2B B2C GIF GIFs".split()
 )
-_NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:%|percent|ms|x|k|m|s|seconds|minutes|hours|days|weeks|months|quarters|users|customers)?\b|\$\d+", re.I)
+_NUMBER = re.compile(
+    r"\b\d+(?:[.,]\d+)?\s*(?:%|percent|ms|x|k|m|s|seconds|minutes|hours|days|weeks|months|quarters|users|customers)?\b|\$\d+",
+    re.I,
+)
 _METRIC = re.compile(
     r"\b(roi|return on investment|adoption|retention|churn|latency|conversion|revenue|p9[059]|kpis?|nps|usage|"
     r"error rate|uptime|availability|throughput|engagement|cost per|lead time|cycle time|okrs?|baseline|target)\b",
@@ -80,15 +84,21 @@ def _spans(pattern: re.Pattern[str], text: str, limit: int = 8) -> tuple[Span, .
     return tuple(m.span() for m in list(pattern.finditer(text))[:limit])
 
 
-def measure(signal: Signal, text: str, tokens: list[Token], prompt: str = "", minutes: float | None = None,
-            hits: list[Span] = ()) -> SignalResult:  # type: ignore[assignment]
+def measure(
+    signal: Signal,
+    text: str,
+    tokens: list[Token],
+    prompt: str = "",
+    minutes: float | None = None,
+    hits: Sequence[Span] = (),
+) -> SignalResult:
     """``hits`` are the spans of concepts credited in the answer (used by answer_first)."""
     if signal is Signal.answer_first:
         return _answer_first(text, tokens, prompt, hits)
     return _MEASURES[signal](text, tokens, prompt, minutes)
 
 
-def _answer_first(text: str, tokens: list[Token], prompt: str, hits: list[Span]) -> SignalResult:
+def _answer_first(text: str, tokens: list[Token], prompt: str, hits: Sequence[Span]) -> SignalResult:
     first = [t for t in tokens if t.sentence == 0]
     if not first:
         return SignalResult(Signal.answer_first, 0.0, "No opening sentence.", advice="Lead with your position.")
@@ -96,16 +106,29 @@ def _answer_first(text: str, tokens: list[Token], prompt: str, hits: list[Span])
     opening = text[first[0].start : end]
     call = _FIRST_PERSON_CALL.search(opening)
     if call:
-        return SignalResult(Signal.answer_first, 1.0, "Opens with a clear position.", ((first[0].start + call.start(), first[0].start + call.end()),))
+        return SignalResult(
+            Signal.answer_first,
+            1.0,
+            "Opens with a clear position.",
+            ((first[0].start + call.start(), first[0].start + call.end()),),
+        )
     in_opening = [h for h in hits if h[1] <= end]
     if in_opening:
-        return SignalResult(Signal.answer_first, 1.0, "Opens with substance that answers the question.", tuple(in_opening[:3]))
+        return SignalResult(
+            Signal.answer_first, 1.0, "Opens with substance that answers the question.", tuple(in_opening[:3])
+        )
     prompt_words = _prompt_stems(prompt)
     overlap = {t.stem for t in first if not t.is_stop} & prompt_words
     if len(overlap) >= 2 and len(first) <= 40:
-        return SignalResult(Signal.answer_first, 0.75, "Opens on the question, though without a clear position.", ((first[0].start, end),))
-    return SignalResult(Signal.answer_first, 0.25, "The opening does not answer the question.",
-                        advice="Lead with your position.")
+        return SignalResult(
+            Signal.answer_first,
+            0.75,
+            "Opens on the question, though without a clear position.",
+            ((first[0].start, end),),
+        )
+    return SignalResult(
+        Signal.answer_first, 0.25, "The opening does not answer the question.", advice="Lead with your position."
+    )
 
 
 @lru_cache(maxsize=256)
@@ -127,8 +150,13 @@ def _structure(text: str, tokens: list[Token], prompt: str, minutes: float | Non
     if score >= PASS:
         return SignalResult(Signal.structure, score, "Signposted and easy to follow.", signposts + items)
     note = "Some structure, but the parts are not signposted." if score >= 0.3 else "One block of text."
-    return SignalResult(Signal.structure, score, note, signposts + items,
-                        advice="Signpost the parts (first, second, finally) or use short paragraphs.")
+    return SignalResult(
+        Signal.structure,
+        score,
+        note,
+        signposts + items,
+        advice="Signpost the parts (first, second, finally) or use short paragraphs.",
+    )
 
 
 def _concision(text: str, tokens: list[Token], prompt: str, minutes: float | None) -> SignalResult:
@@ -165,8 +193,13 @@ def _plain_language(text: str, tokens: list[Token], prompt: str, minutes: float 
     names = sorted({text[s:e] for s, e in unexplained})
     value = round(max(0.3, 1.0 - 0.2 * len(names)), 2)
     note = ("Mostly plain language; " if value >= PASS else "") + "unexplained acronyms: " + ", ".join(names[:5]) + "."
-    return SignalResult(Signal.plain_language, value, note[0].upper() + note[1:], tuple(unexplained[:8]),
-                        advice="Explain acronyms for a mixed audience.")
+    return SignalResult(
+        Signal.plain_language,
+        value,
+        note[0].upper() + note[1:],
+        tuple(unexplained[:8]),
+        advice="Explain acronyms for a mixed audience.",
+    )
 
 
 def _quantification(text: str, tokens: list[Token], prompt: str, minutes: float | None) -> SignalResult:
@@ -175,8 +208,13 @@ def _quantification(text: str, tokens: list[Token], prompt: str, minutes: float 
     value = round(min(1.0, (len(numbers) + 0.5 * len(metrics)) / 3), 2)
     if value >= PASS:
         return SignalResult(Signal.quantification, value, "Concrete: numbers and metrics.", (numbers + metrics)[:8])
-    return SignalResult(Signal.quantification, value, "Few numbers or metrics.", (numbers + metrics)[:8],
-                        advice="Add numbers: sizes, targets, dates, the metric that shows success.")
+    return SignalResult(
+        Signal.quantification,
+        value,
+        "Few numbers or metrics.",
+        (numbers + metrics)[:8],
+        advice="Add numbers: sizes, targets, dates, the metric that shows success.",
+    )
 
 
 def _confidence(text: str, tokens: list[Token], prompt: str, minutes: float | None) -> SignalResult:
@@ -185,15 +223,24 @@ def _confidence(text: str, tokens: list[Token], prompt: str, minutes: float | No
     value = round(max(0.0, 1.0 - density / 6), 2)
     if value >= PASS:
         return SignalResult(Signal.confidence, value, "Confident and direct.", hedges[:8])
-    return SignalResult(Signal.confidence, value, f"{len(hedges)} hedge or filler word(s) ('maybe', 'I think', 'kind of').",
-                        hedges[:8], advice="Say it plainly.")
+    return SignalResult(
+        Signal.confidence,
+        value,
+        f"{len(hedges)} hedge or filler word(s) ('maybe', 'I think', 'kind of').",
+        hedges[:8],
+        advice="Say it plainly.",
+    )
 
 
 def _stakeholders(text: str, tokens: list[Token], prompt: str, minutes: float | None) -> SignalResult:
     found = list(_STAKEHOLDERS.finditer(text))
     distinct = {m.group().lower().rstrip("s") for m in found}
     value = round(min(1.0, len(distinct) / 3), 2)
-    note = "Names who is involved: " + ", ".join(sorted(distinct)[:6]) + "." if distinct else "Does not say who is involved."
+    note = (
+        "Names who is involved: " + ", ".join(sorted(distinct)[:6]) + "."
+        if distinct
+        else "Does not say who is involved."
+    )
     advice = "" if value >= PASS else "Say who is involved: engineering, design, support, finance, customers."
     return SignalResult(Signal.stakeholders, value, note, tuple(m.span() for m in found[:8]), advice=advice)
 
@@ -204,7 +251,9 @@ def _next_steps(text: str, tokens: list[Token], prompt: str, minutes: float | No
     if value >= PASS:
         return SignalResult(Signal.next_steps, value, "Ends with next steps and owners.", spans)
     note = "One next step, without an owner or a date." if spans else "No next steps."
-    return SignalResult(Signal.next_steps, value, note, spans, advice="Close with the next step, who owns it and by when.")
+    return SignalResult(
+        Signal.next_steps, value, note, spans, advice="Close with the next step, who owns it and by when."
+    )
 
 
 _MEASURES = {

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import NamedTuple
 from functools import lru_cache
+from typing import NamedTuple
 
 import snowballstemmer
 
@@ -22,8 +22,12 @@ _CLAUSE_BREAK = re.compile(r"[.;:!?()\[\]\u2014\u2013]|\s-\s")  # commas are sof
 _SENTENCE_BREAK = re.compile(r"[.!?]\s|[.!?]$|\n\s*\n|\n\s*(?:[-*\u2022]|\d+[.)])\s")
 
 _CONTRACTIONS = {
-    "can't": ("can", "not"), "cannot": ("can", "not"), "won't": ("will", "not"),
-    "shan't": ("shall", "not"), "ain't": ("is", "not"), "i'm": ("i", "am"),
+    "can't": ("can", "not"),
+    "cannot": ("can", "not"),
+    "won't": ("will", "not"),
+    "shan't": ("shall", "not"),
+    "ain't": ("is", "not"),
+    "i'm": ("i", "am"),
     "let's": ("let", "us"),
 }
 _SUFFIXES = (("n't", "not"), ("'re", "are"), ("'ll", "will"), ("'ve", "have"), ("'d", "would"), ("'s", ""))
@@ -38,7 +42,9 @@ STOPWORDS = frozenset(
     some any each every all both more most other such own same too only again further
     once while during before after above below between through until against per via let get got""".split()
 )  # "up", "down", "out", "off" and "over" stay: they carry meaning in "pay down", "scale out", "sign off"
-NEGATORS = frozenset({"not", "no", "never", "without", "nor", "neither", "none", "nothing", "nobody", "avoid", "skip", "lack", "lacking"})
+NEGATORS = frozenset(
+    {"not", "no", "never", "without", "nor", "neither", "none", "nothing", "nobody", "avoid", "skip", "lack", "lacking"}
+)
 # "not only X but also Y" and friends do not negate X.
 _NOT_NEGATING_NEXT = frozenset({"only", "just", "merely", "doubt", "matter", "least", "longer"})
 
@@ -68,7 +74,8 @@ def fold(text: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    return _STEMMER.stemWord(word)
+    stemmed: str = _STEMMER.stemWord(word)  # snowballstemmer has no type information
+    return stemmed
 
 
 @lru_cache(maxsize=200_000)
@@ -139,7 +146,9 @@ def content_stems(text: str) -> list[str]:
 _COORDINATORS = frozenset({"or", "and", "nor"})
 _COMPARATIVES = frozenset({"more", "less", "later", "earlier", "fewer", "longer", "sooner", "greater"})
 # Words that end a negation's reach: "we will not ship until we have a rollback plan".
-_SCOPE_BREAKERS = frozenset({"until", "unless", "before", "if", "because", "so", "then", "when", "once", "after", "instead", "rather"})
+_SCOPE_BREAKERS = frozenset(
+    {"until", "unless", "before", "if", "because", "so", "then", "when", "once", "after", "instead", "rather"}
+)
 
 
 def is_negated(tokens: list[Token], first: int, last: int, own: frozenset[int] = frozenset()) -> int | None:
@@ -183,8 +192,25 @@ def is_negated(tokens: list[Token], first: int, last: int, own: frozenset[int] =
 
 
 # "user management is not the issue", "load testing isn't needed", "an SLO is overkill"
-_DISMISSED = frozenset({"issue", "problem", "cause", "need", "needed", "necessary", "required", "important",
-                        "priority", "worth", "relevant", "matter", "helpful", "useful", "point"})
+_DISMISSED = frozenset(
+    {
+        "issue",
+        "problem",
+        "cause",
+        "need",
+        "needed",
+        "necessary",
+        "required",
+        "important",
+        "priority",
+        "worth",
+        "relevant",
+        "matter",
+        "helpful",
+        "useful",
+        "point",
+    }
+)
 _DISMISSIVE = frozenset({"unnecessary", "irrelevant", "overkill", "pointless", "useless", "optional"})
 _COPULAS = frozenset({"is", "are", "was", "were", "be", "do", "does", "did", "isn't", "aren't"})
 
@@ -198,7 +224,10 @@ def _negated_after(tokens: list[Token], last: int, clause: int) -> int | None:
         if t.word in _DISMISSIVE:
             return i
         following = after[n + 1][1].word if n + 1 < len(after) else ""
-        if t.word in NEGATORS and following not in _NOT_NEGATING_NEXT and any(
-                w.word in _DISMISSED for _, w in after[n + 1 : n + 4]):
+        if (
+            t.word in NEGATORS
+            and following not in _NOT_NEGATING_NEXT
+            and any(w.word in _DISMISSED for _, w in after[n + 1 : n + 4])
+        ):
             return i
     return None

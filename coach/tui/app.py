@@ -10,9 +10,9 @@ import os
 import signal
 import threading
 import time
-from pathlib import Path
+from collections.abc import Callable
 from functools import partial
-from typing import Callable
+from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
@@ -22,15 +22,34 @@ from coach.library.formats import Level
 from coach.library.loader import Library
 from coach.practice.actions import export_session, resumable, resume_session, write_atomically
 from coach.practice.resume import snapshot, write
-from coach.render.html import session_report
-from coach.scoring.engine import Scorer
 from coach.practice.session import Mode, Session
 from coach.practice.store import Store
+from coach.render.html import session_report
+from coach.scoring.engine import Scorer
 from coach.tui.commands import CoachCommands
-from coach.tui.messages import (ExportReview, OpenBriefing, OpenHistory, OpenSession, PractiseNext, SaveSession,
-                                ShowCatalogue, ShowFeedback, ShowSummary, StartInterview)
-from coach.tui.screens import (BriefingScreen, CatalogueScreen, FeedbackScreen, HelpScreen, HistoryScreen,
-                               InterviewScreen, MentorScreen, ResumeScreen, SummaryScreen)
+from coach.tui.messages import (
+    ExportReview,
+    OpenBriefing,
+    OpenHistory,
+    OpenSession,
+    PractiseNext,
+    SaveSession,
+    ShowCatalogue,
+    ShowFeedback,
+    ShowSummary,
+    StartInterview,
+)
+from coach.tui.screens import (
+    BriefingScreen,
+    CatalogueScreen,
+    FeedbackScreen,
+    HelpScreen,
+    HistoryScreen,
+    InterviewScreen,
+    MentorScreen,
+    ResumeScreen,
+    SummaryScreen,
+)
 
 # After SIGHUP (terminal closed) or SIGTERM the session is saved and the process has ended by this many
 # seconds (plus the save itself), even if Textual is stuck writing to a terminal that is gone or stalled.
@@ -47,10 +66,18 @@ class CoachApp(App[int]):
         Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Quit; your answer and session are saved"),
     ]
 
-    def __init__(self, library: Library, store: Store, session: Session | None = None,
-                 scenario_id: str | None = None, clock: Callable[[], float] = time.time,
-                 mentor_session: Session | None = None, mentor_name: str = "",
-                 review_items: list | None = None, review_output: Path | None = None):
+    def __init__(
+        self,
+        library: Library,
+        store: Store,
+        session: Session | None = None,
+        scenario_id: str | None = None,
+        clock: Callable[[], float] = time.time,
+        mentor_session: Session | None = None,
+        mentor_name: str = "",
+        review_items: list | None = None,
+        review_output: Path | None = None,
+    ):
         super().__init__()
         self.library = library
         self.store = store
@@ -101,8 +128,11 @@ class CoachApp(App[int]):
         session = Session(self.library, state, self.scorer, self.clock)
         review_of(session, self.mentor_name)
         self.session = session
-        self.push_screen(MentorScreen(session, review=True, output=self.review_output,
-                                      place=(self.review_index + 1, len(self.review_items))))
+        self.push_screen(
+            MentorScreen(
+                session, review=True, output=self.review_output, place=(self.review_index + 1, len(self.review_items))
+            )
+        )
 
     def write_review_file(self, session: Session) -> None:
         """The output holds every session of the input file, the reviewed ones replaced."""
@@ -280,8 +310,11 @@ class CoachApp(App[int]):
 
     def on_show_feedback(self, message: ShowFeedback) -> None:
         if not isinstance(self.screen, FeedbackScreen):
-            self.push_screen(FeedbackScreen(message.session, message.stage_id, message.report, final=message.final,
-                                            review=message.review))
+            self.push_screen(
+                FeedbackScreen(
+                    message.session, message.stage_id, message.report, final=message.final, review=message.review
+                )
+            )
 
     def on_show_summary(self, message: ShowSummary) -> None:
         if not isinstance(self.screen, SummaryScreen):
@@ -330,13 +363,29 @@ class CoachApp(App[int]):
                 self.notify(f"Next session in the file ({left} to go).", markup=False)
 
 
-def make_app(library: Library, store: Store, session: Session | None = None, scenario_id: str | None = None,
-             clock: Callable[[], float] = time.time, mentor_session: Session | None = None, mentor_name: str = "",
-             review_items: list | None = None, review_output: Path | None = None) -> CoachApp:
+def make_app(
+    library: Library,
+    store: Store,
+    session: Session | None = None,
+    scenario_id: str | None = None,
+    clock: Callable[[], float] = time.time,
+    mentor_session: Session | None = None,
+    mentor_name: str = "",
+    review_items: list | None = None,
+    review_output: Path | None = None,
+) -> CoachApp:
     """The one way to build the app, for the CLI and the tests alike."""
-    return CoachApp(library, store, session=session, scenario_id=scenario_id, clock=clock,
-                    mentor_session=mentor_session, mentor_name=mentor_name, review_items=review_items,
-                    review_output=review_output)
+    return CoachApp(
+        library,
+        store,
+        session=session,
+        scenario_id=scenario_id,
+        clock=clock,
+        mentor_session=mentor_session,
+        mentor_name=mentor_name,
+        review_items=review_items,
+        review_output=review_output,
+    )
 
 
 def _terminal_gone() -> bool:

@@ -19,13 +19,21 @@ class CoachCommands(Provider):
         out: list[tuple[str, str, object]] = [
             ("Help: list every key", "Show the keys of the current screen", app.action_help),
             ("Catalogue: choose a scenario", "Back to the list of scenarios", self._catalogue),
-            ("History: past sessions and progress", "Your sessions, competency trends and what to practise next",
-             self._history),
+            (
+                "History: past sessions and progress",
+                "Your sessions, competency trends and what to practise next",
+                self._history,
+            ),
         ]
         for entry in sorted(app.library.scenarios.values(), key=lambda e: e.item.title):
             sc = entry.item
-            out.append((f"Practise: {sc.title}", f"{sc.id} · {sc.difficulty} · {sc.minutes} min",
-                        partial(app.open_briefing, sc.id)))
+            out.append(
+                (
+                    f"Practise: {sc.title}",
+                    f"{sc.id} · {sc.difficulty} · {sc.minutes} min",
+                    partial(app.open_briefing, sc.id),
+                )
+            )
         screen = app.screen
         for name, label, help_text in getattr(screen, "PALETTE", []):
             out.append((label, help_text, getattr(screen, f"action_{name}")))

@@ -97,7 +97,7 @@ def test_new_scenario_validates_and_appears_in_list(capsys, isolated_home: Path)
     assert code == 0 and target.exists()
     assert run(capsys, "validate", str(target))[0] == 0
     code, out, _ = run(capsys, "list")
-    line = next(l for l in out.splitlines() if l.startswith("launch-review"))
+    line = next(ln for ln in out.splitlines() if ln.startswith("launch-review"))
     assert line.rstrip().endswith("user")
     code, _, err = run(capsys, "new", "scenario", "launch-review")
     assert code == 2 and "already exists (use --force to overwrite)" in err
@@ -174,7 +174,7 @@ def test_list_piped_prints_full_titles_and_names_the_built_in_source(capsys, mon
     code, out, _ = run(capsys, "list")
     assert code == 0 and "…" not in out
     title = "A data product: late pipelines, doubtful numbers, and the SQL questions to ask"
-    line = next(l for l in out.splitlines() if l.startswith("data-product "))
+    line = next(ln for ln in out.splitlines() if ln.startswith("data-product "))
     assert title in line and line.endswith("built-in")
 
 
@@ -204,8 +204,9 @@ def test_rescore_says_what_it_did_in_every_case(capsys, library):
     assert "Use --all to re-score them anyway." in out
     code, out, _ = run(capsys, "rescore", "--all")
     assert f"{s.state.id} upmarket-pricing: overall not assessed -> not assessed" in out  # every question skipped
-    assert out.rstrip().endswith("Re-scored 1 session(s), 0 with a changed score; nothing saved "
-                                 "(run again with --apply to keep the new scores).")
+    assert out.rstrip().endswith(
+        "Re-scored 1 session(s), 0 with a changed score; nothing saved (run again with --apply to keep the new scores)."
+    )
     s.state.rubric_versions["trade-offs"] = 0  # scored with an older rubric: outdated
     persist(store, s)
     code, out, _ = run(capsys, "rescore", "--apply")
@@ -227,6 +228,6 @@ def test_history_is_ordered_by_start_time_newest_first(capsys, library, monkeypa
     store.db.execute("UPDATE sessions SET updated = '2030-01-01T00:00:00+00:00' WHERE id = ?", (older.state.id,))
     assert [r.id for r in store.sessions()] == [newer.state.id, older.state.id]
     code, out, _ = run(capsys, "history")
-    lines = [l for l in out.splitlines()[1:] if l.strip()]
-    assert code == 0 and [l.split()[0] for l in lines] == [newer.state.id, older.state.id]
+    lines = [ln for ln in out.splitlines()[1:] if ln.strip()]
+    assert code == 0 and [ln.split()[0] for ln in lines] == [newer.state.id, older.state.id]
     assert "2026-06-08 09:00" in lines[0]

@@ -32,7 +32,7 @@ def test_help_lists_every_command_under_its_heading(capsys: pytest.CaptureFixtur
         elif heading in SECTIONS and re.match(r"  \S+  +\S", line):  # a command and its description
             listed[heading].append(line.split()[0])
     assert {h: listed.get(h) for h in SECTIONS} == SECTIONS
-    assert list(listed)[-len(SECTIONS):] == list(SECTIONS)  # in this order, after Options
+    assert list(listed)[-len(SECTIONS) :] == list(SECTIONS)  # in this order, after Options
     assert "Run `coach` with no command to open the app." in out
 
 
@@ -57,8 +57,9 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def _complete(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "coach"], env=os.environ | env, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "coach"], env=os.environ | env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_bash_completion_script_and_its_answers() -> None:
@@ -73,7 +74,9 @@ def test_bash_completion_script_and_its_answers() -> None:
 
 
 def test_help_imports_neither_textual_nor_rich() -> None:
-    code = ("import sys; from coach.cli import main; main(['--help']); "
-            "print('MODULES', 'textual' in sys.modules, 'rich' in sys.modules)")
+    code = (
+        "import sys; from coach.cli import main; main(['--help']); "
+        "print('MODULES', 'textual' in sys.modules, 'rich' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "MODULES False False" in out

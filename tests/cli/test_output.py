@@ -34,8 +34,9 @@ def _grade_input(path: Path, rows: int) -> Path:
     return path
 
 
-def test_every_command_that_writes_takes_format_and_output(capsys: pytest.CaptureFixture[str], library: Any,
-                                                           tmp_path: Path) -> None:
+def test_every_command_that_writes_takes_format_and_output(
+    capsys: pytest.CaptureFixture[str], library: Any, tmp_path: Path
+) -> None:
     session = _finished_session(library)
     answer = tmp_path / "answer.txt"
     answer.write_text("We need a billing engine, load testing and monitoring before we raise prices.")
@@ -74,9 +75,9 @@ def test_json_flag_is_format_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out == flag and json.loads(flag)
 
 
-def test_an_interrupted_grade_leaves_no_file_and_keeps_an_old_one(capsys: pytest.CaptureFixture[str],
-                                                                  monkeypatch: pytest.MonkeyPatch,
-                                                                  tmp_path: Path) -> None:
+def test_an_interrupted_grade_leaves_no_file_and_keeps_an_old_one(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     from coach.scoring.engine import Scorer
 
     source = _grade_input(tmp_path / "in.csv", 3)
@@ -123,9 +124,9 @@ def _as_terminal(monkeypatch: pytest.MonkeyPatch, stream: Any, columns: int) -> 
     monkeypatch.setenv("COLUMNS", str(columns))
 
 
-def test_list_on_a_terminal_is_a_rich_table_that_shows_titles_as_text(capsys: pytest.CaptureFixture[str],
-                                                                      monkeypatch: pytest.MonkeyPatch,
-                                                                      tmp_path: Path) -> None:
+def test_list_on_a_terminal_is_a_rich_table_that_shows_titles_as_text(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     root = Path(__file__).parents[2]
     text = (root / "scenarios" / "upmarket-pricing.toml").read_text()
     text = text.replace('id = "upmarket-pricing"', 'id = "markup-title"', 1)
@@ -142,19 +143,30 @@ def test_list_on_a_terminal_is_a_rich_table_that_shows_titles_as_text(capsys: py
     assert "…" in "".join(lines) and all(len(line) <= 80 for line in lines)  # fitted to the terminal
 
 
-def test_history_piped_is_plain_full_width_text(capsys: pytest.CaptureFixture[str], library: Any,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_history_piped_is_plain_full_width_text(
+    capsys: pytest.CaptureFixture[str], library: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     session = _finished_session(library)
     monkeypatch.setenv("COLUMNS", "40")
     assert main(["history"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split() == ["SESSION", "STARTED", "SCENARIO", "LEARNER", "MODE", "TARGET", "SCORE", "STATUS",
-                                "MENTOR"]
+    assert lines[0].split() == [
+        "SESSION",
+        "STARTED",
+        "SCENARIO",
+        "LEARNER",
+        "MODE",
+        "TARGET",
+        "SCORE",
+        "STATUS",
+        "MENTOR",
+    ]
     assert lines[1].startswith(session.state.id) and "upmarket-pricing" in lines[1] and "…" not in lines[1]
 
 
-def test_grade_shows_a_progress_bar_on_a_terminal_only(capsys: pytest.CaptureFixture[str],
-                                                       monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_grade_shows_a_progress_bar_on_a_terminal_only(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     source = _grade_input(tmp_path / "in.csv", 60)
     assert main(["grade", str(source), "-o", str(tmp_path / "piped.csv")]) == 0
     assert capsys.readouterr().err == "graded 60 answer(s), skipped 0\n"  # no bar in a log

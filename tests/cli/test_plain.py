@@ -6,21 +6,32 @@ import os
 import subprocess
 import sys
 
-ANSWERS = "\n\n".join([
-    "We need to scale the servers and add monitoring with alerting and a load test.",
-    "/hint",
-    "Right: the billing engine must meter usage events and invoice them.",
-    "Metering usage events exactly once, with idempotent processing and line items on every invoice; "
-    "finance reconciles. Flat-price customers migrate at renewal, behind a feature flag with a rollback plan.",
-    "/skip",
-    "/quit",
-]) + "\n"
+ANSWERS = (
+    "\n\n".join(
+        [
+            "We need to scale the servers and add monitoring with alerting and a load test.",
+            "/hint",
+            "Right: the billing engine must meter usage events and invoice them.",
+            "Metering usage events exactly once, with idempotent processing and line items on every invoice; "
+            "finance reconciles. Flat-price customers migrate at renewal, behind a feature flag with a rollback plan.",
+            "/skip",
+            "/quit",
+        ]
+    )
+    + "\n"
+)
 
 
 def run_plain(home, stdin: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, COACH_HOME=str(home))
-    return subprocess.run([sys.executable, "-m", "coach", "practice", "upmarket-pricing", "--plain", *args],
-                          input=stdin, capture_output=True, text=True, env=env, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "coach", "practice", "upmarket-pricing", "--plain", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
 
 
 def test_plain_transcript_from_stdin_is_deterministic(tmp_path):
@@ -53,8 +64,14 @@ def test_plain_resume_continues_the_saved_session(tmp_path):
     first = run_plain(tmp_path, "We need a load test and monitoring before we sell to business customers.\n\n/quit\n")
     session_id = first.stderr.split("--resume ")[1].split()[0]
     env = dict(os.environ, COACH_HOME=str(tmp_path))
-    resumed = subprocess.run([sys.executable, "-m", "coach", "practice", "--resume", session_id, "--plain"],
-                             input="/quit\n", capture_output=True, text=True, env=env, timeout=60)
+    resumed = subprocess.run(
+        [sys.executable, "-m", "coach", "practice", "--resume", session_id, "--plain"],
+        input="/quit\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert resumed.returncode == 0, resumed.stderr
     assert resumed.stdout.startswith("TPM Coach · resuming Moving upmarket")
     assert "(follow-up)" in resumed.stdout  # it stopped waiting for the follow-up reply
@@ -62,8 +79,14 @@ def test_plain_resume_continues_the_saved_session(tmp_path):
 
 def test_plain_needs_a_scenario(tmp_path):
     env = dict(os.environ, COACH_HOME=str(tmp_path))
-    result = subprocess.run([sys.executable, "-m", "coach", "practice", "--plain"], input="", capture_output=True,
-                            text=True, env=env, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "coach", "practice", "--plain"],
+        input="",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert result.returncode == 2 and "say which scenario to practise" in result.stderr
 
 
@@ -89,8 +112,14 @@ def test_quit_after_text_keeps_it_as_the_draft_and_resume_shows_it_as_text(tmp_p
     assert draft == ("strategy", "We need a load test\nand monitoring first.")
     assert state["records"][0]["answers"] == []  # /quit is not sent as part of an answer
     env = dict(os.environ, COACH_HOME=str(tmp_path))
-    resumed = subprocess.run([sys.executable, "-m", "coach", "practice", "--resume", session_id, "--plain"],
-                             input="Then billing.\n\n/quit\n", capture_output=True, text=True, env=env, timeout=60)
+    resumed = subprocess.run(
+        [sys.executable, "-m", "coach", "practice", "--resume", session_id, "--plain"],
+        input="Then billing.\n\n/quit\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert resumed.returncode == 0, resumed.stderr
     assert "  | We need a load test\n  | and monitoring first.\n" in resumed.stdout  # text, not a repr
     assert "\\n" not in resumed.stdout

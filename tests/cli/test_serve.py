@@ -23,8 +23,16 @@ from textual_serve.app_service import AppService
 from textual_serve.download_manager import DownloadManager
 
 # Without the background-networking flags Chromium keeps trying to reach the internet, which a closed network refuses.
-LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 WAIT_MS = 60_000  # generous: the served app starts a fresh Python process on a possibly loaded machine
 
 
@@ -40,8 +48,10 @@ def find_chromium() -> str | None:
 def chromium() -> str:
     path = find_chromium()
     if path is None:
-        pytest.skip("no Chromium found for the browser tests: install Debian's `chromium` "
-                    "(or set COACH_TEST_CHROMIUM to a Chromium/Chrome binary)")
+        pytest.skip(
+            "no Chromium found for the browser tests: install Debian's `chromium` "
+            "(or set COACH_TEST_CHROMIUM to a Chromium/Chrome binary)"
+        )
     return path
 
 
@@ -61,8 +71,13 @@ async def test_the_coach_starts_as_textual_serve_starts_it(library):
     async def close() -> None:  # the app told the server it exited
         closed.set()
 
-    service = AppService(f"{sys.executable} -m coach", write_bytes=write_bytes, write_str=write_str, close=close,
-                         download_manager=DownloadManager())
+    service = AppService(
+        f"{sys.executable} -m coach",
+        write_bytes=write_bytes,
+        write_str=write_str,
+        close=close,
+        download_manager=DownloadManager(),
+    )
     await service.start(width=160, height=50)
     try:
         await asyncio.wait_for(catalogue_drawn.wait(), timeout=WAIT_MS / 1000)
@@ -76,9 +91,17 @@ async def test_the_coach_starts_as_textual_serve_starts_it(library):
 @pytest.mark.parametrize("argv", [[], ["practice", "upmarket-pricing"], ["mentor", "upmarket-pricing"]])
 @pytest.mark.parametrize("driver", [None, "textual.drivers.linux_driver:LinuxDriver"])
 def test_the_app_still_refuses_a_pipe_with_a_clear_error(argv, driver):
-    env = {k: v for k, v in os.environ.items() if k != "TEXTUAL_DRIVER"} | ({"TEXTUAL_DRIVER": driver} if driver else {})
-    proc = subprocess.run([sys.executable, "-m", "coach", *argv], stdin=subprocess.DEVNULL, capture_output=True,
-                          text=True, env=env, timeout=60)
+    env = {k: v for k, v in os.environ.items() if k != "TEXTUAL_DRIVER"} | (
+        {"TEXTUAL_DRIVER": driver} if driver else {}
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "coach", *argv],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert proc.returncode == 2
     assert proc.stderr.startswith("coach: ") and "needs a terminal" in proc.stderr and "Traceback" not in proc.stderr
 
@@ -110,9 +133,14 @@ def served(tmp_path: Path):  # type: ignore[no-untyped-def]
     port = _free_port()
     log = tmp_path / "serve.log"
     with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "coach", "serve", "--port", str(port)],
-                                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                env={**os.environ, "COACH_HOME": str(tmp_path / "home")}, start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "coach", "serve", "--port", str(port)],
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "COACH_HOME": str(tmp_path / "home")},
+            start_new_session=True,
+        )
     try:
         deadline = time.monotonic() + 60
         while True:  # until the port accepts connections
@@ -152,9 +180,13 @@ def test_served_coach_starts_in_a_browser_and_answers_keys(chromium, served, lib
         browser = playwright.chromium.launch(executable_path=chromium, args=LAUNCH_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1000})  # tall enough for the whole library
-            page.route(re.compile(r"^https?://(?!localhost[:/])"), lambda route: route.abort())  # its web font: stay offline
-            page.route("**/static/js/textual.js",
-                       lambda route: route.fulfill(body=script, content_type="application/javascript"))
+            page.route(
+                re.compile(r"^https?://(?!localhost[:/])"), lambda route: route.abort()
+            )  # its web font: stay offline
+            page.route(
+                "**/static/js/textual.js",
+                lambda route: route.fulfill(body=script, content_type="application/javascript"),
+            )
             page.goto(url)
             screen = page.locator(".xterm-accessibility-tree")
 

@@ -157,8 +157,11 @@ def test_conditions_parse_and_evaluate():
         ("", "condition is empty"),
         ("hit(a.b)", "hit() takes a concept as rubric.criterion.concept, not 'a.b' at column 5 in 'hit(a.b)'"),
         ("score < ", "expected num but the condition ended at column 9 in 'score < '"),
-        ("flag(nope)", "unknown flag 'nope'; expected one of empty, too_short, gibberish, buzzword_list, "
-                       "parroting, repetitive, off_topic, truncated at column 6 in 'flag(nope)'"),
+        (
+            "flag(nope)",
+            "unknown flag 'nope'; expected one of empty, too_short, gibberish, buzzword_list, "
+            "parroting, repetitive, off_topic, truncated at column 6 in 'flag(nope)'",
+        ),
         ("__import__('os')", "cannot read \"'os')\" at column 12"),
     ],
 )

@@ -27,7 +27,9 @@ def test_export_writes_markdown_and_html_into_the_exports_folder(library, isolat
     assert md2.name == f"upmarket-pricing-{session.state.id}-mentor.md"
     export_session(session, lambda fmt: f"newer {fmt}")  # an export again replaces the files
     assert md.read_text() == "newer md"
-    assert sorted(p.name for p in md.parent.iterdir()) == sorted([md.name, page.name, md2.name, md2.with_suffix(".html").name])
+    assert sorted(p.name for p in md.parent.iterdir()) == sorted(
+        [md.name, page.name, md2.name, md2.with_suffix(".html").name]
+    )
 
 
 def test_a_failed_export_leaves_no_half_written_file(library, isolated_home):

@@ -40,13 +40,19 @@ def test_exported_lines_read_back_as_the_stored_sessions(library, tmp_path: Path
     assert {r.learner for _, r in exported.records} == {"Sam"} == {r.state.learner for _, r in exported.records}
 
 
-@pytest.mark.parametrize("line, message", [
-    ("{broken", "not valid JSON"),
-    ('["a list"]', "not a TPM Coach session export"),
-    ('{"format": "something-else", "state": {}}', "not a TPM Coach session export"),
-    ('{"format": "tpm-coach-session", "version": 99, "state": {}}', "written by a newer coach; upgrade to import it"),
-    ('{"format": "tpm-coach-session", "version": 1, "state": {"scenario": "x"}}', "state.target: Field required"),
-])
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ("{broken", "not valid JSON"),
+        ('["a list"]', "not a TPM Coach session export"),
+        ('{"format": "something-else", "state": {}}', "not a TPM Coach session export"),
+        (
+            '{"format": "tpm-coach-session", "version": 99, "state": {}}',
+            "written by a newer coach; upgrade to import it",
+        ),
+        ('{"format": "tpm-coach-session", "version": 1, "state": {"scenario": "x"}}', "state.target: Field required"),
+    ],
+)
 def test_bad_lines_are_skipped_and_named_by_number(library, tmp_path: Path, line: str, message: str):
     good = ExportRecord.of(play(library, "upmarket-pricing").state, "t", 50.0).line()
     path = tmp_path / "mixed.jsonl"
@@ -61,7 +67,9 @@ def test_bad_lines_are_skipped_and_named_by_number(library, tmp_path: Path, line
 def test_import_keeps_the_good_lines_around_a_bad_one(library, tmp_path: Path):
     s = play(library, "upmarket-pricing")
     path = tmp_path / "mixed.jsonl"
-    path.write_text('{"format": "tpm-coach-session", "version": 7}\n' + ExportRecord.of(s.state, "t", 1.0).line() + "\n")
+    path.write_text(
+        '{"format": "tpm-coach-session", "version": 7}\n' + ExportRecord.of(s.state, "t", 1.0).line() + "\n"
+    )
     result = import_file(Store(), path)
     assert result.added == 1 and result.problems == ["line 1: written by a newer coach; upgrade to import it"]
 

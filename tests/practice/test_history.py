@@ -23,8 +23,9 @@ from coach.practice.session import Session
 from coach.practice.store import MIGRATIONS, Store, StoreError
 
 
-def play(library, scenario_id: str, label: str = "strong", started: datetime | None = None,
-         target: Level | None = None) -> Session:
+def play(
+    library, scenario_id: str, label: str = "strong", started: datetime | None = None, target: Level | None = None
+) -> Session:
     """A finished session answered with the scenario's own calibration answers."""
     s = Session.new(library, scenario_id, target)
     if started:
@@ -137,9 +138,14 @@ def wait_for_commits(store: Store, done, timeout: float = 60) -> None:  # type: 
 def test_a_killed_coach_resumes_with_the_draft_intact(isolated_home, library):
     env = dict(os.environ, COACH_HOME=str(isolated_home))
     store = Store()  # the database exists before the coach starts, so its writes are seen
-    proc = subprocess.Popen([sys.executable, "-m", "coach", "practice", "upmarket-pricing", "--plain"],
-                            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            text=True, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "coach", "practice", "upmarket-pricing", "--plain"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
     assert proc.stdin is not None
     proc.stdin.write("We need a billing engine that meters usage,\n")
     proc.stdin.write("and load testing before business customers arrive.\n")  # no blank line: mid-answer
@@ -155,14 +161,23 @@ def test_a_killed_coach_resumes_with_the_draft_intact(isolated_home, library):
     proc.wait(timeout=30)
     session_id = store.unfinished()[0].id
 
-    resumed = subprocess.run([sys.executable, "-m", "coach", "practice", "--resume", session_id, "--plain"],
-                             input="/quit\n", capture_output=True, text=True, env=env, timeout=60)
+    resumed = subprocess.run(
+        [sys.executable, "-m", "coach", "practice", "--resume", session_id, "--plain"],
+        input="/quit\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert "  | We need a billing engine that meters usage,\n  | and load testing before" in resumed.stdout
 
     from coach.practice.resume import resume
 
     back = resume(store, library, session_id)
-    assert back.state.draft == "We need a billing engine that meters usage,\nand load testing before business customers arrive."
+    assert (
+        back.state.draft
+        == "We need a billing engine that meters usage,\nand load testing before business customers arrive."
+    )
 
 
 # --------------------------------------------------------------------------- export and import
@@ -370,7 +385,9 @@ def test_a_review_imported_back_stays_in_the_mentees_own_progress(isolated_home,
     assert ids == {s.state.id}, "the mentee's own session, reviewed, still counts for the mentee"
 
 
-def test_a_mock_interview_sent_to_the_mentee_counts_for_them_with_mine(isolated_home, library, tmp_path, monkeypatch, capsys):
+def test_a_mock_interview_sent_to_the_mentee_counts_for_them_with_mine(
+    isolated_home, library, tmp_path, monkeypatch, capsys
+):
     """The mentor runs a mock interview for Sam and sends it; on Sam's machine it is Sam's own with --mine,
     and an import without --mine says why it does not count and how to claim it."""
     mentor_store = Store()
@@ -413,8 +430,9 @@ def test_progress_and_cohort_count_only_the_stages_played(isolated_home, library
     shown = {c.competency: c.score for c in strategy.competencies}
 
     # progress: one point per competency the answered stage assessed, at its score (no zeros)
-    assert {comp: [p.score for p in series] for comp, series in timeline(store, library).items()} == \
-        {comp: [score] for comp, score in shown.items()}
+    assert {comp: [p.score for p in series] for comp, series in timeline(store, library).items()} == {
+        comp: [score] for comp, score in shown.items()
+    }
     assert main(["report", "--progress"]) == 0
     progress = capsys.readouterr().out
     for comp, score in shown.items():
@@ -428,7 +446,9 @@ def test_progress_and_cohort_count_only_the_stages_played(isolated_home, library
     path.write_text("\n".join(export_lines(store, [s.state.id], learner="Ana")) + "\n")
     assert main(["cohort", str(path), "--format", "md"]) == 0
     header, _, ana = capsys.readouterr().out.splitlines()[:3]
-    cells = dict(zip([h.strip() for h in header.split("|")[1:-1]], [c.strip() for c in ana.split("|")[1:-1]]))
+    cells = dict(
+        zip([h.strip() for h in header.split("|")[1:-1]], [c.strip() for c in ana.split("|")[1:-1]], strict=True)
+    )
     from coach.library.formats import Competency
 
     assert {Competency(comp).title: f"{score:.2f}" for comp, score in shown.items()}.items() <= cells.items()

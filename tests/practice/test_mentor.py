@@ -44,8 +44,8 @@ def test_cohort_table_from_several_files(library, isolated_home, tmp_path, capsy
     assert main(["cohort", *files, "--format", "md"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("| LEARNER | ") and "Architecture fluency" in out[0]
-    ana = next(l for l in out if l.startswith("| Ana |"))
-    ben = next(l for l in out if l.startswith("| Ben |"))
+    ana = next(ln for ln in out if ln.startswith("| Ana |"))
+    ben = next(ln for ln in out if ln.startswith("| Ben |"))
     assert float(ana.split("|")[2]) > float(ben.split("|")[2])
 
 

@@ -142,7 +142,13 @@ def test_visits_are_bounded(library, clock):
 def test_summary_after_a_full_interview(library, clock):
     s = Session.new(library, "upmarket-pricing", target=Level.senior_tpm, mode=Mode.interview, clock=clock)
     s.start()
-    answers = {"strategy": "strong", "billing": "middling", "agility": "middling", "roadmap": "strong", "agility-basics": "good"}
+    answers = {
+        "strategy": "strong",
+        "billing": "middling",
+        "agility": "middling",
+        "roadmap": "strong",
+        "agility-basics": "good",
+    }
     while not s.finished:
         stage = s.stage.id
         s.submit(calibration(library, stage, answers[stage]))
@@ -211,8 +217,10 @@ def test_no_concept_is_both_strength_and_work_on_across_the_library(library):
         kinds = sorted({c.label for st in stages for c in st.calibration})
         for shift in range(len(kinds)):  # each stage a different calibration answer, in turn
             labels = {st.id: kinds[(i + shift) % len(kinds)] for i, st in enumerate(stages)}
-            labels = {k: v if any(c.label == v for c in library.scenario(sid).stage(k).calibration) else None
-                      for k, v in labels.items()}
+            labels = {
+                k: v if any(c.label == v for c in library.scenario(sid).stage(k).calibration) else None
+                for k, v in labels.items()
+            }
             summary = play_labels(library, sid, labels).summary()
             assert not _concepts(summary.strengths) & _concepts(summary.work_on), (sid, labels)
 
@@ -223,7 +231,9 @@ def test_skipped_and_unreached_stages_are_not_assessed_never_zero(library):
     summary = s.summary()
     assert summary.score == strategy.score and summary.band == strategy.band  # skips do not drag it down
     # each competency is what the answered stage showed, not averaged with zeros
-    assert {c.competency: c.score for c in summary.competencies} == {c.competency: c.score for c in strategy.competencies}
+    assert {c.competency: c.score for c in summary.competencies} == {
+        c.competency: c.score for c in strategy.competencies
+    }
     rows = {st.stage: st for st in summary.stages}
     assert rows["strategy"].assessed and rows["strategy"].score == strategy.score
     skipped = [st for st in summary.stages if st.skipped]
@@ -273,12 +283,12 @@ def test_every_mark_quotes_evidence_or_gives_advice_and_levels_agree(library):
         for crit in report.criteria:
             rows, note = criterion_rows(crit), level_note(crit)
             hits = [row for row in rows if row.hit]
-            for row, concept in zip(rows, crit.concepts):
+            for row, concept in zip(rows, crit.concepts, strict=False):
                 if row.hit:  # a ✓ quotes the answer's own words
                     assert row.evidence.strip("“”") in said, (crit.ref, row)
                 else:
                     assert row.advice == concept.advice and concept.advice.strip(), (crit.ref, row)
-            for row, signal in zip(rows[len(crit.concepts):], crit.signals):
+            for row, signal in zip(rows[len(crit.concepts) :], crit.signals, strict=True):
                 if row.hit:  # a ✓ signal says what was observed
                     assert row.evidence == signal.note and signal.note.strip()
                 else:  # a ✗ signal says what to do, not only what was measured
@@ -294,7 +304,8 @@ def test_every_mark_quotes_evidence_or_gives_advice_and_levels_agree(library):
             assert all(f"- {row.line()}" in markdown for row in rows)
             checked += 1
         assert markdown.count("\n- ✓ ") + markdown.count("\n- ✗ ") == sum(
-            len(criterion_rows(c)) for c in report.criteria)
+            len(criterion_rows(c)) for c in report.criteria
+        )
     assert checked > 300 and capped > 0
 
 

@@ -8,9 +8,31 @@ from coach.practice import mentor
 from coach.practice.session import Override, Session
 from coach.render.html import session_html
 
-NASTY = '<script>alert("x")</script> [bold]it\'s[/] <b onclick=\'y\'>&amp;'
-REPORT_TAGS = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p", "strong", "em", "table", "tr",
-               "th", "td", "ul", "li", "div", "span", "br", "mark"}
+NASTY = "<script>alert(\"x\")</script> [bold]it's[/] <b onclick='y'>&amp;"
+REPORT_TAGS = {
+    "html",
+    "head",
+    "meta",
+    "title",
+    "style",
+    "body",
+    "h1",
+    "h2",
+    "h3",
+    "p",
+    "strong",
+    "em",
+    "table",
+    "tr",
+    "th",
+    "td",
+    "ul",
+    "li",
+    "div",
+    "span",
+    "br",
+    "mark",
+}
 
 
 class Page(HTMLParser):

@@ -67,7 +67,9 @@ def rows_in_markdown(markdown: str) -> list[str]:
 
 def rows_in_html(page: str) -> list[str]:
     marks = {"hit": "✓", "miss": "✗"}
-    return [f"{marks[cls]} {html.unescape(text)}" for cls, text in re.findall(r'<li class="(hit|miss)">(.*?)</li>', page)]
+    return [
+        f"{marks[cls]} {html.unescape(text)}" for cls, text in re.findall(r'<li class="(hit|miss)">(.*?)</li>', page)
+    ]
 
 
 def test_text_markdown_and_html_show_the_same_rows_and_titles(library):
@@ -77,7 +79,7 @@ def test_text_markdown_and_html_show_the_same_rows_and_titles(library):
     target = ladder_titles()["tpm"]
     markdown, page = session_markdown(s), session_html(s)
     everywhere: list[str] = []
-    for (rec, report), stage in zip(s.final_reports(), view.stages):
+    for (rec, report), stage in zip(s.final_reports(), view.stages, strict=True):
         rows = [row.line() for crit in stage.report.criteria for row in crit.rows]
         assert rows and any(r.startswith("✓") for r in rows) or rec.stage == "rollout"
         assert rows_in_text(to_text(report, width=10_000, ladder=ladder)) == rows
@@ -95,7 +97,8 @@ def test_text_markdown_and_html_show_the_same_rows_and_titles(library):
     assert view.summary.level in [*ladder_titles().values(), "below the first ladder level"]
     for shown in (markdown, html.unescape(page)):
         assert target in shown and f"level shown: **{view.summary.level}**" in shown.replace("<strong>", "**").replace(
-            "</strong>", "**")
+            "</strong>", "**"
+        )
         assert "(target: tpm)" not in shown
 
 

@@ -8,8 +8,8 @@ import pytest
 
 from coach.cli import main
 from coach.library.formats import Level
-from coach.scoring.report import ScoreReport
 from coach.scoring.engine import MAX_TOKENS, Scorer
+from coach.scoring.report import ScoreReport
 
 
 @pytest.fixture(scope="module")
@@ -36,13 +36,29 @@ def concept(report: ScoreReport, ref: str):
     "answer, ref, evidence",
     [
         # word forms meet through stemming
-        ("Before launch we are load testing everything at three times peak.", "architecture.scale-resilience.load-testing", "load testing"),
+        (
+            "Before launch we are load testing everything at three times peak.",
+            "architecture.scale-resilience.load-testing",
+            "load testing",
+        ),
         # order-free paraphrase within a sentence
-        ("We would want to test the load the system can take before we sign.", "architecture.scale-resilience.load-testing", "test the load"),
+        (
+            "We would want to test the load the system can take before we sign.",
+            "architecture.scale-resilience.load-testing",
+            "test the load",
+        ),
         # a typo is forgiven
-        ("We'll need a proper biling engine for usage.", "architecture.scale-resilience.billing-engine", "biling engine"),
+        (
+            "We'll need a proper biling engine for usage.",
+            "architecture.scale-resilience.billing-engine",
+            "biling engine",
+        ),
         # Unicode and curly quotes fold
-        ("We’ll rely on monitoring and alerting dashboards.", "architecture.scale-resilience.observability", "monitoring"),
+        (
+            "We’ll rely on monitoring and alerting dashboards.",
+            "architecture.scale-resilience.observability",
+            "monitoring",
+        ),
     ],
 )
 def test_paraphrases_are_found_with_exact_evidence(scorer, upmarket, answer, ref, evidence):
@@ -56,13 +72,43 @@ def test_paraphrases_are_found_with_exact_evidence(scorer, upmarket, answer, ref
 @pytest.mark.parametrize(
     "stage, answer, ref, negated",
     [
-        ("strategy", "We should not touch the billing engine this year.", "architecture.scale-resilience.billing-engine", True),
-        ("strategy", "Honestly there is no need for load testing here.", "architecture.scale-resilience.load-testing", True),
-        ("billing", "I would not bother with a staged rollout or a rollback plan.", "architecture.change-safety.rollback", True),
-        ("strategy", "We don't need SSO, audit logs or an admin console yet.", "architecture.scale-resilience.new-capabilities", True),
-        ("strategy", "We can't skip load testing before business customers arrive.", "architecture.scale-resilience.load-testing", False),
+        (
+            "strategy",
+            "We should not touch the billing engine this year.",
+            "architecture.scale-resilience.billing-engine",
+            True,
+        ),
+        (
+            "strategy",
+            "Honestly there is no need for load testing here.",
+            "architecture.scale-resilience.load-testing",
+            True,
+        ),
+        (
+            "billing",
+            "I would not bother with a staged rollout or a rollback plan.",
+            "architecture.change-safety.rollback",
+            True,
+        ),
+        (
+            "strategy",
+            "We don't need SSO, audit logs or an admin console yet.",
+            "architecture.scale-resilience.new-capabilities",
+            True,
+        ),
+        (
+            "strategy",
+            "We can't skip load testing before business customers arrive.",
+            "architecture.scale-resilience.load-testing",
+            False,
+        ),
         ("billing", "We will not ship until we have a rollback plan.", "architecture.change-safety.rollback", False),
-        ("strategy", "No, we need load testing and a proper plan.", "architecture.scale-resilience.load-testing", False),
+        (
+            "strategy",
+            "No, we need load testing and a proper plan.",
+            "architecture.scale-resilience.load-testing",
+            False,
+        ),
     ],
 )
 def test_negated_mentions_earn_nothing(scorer, upmarket, stage, answer, ref, negated):
@@ -75,9 +121,17 @@ def test_negated_mentions_earn_nothing(scorer, upmarket, stage, answer, ref, neg
 def test_negated_answer_scores_below_the_same_words_affirmed(scorer, upmarket):
     stage = upmarket.stage("billing")
     negated = next(c.answer for c in stage.calibration if c.label == "negated")
-    affirmed = negated.replace("would not bother with", "would plan").replace("don't need", "need").replace(
-        "There is no need for", "We need").replace("should not consider", "should consider").replace("don't need deduplication", "need deduplication")
-    assert stage_report(scorer, upmarket, "billing", affirmed).score > stage_report(scorer, upmarket, "billing", negated).score + 20
+    affirmed = (
+        negated.replace("would not bother with", "would plan")
+        .replace("don't need", "need")
+        .replace("There is no need for", "We need")
+        .replace("should not consider", "should consider")
+        .replace("don't need deduplication", "need deduplication")
+    )
+    assert (
+        stage_report(scorer, upmarket, "billing", affirmed).score
+        > stage_report(scorer, upmarket, "billing", negated).score + 20
+    )
 
 
 def test_each_concept_is_credited_once(scorer, upmarket):
@@ -96,9 +150,18 @@ def test_each_concept_is_credited_once(scorer, upmarket):
         ("   \n  ", "empty"),
         ("Billing and scale.", "too_short"),
         ("asdkj qwpoe zmxnc vbnqw poiuy lkjhg asdfg qwert zxcvb mnbvc", "gibberish"),
-        ("My favourite holiday was in Portugal last summer. We ate grilled sardines by the sea every evening and the weather was lovely.", "off_topic"),
-        ("billing engine, metering, scalability, load test, SLO, monitoring, SSO, admin console, discovery, roadmap, ROI", "buzzword_list"),
-        ("billing engine billing engine load test load test SLO SLO monitoring monitoring SSO SSO admin console", "buzzword_list"),
+        (
+            "My favourite holiday was in Portugal last summer. We ate grilled sardines by the sea every evening and the weather was lovely.",
+            "off_topic",
+        ),
+        (
+            "billing engine, metering, scalability, load test, SLO, monitoring, SSO, admin console, discovery, roadmap, ROI",
+            "buzzword_list",
+        ),
+        (
+            "billing engine billing engine load test load test SLO SLO monitoring monitoring SSO SSO admin console",
+            "buzzword_list",
+        ),
     ],
 )
 def test_gaming_and_noise_score_low_with_a_reason(scorer, upmarket, answer, flag):
@@ -141,8 +204,10 @@ def test_markup_in_answer_is_kept_verbatim_in_evidence(scorer, upmarket):
 
 
 def test_anti_pattern_costs_points_and_is_explained(scorer, upmarket):
-    base = ("The slowness is a symptom: years of tech debt and shortcuts, and user management that supports "
-            "one owner per list. We should refactor user management first.")
+    base = (
+        "The slowness is a symptom: years of tech debt and shortcuts, and user management that supports "
+        "one owner per list. We should refactor user management first."
+    )
     blamed = base + " Honestly engineering is slow."
     r_base, r_blamed = (stage_report(scorer, upmarket, "agility", a) for a in (base, blamed))
     hit = next(a for a in r_blamed.anti_patterns if a.ref == "communication.blame")
@@ -170,13 +235,19 @@ def test_feedback_quotes_strengths_and_advises_on_misses(scorer, upmarket):
 
 
 def test_communication_signals_reward_structure_and_numbers(scorer, upmarket):
-    vague = ("I think maybe we could kind of look at the billing engine and probably some scaling stuff and "
-             "sort of talk to people about it at some point, I guess, and things like that really.")
-    crisp = ("My recommendation: invest in the billing engine first. First, meter usage events. Second, load test "
-             "at 3x peak against a 300 ms p95 target. I will review the plan with finance and the tech lead on Friday.")
+    vague = (
+        "I think maybe we could kind of look at the billing engine and probably some scaling stuff and "
+        "sort of talk to people about it at some point, I guess, and things like that really."
+    )
+    crisp = (
+        "My recommendation: invest in the billing engine first. First, meter usage events. Second, load test "
+        "at 3x peak against a 300 ms p95 target. I will review the plan with finance and the tech lead on Friday."
+    )
+
     def signals(answer):
         report = stage_report(scorer, upmarket, "strategy", answer)
         return {s.signal: s.value for c in report.criteria for s in c.signals}
+
     assert signals(crisp)["answer_first"] == 1.0
     # the clarity criterion uses answer_first, structure, concision and plain_language
     assert signals(crisp)["concision"] >= signals(vague)["concision"]
@@ -236,11 +307,11 @@ def test_grade_csv_reports_bad_rows_and_keeps_going(capsys, tmp_path):
     src = tmp_path / "in.csv"
     src.write_text(
         "id,scenario,stage,answer\n"
-        "a1,upmarket-pricing,strategy,\"We need a billing engine, load testing and monitoring.\"\n"
+        'a1,upmarket-pricing,strategy,"We need a billing engine, load testing and monitoring."\n'
         "a2,upmarket-pricing,nope,Something\n"
         "a3,no-such-scenario,strategy,Something\n"
         "a4,upmarket-pricing,agility,\n"
-        "a5,,upmarket-pricing/agility,\"Tech debt and shortcuts; user management supports one owner per list.\"\n"
+        'a5,,upmarket-pricing/agility,"Tech debt and shortcuts; user management supports one owner per list."\n'
     )
     out = tmp_path / "out.csv"
     assert main(["grade", str(src), "-o", str(out)]) == 0
@@ -250,15 +321,17 @@ def test_grade_csv_reports_bad_rows_and_keeps_going(capsys, tmp_path):
     assert "graded 3 answer(s), skipped 2" in err
     lines = out.read_text().splitlines()
     assert lines[0].startswith("id,scenario,stage,score,band,level,words,flags")
-    assert [l.split(",")[0] for l in lines[1:]] == ["a1", "a4", "a5"]
+    assert [ln.split(",")[0] for ln in lines[1:]] == ["a1", "a4", "a5"]
     assert ",empty" in lines[2]
 
 
 def test_grade_jsonl_with_rubric_and_malformed_line(capsys, tmp_path):
     src = tmp_path / "in.jsonl"
-    src.write_text('{"id": "x", "answer": "I recommend option A because it is cheaper; we give up speed."}\n'
-                   "{not json}\n"
-                   '["a list"]\n')
+    src.write_text(
+        '{"id": "x", "answer": "I recommend option A because it is cheaper; we give up speed."}\n'
+        "{not json}\n"
+        '["a list"]\n'
+    )
     assert main(["grade", str(src), "--rubric", "trade-offs"]) == 0
     captured = capsys.readouterr()
     record = json.loads(captured.out.splitlines()[0])
@@ -267,15 +340,21 @@ def test_grade_jsonl_with_rubric_and_malformed_line(capsys, tmp_path):
 
 
 def test_drafted_rubric_prefers_paraphrase_of_the_reference(library):
-    from coach.scoring.drafting import draft_rubric, to_toml
-    from coach.library.formats import Rubric
     import tomllib
 
-    rubric = draft_rubric("A prototype simulates portions of the desired software product. It is not the full system.",
-                          "proto", question="What is the role of a prototype program?")
+    from coach.library.formats import Rubric
+    from coach.scoring.drafting import draft_rubric, to_toml
+
+    rubric = draft_rubric(
+        "A prototype simulates portions of the desired software product. It is not the full system.",
+        "proto",
+        question="What is the role of a prototype program?",
+    )
     assert Rubric.model_validate(tomllib.loads(to_toml(rubric))) == rubric  # the TOML round-trips
     scorer = Scorer(library)
-    good = scorer.score_rubric(rubric, "It simulates the behaviour of portions of the software product, not the full system.")
+    good = scorer.score_rubric(
+        rubric, "It simulates the behaviour of portions of the software product, not the full system."
+    )
     bad = scorer.score_rubric(rubric, "A prototype program is written in C++ by the programmers for the computer.")
     assert good.score > bad.score + 30
     assert any(c.label == "not full" for crit in rubric.criteria for c in crit.concepts)
@@ -285,12 +364,16 @@ def test_calibration_level_expectation_is_checked(library, tmp_path, capsys):
     """An answer expected to show a level it does not reach is a miss: a TPM-level
     scenario shows at most Senior TPM, however strong the answer."""
     src = (library.scenarios["upmarket-pricing"].path).read_text()
-    bad = src.replace('level = "tpm"\nanswer = """\nMy short answer', 'level = "principal-tpm"\nanswer = """\nMy short answer', 1)
+    bad = src.replace(
+        'level = "tpm"\nanswer = """\nMy short answer', 'level = "principal-tpm"\nanswer = """\nMy short answer', 1
+    )
     assert bad != src
     folder = tmp_path / "scenarios"
     folder.mkdir()
     (folder / "upmarket-pricing.toml").write_text(bad)
     assert main(["calibrate", "--scenarios", str(folder), "upmarket-pricing"]) == 1
     out = capsys.readouterr().out
-    assert ("MISS  upmarket-pricing/strategy  strong: expected solid/strong level principal-tpm or above, "
-            "got strong level senior-tpm") in out
+    assert (
+        "MISS  upmarket-pricing/strategy  strong: expected solid/strong level principal-tpm or above, "
+        "got strong level senior-tpm"
+    ) in out

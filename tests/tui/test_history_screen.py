@@ -9,7 +9,6 @@ from coach.practice.resume import persist
 from coach.practice.store import Store
 from tests.practice.test_history import play
 
-
 # --------------------------------------------------------------------------- the history screen
 
 
@@ -49,8 +48,10 @@ async def test_summary_history_screen_and_next_command_name_the_same_scenario(is
     before_saving = just.summary(store=store)
     persist(store, just)
     summary = just.summary(store=store)
-    assert summary.next_scenario and (summary.next_scenario, summary.next_reason) == \
-        (before_saving.next_scenario, before_saving.next_reason)  # the session counts before it is saved
+    assert summary.next_scenario and (summary.next_scenario, summary.next_reason) == (
+        before_saving.next_scenario,
+        before_saving.next_reason,
+    )  # the session counts before it is saved
 
     assert main(["next"]) == 0
     assert capsys.readouterr().out.startswith(f"Practise next: {summary.next_scenario} (")

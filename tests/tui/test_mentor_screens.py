@@ -45,13 +45,13 @@ async def test_live_mentor_flow_tick_override_notes_export(library, isolated_hom
         await settle(pilot)
         checklist = app.screen.query_one("#checklist", Checklist)
         labels = [str(checklist.get_option_at_index(i).prompt) for i in range(checklist.option_count)]
-        assert any(l.startswith("[x] Sees billing as a major investment") for l in labels)  # pre-ticked
-        assert any(l.startswith("[ ] Names the business goal") for l in labels)
+        assert any(label.startswith("[x] Sees billing as a major investment") for label in labels)  # pre-ticked
+        assert any(label.startswith("[ ] Names the business goal") for label in labels)
 
         await pilot.press("f3")
         await pilot.pause()
         assert app.focused is checklist
-        checklist.highlighted = next(i for i, l in enumerate(labels) if "Names the business goal" in l)
+        checklist.highlighted = next(i for i, label in enumerate(labels) if "Names the business goal" in label)
         await pilot.press("space")  # the mentor heard it
         assert str(checklist.get_option_at_index(checklist.highlighted).prompt).startswith("[x]")
 
@@ -85,11 +85,17 @@ async def test_live_mentor_flow_tick_override_notes_export(library, isolated_hom
     exports = list((isolated_home / "exports").glob("*-mentor.md"))
     assert exports, "the mentee's report was exported"
     md = exports[0].read_text()
-    assert "## Mentor's review by Jo" in md and "Long and unstructured aloud" in md and "Lead with your recommendation." in md
+    assert (
+        "## Mentor's review by Jo" in md
+        and "Long and unstructured aloud" in md
+        and "Lead with your recommendation." in md
+    )
     assert exports[0].with_suffix(".html").exists()
 
 
-async def test_review_round_trip_shows_the_override_in_the_mentees_history(library, isolated_home, tmp_path, monkeypatch):
+async def test_review_round_trip_shows_the_override_in_the_mentees_history(
+    library, isolated_home, tmp_path, monkeypatch
+):
     mentee = Store()
     s = play(library, "tech-debt-case", "middling")
     persist(mentee, s)
@@ -98,8 +104,9 @@ async def test_review_round_trip_shows_the_override_in_the_mentees_history(libra
 
     monkeypatch.setenv("COACH_HOME", str(tmp_path / "mentor-home"))
     reviewed = tmp_path / "sam.reviewed.jsonl"
-    app = make_app(library, Store(), review_items=read_export(export), review_output=reviewed, mentor_name="Jo",
-                   clock=FixedClock())
+    app = make_app(
+        library, Store(), review_items=read_export(export), review_output=reviewed, mentor_name="Jo", clock=FixedClock()
+    )
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, MentorScreen)
@@ -143,8 +150,12 @@ def _free_port() -> int:
 @pytest.mark.serial
 def test_serve_binds_localhost_and_serves_the_app_page(isolated_home):
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "coach", "serve", "--port", str(port)], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, env=dict(os.environ, PYTHONUNBUFFERED="1"))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "coach", "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=dict(os.environ, PYTHONUNBUFFERED="1"),
+    )
     assert proc.stdout is not None
     try:
         output, deadline = b"", time.monotonic() + 60
@@ -177,8 +188,9 @@ async def test_review_steps_through_every_session_in_the_file(library, isolated_
     export.write_text("\n".join(export_lines(mentee, learner="Sam")) + "\n")
     reviewed = tmp_path / "all.reviewed.jsonl"
     monkeypatch.setenv("COACH_HOME", str(tmp_path / "mentor-home"))
-    app = make_app(library, Store(), review_items=read_export(export), review_output=reviewed, mentor_name="Jo",
-                   clock=FixedClock())
+    app = make_app(
+        library, Store(), review_items=read_export(export), review_output=reviewed, mentor_name="Jo", clock=FixedClock()
+    )
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         titles = []
@@ -253,8 +265,9 @@ async def test_advice_typed_on_the_final_screen_survives_quitting(library, isola
     assert saved.state.review.stages["strategy"].notes == "Calm opening"
 
 
-async def test_review_notes_typed_after_f5_or_on_any_tab_reach_the_reviewed_file(library, isolated_home, tmp_path,
-                                                                                 monkeypatch):
+async def test_review_notes_typed_after_f5_or_on_any_tab_reach_the_reviewed_file(
+    library, isolated_home, tmp_path, monkeypatch
+):
     mentee = Store()
     s = play(library, "tech-debt-case", "middling")
     persist(mentee, s)
@@ -262,8 +275,9 @@ async def test_review_notes_typed_after_f5_or_on_any_tab_reach_the_reviewed_file
     export.write_text("\n".join(export_lines(mentee, learner="Sam")) + "\n")
     monkeypatch.setenv("COACH_HOME", str(tmp_path / "mentor-home"))
     reviewed = tmp_path / "sam.reviewed.jsonl"
-    app = make_app(library, Store(), review_items=read_export(export), review_output=reviewed, mentor_name="Jo",
-                   clock=FixedClock())
+    app = make_app(
+        library, Store(), review_items=read_export(export), review_output=reviewed, mentor_name="Jo", clock=FixedClock()
+    )
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         first = app.screen.stage_id
@@ -341,8 +355,9 @@ async def test_review_says_which_learner_and_session_is_on_screen(library, isola
     export.write_text("\n".join(export_lines(mentee, learner="Sam")) + "\n")
     items = read_export(export)
     monkeypatch.setenv("COACH_HOME", str(tmp_path / "mentor-home"))
-    app = make_app(library, Store(), review_items=items, review_output=tmp_path / "out.jsonl", mentor_name="Jo",
-                   clock=FixedClock())
+    app = make_app(
+        library, Store(), review_items=items, review_output=tmp_path / "out.jsonl", mentor_name="Jo", clock=FixedClock()
+    )
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         for n in (1, 2):

@@ -37,10 +37,14 @@ pytestmark = [pytest.mark.serial, pytest.mark.skipif(not sys.platform.startswith
 # generous so that a heavily loaded CI machine does not fail the test.
 EXIT_BOUND = 10.0
 SHOWN = 60.0  # seconds to wait for a screen to appear (start-up is slow on a loaded machine)
-ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|P[^\x1b]*\x1b\\|[()][0-9A-Za-z]|[=>78cDEHM])")
+ESCAPES = re.compile(
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|P[^\x1b]*\x1b\\|[()][0-9A-Za-z]|[=>78cDEHM])"
+)
 # Makes the pty the controlling terminal of coach, the leader of its session, then runs it.
-AS_LEADER = ("import fcntl, os, sys, termios; fcntl.ioctl(0, termios.TIOCSCTTY, 0); "
-             "os.execv(sys.executable, [sys.executable, '-m', 'coach', *sys.argv[1:]])")
+AS_LEADER = (
+    "import fcntl, os, sys, termios; fcntl.ioctl(0, termios.TIOCSCTTY, 0); "
+    "os.execv(sys.executable, [sys.executable, '-m', 'coach', *sys.argv[1:]])"
+)
 KEYS = {"enter": "\r", "ctrl+s": "\x13", "ctrl+n": "\x0e", "ctrl+r": "\x12"}
 
 
@@ -54,8 +58,9 @@ class Coach:
         env.update(COACH_HOME=str(home), TERM="xterm-256color")
         command = ["-c", AS_LEADER, *args] if leader else ["-m", "coach", *args]
         self.leader = leader
-        self.proc = subprocess.Popen([sys.executable, *command], stdin=slave, stdout=slave, stderr=slave,
-                                     env=env, start_new_session=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, *command], stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+        )
         self.tty_name = os.ttyname(slave)
         os.close(slave)
         self.exited = os.pidfd_open(self.proc.pid)  # readable once the process has ended
@@ -93,8 +98,9 @@ class Coach:
         """Wait until `text` appears in output not matched before."""
         deadline = time.monotonic() + SHOWN
         while (found := self.text.find(text, self.seen)) < 0:
-            assert time.monotonic() < deadline and self._read(deadline - time.monotonic()), \
+            assert time.monotonic() < deadline and self._read(deadline - time.monotonic()), (
                 f"{text!r} never appeared; the screen ended with {self.text[-600:]!r}"
+            )
         self.seen = found + len(text)
 
     def wait_for_output(self) -> None:
@@ -104,7 +110,7 @@ class Coach:
 
     def _type(self, data: bytes) -> None:
         while data:
-            data = data[os.write(self.master, data):]
+            data = data[os.write(self.master, data) :]
 
     def press(self, *keys: str) -> None:
         self._type("".join(KEYS.get(k, k) for k in keys).encode())
@@ -252,8 +258,11 @@ async def test_a_signal_while_the_answer_is_scored_saves_it(library, isolated_ho
 
 @pytest.mark.parametrize("screen", ["feedback", "history", "mentor"])
 def test_closing_the_terminal_on_other_screens_ends_coach(isolated_home, screen):
-    args = {"feedback": ("practice", "upmarket-pricing"), "history": (),
-            "mentor": ("mentor", "upmarket-pricing", "--learner", "Sam")}[screen]
+    args = {
+        "feedback": ("practice", "upmarket-pricing"),
+        "history": (),
+        "mentor": ("mentor", "upmarket-pricing", "--learner", "Sam"),
+    }[screen]
     with Coach(isolated_home, *args) as coach:
         if screen == "feedback":
             start_interview(coach)

@@ -7,8 +7,15 @@ from textual.widgets import DataTable, Input, TextArea
 
 from coach.practice.store import Store
 from coach.tui.app import make_app
-from coach.tui.screens import (BriefingScreen, CatalogueScreen, FeedbackScreen, HelpScreen, InterviewScreen,
-                               ResumeScreen, SummaryScreen)
+from coach.tui.screens import (
+    BriefingScreen,
+    CatalogueScreen,
+    FeedbackScreen,
+    HelpScreen,
+    InterviewScreen,
+    ResumeScreen,
+    SummaryScreen,
+)
 from tests.tui.helpers import FixedClock, screen_text, settle
 
 SIZE = (100, 34)
@@ -204,8 +211,14 @@ async def test_help_lists_every_key(app):
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
         shown = screen_text(app)
-        for expected in ("ctrl+s  Submit your answer", "ctrl+t  Reveal the next hint", "ctrl+n  Skip this question",
-                         "f1  List every key", "ctrl+q  Quit; your answer and session are saved", "ctrl+p"):
+        for expected in (
+            "ctrl+s  Submit your answer",
+            "ctrl+t  Reveal the next hint",
+            "ctrl+n  Skip this question",
+            "f1  List every key",
+            "ctrl+q  Quit; your answer and session are saved",
+            "ctrl+p",
+        ):
             assert expected in shown
         await pilot.press("escape")
         assert isinstance(app.screen, InterviewScreen)
@@ -289,7 +302,7 @@ async def _assert_focus_visible(app, pilot, where: str) -> int:  # type: ignore[
     app.set_focus(None)
     await pilot.pause()
     blurred = [_shape(w) for w in widgets]
-    for widget, before in zip(widgets, blurred):
+    for widget, before in zip(widgets, blurred, strict=True):
         widget.focus()
         await pilot.pause()
         assert _shape(widget) != before, f"{where}: focus on {widget!r} shows only as a colour"
@@ -309,8 +322,9 @@ async def test_focus_is_visible_by_shape_on_every_control(library, isolated_home
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert await _assert_focus_visible(app, pilot, "interview") == 2  # the conversation and the answer
-    mentor = make_app(library, Store(), clock=clock,
-                      mentor_session=Session.new(library, "upmarket-pricing", None, Mode.interview))
+    mentor = make_app(
+        library, Store(), clock=clock, mentor_session=Session.new(library, "upmarket-pricing", None, Mode.interview)
+    )
     async with mentor.run_test(size=(80, 24)) as pilot:
         for tab in ("f2", "f3", "f4", "f5"):  # tabs, option lists, checklist, selects, inputs, text areas
             await pilot.press(tab)
@@ -383,8 +397,9 @@ def headline_in_view(app) -> bool:  # type: ignore[no-untyped-def]
 
 
 async def test_summary_opens_at_its_headline_and_home_or_pageup_bring_it_back(library, isolated_home, clock):
-    session = finished_session(library, {"strategy": "strong", "billing": "middling", "agility": "middling",
-                                         "roadmap": "strong"})
+    session = finished_session(
+        library, {"strategy": "strong", "billing": "middling", "agility": "middling", "roadmap": "strong"}
+    )
     app = make_app(library, Store(), session=session, clock=clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -436,11 +451,14 @@ def test_feedback_screen_marks_the_same_rows_as_the_reports(library):
     for stage in sc.stages:
         for cal in stage.calibration:
             report = scorer.score_stage(sc, stage, cal.answer)
-            shown = [(str(w.content), w.has_class("hit")) for w in report_sections(report, cal.answer, False)
-                     if w.has_class("concept")]
+            shown = [
+                (str(w.content), w.has_class("hit"))
+                for w in report_sections(report, cal.answer, False)
+                if w.has_class("concept")
+            ]
             assert shown == [(row.line(), row.hit) for crit in report.criteria for row in criterion_rows(crit)]
             heads = [str(w.content) for w in report_sections(report, cal.answer, False) if w.has_class("criterion")]
-            assert all(level_note(c) in head for c, head in zip(report.criteria, heads))
+            assert all(level_note(c) in head for c, head in zip(report.criteria, heads, strict=True))
 
 
 async def test_skipping_with_text_typed_sends_it_instead_of_throwing_it_away(app):

@@ -13,5 +13,15 @@ from coach.tui.screens.interview import InterviewScreen
 from coach.tui.screens.mentor import MentorScreen, MentorSummaryScreen
 from coach.tui.screens.summary import SummaryScreen
 
-__all__ = ["BriefingScreen", "CatalogueScreen", "FeedbackScreen", "HelpScreen", "HistoryScreen", "InterviewScreen",
-           "MentorScreen", "MentorSummaryScreen", "ResumeScreen", "SummaryScreen"]
+__all__ = [
+    "BriefingScreen",
+    "CatalogueScreen",
+    "FeedbackScreen",
+    "HelpScreen",
+    "HistoryScreen",
+    "InterviewScreen",
+    "MentorScreen",
+    "MentorSummaryScreen",
+    "ResumeScreen",
+    "SummaryScreen",
+]

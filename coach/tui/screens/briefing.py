@@ -11,15 +11,17 @@ from textual.widgets import Footer, Header, Label, Select
 from coach.library.formats import Level
 from coach.practice.session import Mode, Session
 from coach.render.scenario import assessed_lines, exhibit_text, reflow
+from coach.render.view import level_choices
 from coach.tui.messages import StartInterview
 from coach.tui.screens.base import CoachScreen
-from coach.render.view import level_choices
 from coach.tui.widgets.basics import MODE_OPTIONS, text
 
 
 class BriefingScreen(CoachScreen):
     BINDINGS = [
-        Binding("ctrl+s", "start", "Start interview", id="briefing.start", tooltip="Start the interview", priority=True),
+        Binding(
+            "ctrl+s", "start", "Start interview", id="briefing.start", tooltip="Start the interview", priority=True
+        ),
         Binding("escape", "back", "Back", id="briefing.back", tooltip="Back to the catalogue"),
     ]
 
@@ -41,12 +43,22 @@ class BriefingScreen(CoachScreen):
             assessed = []
             for i, st in enumerate(sc.stages):
                 if not st.branch_only:
-                    assessed.append(f"{st.title}: " + "; ".join(line.split(" (")[0] for line in assessed_lines(sc, i, lib)))
+                    assessed.append(
+                        f"{st.title}: " + "; ".join(line.split(" (")[0] for line in assessed_lines(sc, i, lib))
+                    )
             minutes = f"About {sc.minutes} minutes, {len(assessed)} questions."
-            yield text("What will be assessed\n" + "\n".join(f"• {a}" for a in assessed) + "\n\n" + minutes).add_class("assessed")
+            yield text("What will be assessed\n" + "\n".join(f"• {a}" for a in assessed) + "\n\n" + minutes).add_class(
+                "assessed"
+            )
         with Horizontal(id="briefing-controls"):
             yield Label("Target level")
-            yield Select(level_choices(self.ladder), value=self.session.state.target, allow_blank=False, id="target", compact=True)
+            yield Select(
+                level_choices(self.ladder),
+                value=self.session.state.target,
+                allow_blank=False,
+                id="target",
+                compact=True,
+            )
             yield Label("Mode")
             yield Select(MODE_OPTIONS, value=self.session.state.mode, allow_blank=False, id="mode", compact=True)
         yield Footer()

@@ -11,32 +11,55 @@ from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, Input, OptionList, Select, Static
 
 from coach.library.formats import Level
+from coach.render.view import level_choices, level_title
 from coach.tui.messages import OpenBriefing, OpenHistory
 from coach.tui.screens.base import CoachScreen
-from coach.render.view import level_choices, level_title
 from coach.tui.widgets.basics import highlighted_key
 
 
 class CatalogueScreen(CoachScreen):
     BINDINGS = [
-        Binding("enter", "choose", "Brief me", id="catalogue.choose", tooltip="Open the briefing of the highlighted scenario",
-                priority=True),
+        Binding(
+            "enter",
+            "choose",
+            "Brief me",
+            id="catalogue.choose",
+            tooltip="Open the briefing of the highlighted scenario",
+            priority=True,
+        ),
         Binding("/", "search", "Search", id="catalogue.search", tooltip="Type to filter by title, id, tag or summary"),
         Binding("escape", "clear", "Clear filters", id="catalogue.clear", show=False),
-        Binding("ctrl+r", "history", "History", id="catalogue.history", tooltip="Past sessions, progress and what to practise next",
-                priority=True),
+        Binding(
+            "ctrl+r",
+            "history",
+            "History",
+            id="catalogue.history",
+            tooltip="Past sessions, progress and what to practise next",
+            priority=True,
+        ),
     ]
 
     def compose(self) -> ComposeResult:
         lib = self.coach.library
-        comps = sorted({lib.rubrics[r].item.competency for e in lib.scenarios.values() for r in e.item.rubrics if r in lib.rubrics},
-                       key=lambda c: c.title)
+        comps = sorted(
+            {
+                lib.rubrics[r].item.competency
+                for e in lib.scenarios.values()
+                for r in e.item.rubrics
+                if r in lib.rubrics
+            },
+            key=lambda c: c.title,
+        )
         yield Header()
         with Horizontal(id="filters"):
             yield Input(placeholder="Search (/)", id="search", compact=True)
             yield Select([(c.title, c) for c in comps], prompt="Any competency", id="competency", compact=True)
-            yield Select([(d.capitalize(), d) for d in ("foundation", "intermediate", "advanced")],
-                         prompt="Any difficulty", id="difficulty", compact=True)
+            yield Select(
+                [(d.capitalize(), d) for d in ("foundation", "intermediate", "advanced")],
+                prompt="Any difficulty",
+                id="difficulty",
+                compact=True,
+            )
             yield Select(level_choices(self.ladder), prompt="Any level", id="level", compact=True)
         with Horizontal(id="catalogue-body"):
             yield DataTable(id="scenarios", cursor_type="row", zebra_stripes=True)
@@ -55,7 +78,9 @@ class CatalogueScreen(CoachScreen):
         status = self.query_one("#load-problems", Static)
         if problems:
             files = len({p.path for p in problems})
-            status.update(Content(f"{files} file(s) did not load; run `coach validate` to see why. First: {problems[0]}"))
+            status.update(
+                Content(f"{files} file(s) did not load; run `coach validate` to see why. First: {problems[0]}")
+            )
         else:
             status.display = False
         table.focus()
@@ -112,10 +137,17 @@ class CatalogueScreen(CoachScreen):
         lib = self.coach.library
         sc = lib.scenario(scenario_id)
         comps = sorted({lib.rubrics[r].item.competency.title for r in sc.rubrics if r in lib.rubrics})
-        lines = [sc.title, "", " ".join(sc.summary.split()), "",
-                 f"Interviewer: {sc.persona.name}, {sc.persona.role}",
-                 f"Level: {level_title(sc.level, self.ladder)} · {sc.difficulty} · about {sc.minutes} minutes",
-                 f"Competencies: {', '.join(comps)}", "", "Questions:"]
+        lines = [
+            sc.title,
+            "",
+            " ".join(sc.summary.split()),
+            "",
+            f"Interviewer: {sc.persona.name}, {sc.persona.role}",
+            f"Level: {level_title(sc.level, self.ladder)} · {sc.difficulty} · about {sc.minutes} minutes",
+            f"Competencies: {', '.join(comps)}",
+            "",
+            "Questions:",
+        ]
         lines += [f"  {i + 1}. {st.title}" for i, st in enumerate(s for s in sc.stages if not s.branch_only)]
         lines += ["", "Enter: read the briefing. Choose your target level below (default: the scenario's)."]
         detail.update(Content("\n".join(lines)))

@@ -51,8 +51,10 @@ class ResumeScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="resume"):
-            yield text(f"You have an unfinished session:\n\n{self.row.title}\nlast saved {local_time(self.row.updated)}"
-                       "\n\nEnter: resume where you stopped, with your draft.\nEscape: not now (it stays in your history).")
+            yield text(
+                f"You have an unfinished session:\n\n{self.row.title}\nlast saved {local_time(self.row.updated)}"
+                "\n\nEnter: resume where you stopped, with your draft.\nEscape: not now (it stays in your history)."
+            )
 
     def action_resume(self) -> None:
         self.dismiss(self.row.id)

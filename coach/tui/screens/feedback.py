@@ -3,7 +3,7 @@ highlighted and, on request, the model answer."""
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,7 +20,9 @@ from coach.tui.widgets.report import report_sections, skipped_sections
 class FeedbackScreen(CoachScreen):
     BINDINGS = [
         Binding("enter", "continue", "Continue", id="feedback.continue", tooltip="On to the next question"),
-        Binding("m", "model", "Model answer", id="feedback.model", tooltip="Show or hide the model answer and takeaways"),
+        Binding(
+            "m", "model", "Model answer", id="feedback.model", tooltip="Show or hide the model answer and takeaways"
+        ),
         Binding("escape", "continue", "Back", id="feedback.back", show=False),
     ]
 

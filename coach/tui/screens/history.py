@@ -15,16 +15,20 @@ from coach.library.formats import Competency
 from coach.practice.actions import rescore_session
 from coach.practice.history import recommend, timeline
 from coach.render.html import sparkline
+from coach.render.view import level_title, reached_title
 from coach.tui.messages import OpenBriefing, OpenSession
 from coach.tui.screens.base import CoachScreen
-from coach.render.view import level_title, reached_title
 from coach.tui.widgets.basics import highlighted_key, local_time, text
 
 
 class HistoryScreen(CoachScreen):
     BINDINGS = [
-        Binding("enter", "open", "Open", id="history.open", tooltip="Reopen the session's summary, transcript and feedback"),
-        Binding("r", "rescore", "Re-score", id="history.rescore", tooltip="Score the session again with the current files"),
+        Binding(
+            "enter", "open", "Open", id="history.open", tooltip="Reopen the session's summary, transcript and feedback"
+        ),
+        Binding(
+            "r", "rescore", "Re-score", id="history.rescore", tooltip="Score the session again with the current files"
+        ),
         Binding("p", "practise", "Practise next", id="history.next", tooltip="Open the recommended scenario"),
         Binding("escape", "back", "Back", id="history.back", tooltip="Back to the catalogue"),
     ]
@@ -66,14 +70,20 @@ class HistoryScreen(CoachScreen):
             level = reached_title(last.level, self.ladder)
             # an absolute 0-4 scale: Textual's Sparkline rescales each series to its own range
             trend = sparkline([p.score for p in series][-20:])
-            trends.mount(text(f"{Competency(comp).title[:30]:30} {trend:20} {last.score:.2f} · {level} "
-                              f"(target {level_title(last.target, self.ladder)})").add_class("trend"))
+            trends.mount(
+                text(
+                    f"{Competency(comp).title[:30]:30} {trend:20} {last.score:.2f} · {level} "
+                    f"(target {level_title(last.target, self.ladder)})"
+                ).add_class("trend")
+            )
         table = self.query_one("#sessions", DataTable)
         table.clear(columns=True)
         table.add_columns("Started", "Score", "Status", "Mode", "Scenario")
         for r in rows:
             score = f"{r.score:g}" if r.score is not None else "-"
-            table.add_row(Text(local_time(r.started)), Text(score), Text(r.status), Text(r.mode), Text(r.title), key=r.id)
+            table.add_row(
+                Text(local_time(r.started)), Text(score), Text(r.status), Text(r.mode), Text(r.title), key=r.id
+            )
         table.focus()
 
     def _selected_id(self) -> str | None:

@@ -13,9 +13,9 @@ from textual.widgets import Footer, Header, Static, TextArea
 
 from coach.practice.session import Mode, Outcome, Session, SessionError
 from coach.render.scenario import reflow
+from coach.render.view import role_name
 from coach.tui.messages import SaveSession, ShowFeedback, ShowSummary
 from coach.tui.screens.base import CoachScreen
-from coach.render.view import role_name
 
 DRAFT_DELAY = 0.5  # seconds of quiet typing before the draft is saved
 
@@ -27,11 +27,22 @@ class Turn(Static):
 class InterviewScreen(CoachScreen):
     BINDINGS = [
         Binding("ctrl+s", "submit", "Submit", id="interview.submit", tooltip="Submit your answer", priority=True),
-        Binding("ctrl+t", "hint", "Hint", id="interview.hint", tooltip="Reveal the next hint (hints are counted)", priority=True),
-        Binding("ctrl+n", "skip", "Skip", id="interview.skip", tooltip="Skip this question (press twice)", priority=True),
+        Binding(
+            "ctrl+t",
+            "hint",
+            "Hint",
+            id="interview.hint",
+            tooltip="Reveal the next hint (hints are counted)",
+            priority=True,
+        ),
+        Binding(
+            "ctrl+n", "skip", "Skip", id="interview.skip", tooltip="Skip this question (press twice)", priority=True
+        ),
     ]
-    PALETTE = [("hint", "Interview: reveal a hint", "Show the next hint for this question"),
-               ("skip", "Interview: skip this question", "Move on without answering")]
+    PALETTE = [
+        ("hint", "Interview: reveal a hint", "Show the next hint for this question"),
+        ("skip", "Interview: skip this question", "Move on without answering"),
+    ]
 
     def __init__(self, session: Session):
         super().__init__()
@@ -47,8 +58,13 @@ class InterviewScreen(CoachScreen):
             yield Static(id="progress", markup=False)
             yield Static(id="timer", markup=False)
         yield VerticalScroll(id="conversation")
-        yield TextArea(self.session.state.draft, id="answer", soft_wrap=True, show_line_numbers=False,
-                       placeholder="Type your answer. ctrl+s submits; your draft is saved as you type.")
+        yield TextArea(
+            self.session.state.draft,
+            id="answer",
+            soft_wrap=True,
+            show_line_numbers=False,
+            placeholder="Type your answer. ctrl+s submits; your draft is saved as you type.",
+        )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -78,7 +94,8 @@ class InterviewScreen(CoachScreen):
         hints = f"hints {self.session.record.hints_used}/{len(self.session.stage.hints)}"
         follow = " (follow-up)" if self.session.state.awaiting_followup else ""
         self.query_one("#progress", Static).update(
-            Content(f"{number}/{total} · {hints} · {self.session.stage.title}{follow}"))
+            Content(f"{number}/{total} · {hints} · {self.session.stage.title}{follow}")
+        )
         left = self.session.remaining_seconds()
         timer = self.query_one("#timer", Static)
         if left is None:
@@ -93,8 +110,13 @@ class InterviewScreen(CoachScreen):
                 self._warned = True
                 # Said in the conversation, right above the answer box: a toast would cover the box while
                 # the learner types. The status line (in reverse) keeps counting the time over.
-                warning = Turn(Content.assemble(("Time is up", "bold"), "\n", "Your answer is kept; finish your "
-                               "thought and submit with ctrl+s."), markup=False, classes="turn coach time-up")
+                warning = Turn(
+                    Content.assemble(
+                        ("Time is up", "bold"), "\n", "Your answer is kept; finish your thought and submit with ctrl+s."
+                    ),
+                    markup=False,
+                    classes="turn coach time-up",
+                )
                 conversation = self.query_one("#conversation", VerticalScroll)
                 conversation.mount(warning)
                 conversation.scroll_end(animate=False)
@@ -113,8 +135,13 @@ class InterviewScreen(CoachScreen):
         self.session.set_draft(text_now)
         session_id, stage = self.session.state.id, self.session.state.current or ""
         store = self.coach.store
-        self.run_worker(lambda: store.save_draft(session_id, stage, text_now), thread=True, group="draft",
-                        exclusive=True, exit_on_error=False)
+        self.run_worker(
+            lambda: store.save_draft(session_id, stage, text_now),
+            thread=True,
+            group="draft",
+            exclusive=True,
+            exit_on_error=False,
+        )
 
     def store_draft_now(self) -> None:
         if self.session.finished or self.session.state.current is None:
@@ -145,8 +172,12 @@ class InterviewScreen(CoachScreen):
         if not self._skip_armed:
             self._skip_armed = True
             typed = self.query_one("#answer", TextArea).text.strip()
-            self.notify("Press ctrl+n again to send what you wrote and move on." if typed
-                        else "Press ctrl+n again to skip this question.", severity="warning")
+            self.notify(
+                "Press ctrl+n again to send what you wrote and move on."
+                if typed
+                else "Press ctrl+n again to skip this question.",
+                severity="warning",
+            )
             return
         self._skip_armed = False
         self.query_one("#answer", TextArea).call_later(self._skip_now)

@@ -11,15 +11,26 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.message import Message
-from textual.widgets import (DataTable, Footer, Header, Input, OptionList, Select, Static, TabbedContent, TabPane,
-                             TextArea)
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import (
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    OptionList,
+    Select,
+    Static,
+    TabbedContent,
+    TabPane,
+    TextArea,
+)
 
-from coach.render.text import level_text, overall_text
 from coach.practice.mentor import checklist, finish, mentor_view, prefill, side_by_side, stage_review
 from coach.practice.session import Override, Session
 from coach.render.scenario import reflow
+from coach.render.text import level_text, overall_text
 from coach.tui.messages import ExportReview, SaveSession
 from coach.tui.widgets.basics import local_time, text
 
@@ -77,7 +88,8 @@ class Checklist(OptionList):
         self.replace_option_prompt_at_index(i, self._prompt(i))
         self.post_message(self.Changed())
 
-    def action_toggle(self) -> None:
+    # The checklist's own `toggle` (space), not DOMNode.action_toggle(attribute_name), which it deliberately replaces.
+    def action_toggle(self) -> None:  # type: ignore[override]
         if self.highlighted is not None:
             self.toggle(self.highlighted)
 
@@ -90,21 +102,73 @@ class MentorScreen(Screen):
     """One stage at a time. Live mode runs the interview; review mode walks an export's stages."""
 
     BINDINGS = [
-        Binding("ctrl+s", "score_answer", "Score typed answer", id="mentor.score",
-                tooltip="Score the mentee's typed answer and pre-tick the checklist", priority=True),
-        Binding("ctrl+n", "next_stage", "Next stage", id="mentor.next", tooltip="Save this stage and move on", priority=True),
-        Binding("ctrl+e", "finish", "Finish", id="mentor.finish", tooltip="Finish and review the final scores", priority=True),
-        Binding("f2", "tab('tab-question')", "Question", id="mentor.tab1", tooltip="The prompt, notes and follow-ups", show=False, priority=True),
-        Binding("f3", "tab('tab-checklist')", "Checklist", id="mentor.tab2", tooltip="Tick the concepts and anti-patterns you hear", show=False, priority=True),
-        Binding("f4", "tab('tab-scores')", "Scores", id="mentor.tab3", tooltip="Automatic levels and your overrides", show=False, priority=True),
-        Binding("f5", "tab('tab-notes')", "Notes", id="mentor.tab4", tooltip="Your notes and the mentee's typed answer", show=False, priority=True),
+        Binding(
+            "ctrl+s",
+            "score_answer",
+            "Score typed answer",
+            id="mentor.score",
+            tooltip="Score the mentee's typed answer and pre-tick the checklist",
+            priority=True,
+        ),
+        Binding(
+            "ctrl+n", "next_stage", "Next stage", id="mentor.next", tooltip="Save this stage and move on", priority=True
+        ),
+        Binding(
+            "ctrl+e",
+            "finish",
+            "Finish",
+            id="mentor.finish",
+            tooltip="Finish and review the final scores",
+            priority=True,
+        ),
+        Binding(
+            "f2",
+            "tab('tab-question')",
+            "Question",
+            id="mentor.tab1",
+            tooltip="The prompt, notes and follow-ups",
+            show=False,
+            priority=True,
+        ),
+        Binding(
+            "f3",
+            "tab('tab-checklist')",
+            "Checklist",
+            id="mentor.tab2",
+            tooltip="Tick the concepts and anti-patterns you hear",
+            show=False,
+            priority=True,
+        ),
+        Binding(
+            "f4",
+            "tab('tab-scores')",
+            "Scores",
+            id="mentor.tab3",
+            tooltip="Automatic levels and your overrides",
+            show=False,
+            priority=True,
+        ),
+        Binding(
+            "f5",
+            "tab('tab-notes')",
+            "Notes",
+            id="mentor.tab4",
+            tooltip="Your notes and the mentee's typed answer",
+            show=False,
+            priority=True,
+        ),
     ]
 
     def action_tab(self, tab: str, focus: str = "") -> None:
         self.query_one("#mentor-tabs", TabbedContent).active = tab
         # in review the mentee's answer is read-only: F5 goes to the mentor's notes
         notes = "#notes" if self.review_mode else "#typed"
-        first = {"tab-checklist": "#checklist", "tab-notes": notes, "tab-question": "#question", "tab-scores": "#scores"}
+        first = {
+            "tab-checklist": "#checklist",
+            "tab-notes": notes,
+            "tab-question": "#question",
+            "tab-scores": "#scores",
+        }
         widget = self.query_one(focus or first[tab])
         widget.focus()
         self.call_after_refresh(widget.focus)  # the tab bar may take focus as the pane switches
@@ -131,8 +195,9 @@ class MentorScreen(Screen):
         if not self.review_mode:
             self.session.state.draft = self.query_one("#typed", TextArea).text
 
-    def __init__(self, session: Session, review: bool = False, output: Path | None = None,
-                 place: tuple[int, int] = (1, 1)):
+    def __init__(
+        self, session: Session, review: bool = False, output: Path | None = None, place: tuple[int, int] = (1, 1)
+    ):
         super().__init__()
         self.session = session
         self.review_mode = review
@@ -156,8 +221,11 @@ class MentorScreen(Screen):
             with TabPane("Scores", id="tab-scores"):
                 yield VerticalScroll(id="scores")
             with TabPane("Notes", id="tab-notes"):
-                yield text("The mentee's answer (read-only in a review):" if self.review_mode else
-                           "The mentee's answer (typed or pasted here; ctrl+s scores it):").add_class("subhead")
+                yield text(
+                    "The mentee's answer (read-only in a review):"
+                    if self.review_mode
+                    else "The mentee's answer (typed or pasted here; ctrl+s scores it):"
+                ).add_class("subhead")
                 yield TextArea(id="typed", soft_wrap=True)
                 yield text("Your notes on this stage (shared with the mentee in the report):").add_class("subhead")
                 yield TextArea(id="notes", soft_wrap=True)
@@ -178,17 +246,24 @@ class MentorScreen(Screen):
         state, title = self.session.state, self.session.scenario.title
         if self.review_mode:
             # the date before the title: a long title is what the header cuts short
-            return (f"Reviewing {state.learner or 'the mentee'} · session {self.place[0]} of {self.place[1]} · "
-                    f"{local_time(state.started)} · {title}")
+            return (
+                f"Reviewing {state.learner or 'the mentee'} · session {self.place[0]} of {self.place[1]} · "
+                f"{local_time(state.started)} · {title}"
+            )
         return f"Mock interview with {state.learner} · {title}" if state.learner else f"Mentor: {title}"
 
     def _tick(self) -> None:
         left = self.session.remaining_seconds() if not self.session.finished else None
         stage = self.session.scenario.stage(self.stage_id)
         n = (self.position + 1, len(self.stage_ids)) if self.review_mode else self.session.stage_number()
-        timer = "" if left is None else (f" · ⏱ {int(left // 60)}:{int(left % 60):02d} left" if left > 0 else " · ⏱ time is up")
+        timer = (
+            ""
+            if left is None
+            else (f" · ⏱ {int(left // 60)}:{int(left % 60):02d} left" if left > 0 else " · ⏱ time is up")
+        )
         self.query_one("#mentor-status", Static).update(
-            Content(f"Stage {n[0]} of {n[1]}: {stage.title if stage else self.stage_id}{timer}"))
+            Content(f"Stage {n[0]} of {n[1]}: {stage.title if stage else self.stage_id}{timer}")
+        )
 
     def _record(self):  # type: ignore[no-untyped-def]
         return next(r for r in reversed(self.session.state.records) if r.stage == self.stage_id)
@@ -203,13 +278,15 @@ class MentorScreen(Screen):
         question = self.query_one("#question", VerticalScroll)
         await question.remove_children()  # finish removing before mounting widgets with the same ids
         label = "The question was:" if self.review_mode else "Read out:"
-        parts = [text(f"{label}\n" + reflow(stage.prompt)).add_class("headline")]
+        parts: list[Widget] = [text(f"{label}\n" + reflow(stage.prompt)).add_class("headline")]
         if stage.mentor.probe:
             parts.append(text("Probe if shallow:\n" + "\n".join(f"• {p}" for p in stage.mentor.probe)))
         if stage.mentor.strong:
             parts.append(text("A strong answer shows:\n" + "\n".join(f"• {p}" for p in stage.mentor.strong)))
         if self.review_mode:
-            parts.append(text("The mentee's answer:\n" + ("\n\n".join(rec.answers) or "(skipped)")).add_class("answer-text"))
+            parts.append(
+                text("The mentee's answer:\n" + ("\n\n".join(rec.answers) or "(skipped)")).add_class("answer-text")
+            )
         elif stage.followups:
             parts.append(text("Follow-ups to choose from (Enter asks one):").add_class("subhead"))
             options = OptionList(*[Content(f.ask) for f in stage.followups], id="followups")
@@ -220,10 +297,13 @@ class MentorScreen(Screen):
         items = checklist(self.session, self.stage_id)
         self.query_one("#checklist", Checklist).set_items(
             [(ref, f"{'! ' if group == 'Anti-pattern' else ''}{label}  ·  {group}") for ref, label, group in items],
-            set(review.ticked) | set(review.anti))
+            set(review.ticked) | set(review.anti),
+        )
         await self._show_scores()
-        for area, value in ((self.query_one("#notes", TextArea), review.notes),
-                            (self.query_one("#typed", TextArea), "\n\n".join(rec.answers) or self.session.state.draft)):
+        for area, value in (
+            (self.query_one("#notes", TextArea), review.notes),
+            (self.query_one("#typed", TextArea), "\n\n".join(rec.answers) or self.session.state.draft),
+        ):
             area.load_text(value)
             area.move_cursor(area.document.end)  # what is typed next follows what is there
         self.query_one("#typed", TextArea).read_only = self.review_mode
@@ -239,20 +319,31 @@ class MentorScreen(Screen):
         mentor = mentor_view(self.session, self.stage_id, auto, review)
         box = self.query_one("#scores", VerticalScroll)
         await box.remove_children()
-        rows = [text(_headline(auto, mentor)).add_class("headline")]
-        for a, m in zip(auto.criteria, mentor.criteria):
+        rows: list[Widget] = [text(_headline(auto, mentor)).add_class("headline")]
+        for a, m in zip(auto.criteria, mentor.criteria, strict=False):
             line = text(_criterion_line(a, m, a.ref in review.overrides)).add_class("subhead")
             line.id = f"yours-{_key(a.ref)}"
             rows.append(line)
             row = Horizontal(classes="override")
             rows.append(row)
         await box.mount_all(rows)
-        for a, row in zip(auto.criteria, box.query(".override").results(Horizontal)):
+        for a, row in zip(auto.criteria, box.query(".override").results(Horizontal), strict=False):
             override = review.overrides.get(a.ref)
-            await row.mount(Select(LEVEL_CHOICES, value=override.level if override else -1, allow_blank=False,
-                             compact=True, id=f"level-{_key(a.ref)}"),
-                      Input(override.reason if override else "", placeholder="Reason for the override", compact=True,
-                            id=f"reason-{_key(a.ref)}"))
+            await row.mount(
+                Select(
+                    LEVEL_CHOICES,
+                    value=override.level if override else -1,
+                    allow_blank=False,
+                    compact=True,
+                    id=f"level-{_key(a.ref)}",
+                ),
+                Input(
+                    override.reason if override else "",
+                    placeholder="Reason for the override",
+                    compact=True,
+                    id=f"reason-{_key(a.ref)}",
+                ),
+            )
 
     # ---------------------------------------------------------------- capturing judgement
 
@@ -297,13 +388,14 @@ class MentorScreen(Screen):
         mentor = mentor_view(self.session, self.stage_id, auto, live)
         for head in self.query("#scores .headline").results(Static):
             head.update(Content(_headline(auto, mentor)))
-        for a, m in zip(auto.criteria, mentor.criteria):
+        for a, m in zip(auto.criteria, mentor.criteria, strict=False):
             for line in self.query(f"#yours-{_key(a.ref)}").results(Static):
                 line.update(Content(_criterion_line(a, m, a.ref in live.overrides)))
 
     @on(OptionList.OptionSelected, "#followups")
     def _ask(self, event: OptionList.OptionSelected) -> None:
         stage = self.session.scenario.stage(self.stage_id)
+        assert stage is not None
         ask = stage.followups[event.option_index].ask
         rec = self._record()
         if ask not in rec.followups:
@@ -327,8 +419,13 @@ class MentorScreen(Screen):
         rec = self._record()
         # the stage is shown again with the new score: keep the notes and the levels and reasons on screen
         self.keep_typed()
-        chosen = {c.ref: (self.query_one(f"#level-{_key(c.ref)}", Select).value,
-                          self.query_one(f"#reason-{_key(c.ref)}", Input).value) for c in self._auto_report().criteria}
+        chosen = {
+            c.ref: (
+                self.query_one(f"#level-{_key(c.ref)}", Select).value,
+                self.query_one(f"#reason-{_key(c.ref)}", Input).value,
+            )
+            for c in self._auto_report().criteria
+        }
         rec.answers = [typed]
         rec.report = self.session.score_record(rec)
         review = stage_review(self.session, self.stage_id)
@@ -362,7 +459,9 @@ class MentorScreen(Screen):
             rec.answers = ["(answered aloud)"]
         from coach.practice.session import Turn
 
-        self.session.state.transcript.append(Turn(role="candidate", kind="answer", stage=rec.stage, text=rec.answers[-1]))
+        self.session.state.transcript.append(
+            Turn(role="candidate", kind="answer", stage=rec.stage, text=rec.answers[-1])
+        )
         rec.report = self.session.score_record(rec)
         mentor = mentor_view(self.session, rec.stage, rec.report, stage_review(self.session, rec.stage))
         self.session.state.draft = ""
@@ -393,14 +492,21 @@ def _headline(auto, mentor) -> str:  # type: ignore[no-untyped-def]
 
 def _criterion_line(auto, mentor, overridden: bool) -> str:  # type: ignore[no-untyped-def]
     """One criterion on the Scores tab: the automatic level and the mentor's, from ticks or an override."""
-    return (f"{auto.title}: automatic {auto.level}/4 · yours {mentor.level}/4"
-            + (" (your override)" if overridden else ""))
+    return f"{auto.title}: automatic {auto.level}/4 · yours {mentor.level}/4" + (
+        " (your override)" if overridden else ""
+    )
 
 
 class MentorSummaryScreen(Screen):
     BINDINGS = [
-        Binding("ctrl+e", "export", "Export", id="mentor.export",
-                tooltip="Save the mentee's report (Markdown and HTML) and the session", priority=True),
+        Binding(
+            "ctrl+e",
+            "export",
+            "Export",
+            id="mentor.export",
+            tooltip="Save the mentee's report (Markdown and HTML) and the session",
+            priority=True,
+        ),
         Binding("escape", "back", "Back", id="mentor.back", tooltip="Back to the stages"),
     ]
 
@@ -416,7 +522,9 @@ class MentorSummaryScreen(Screen):
             yield Static(id="mentor-headline", markup=False)
             yield DataTable(id="side-by-side", cursor_type="row")
             yield text("Your overall advice for the mentee:").add_class("subhead")
-            yield TextArea(self.session.state.review.comment if self.session.state.review else "", id="comment", soft_wrap=True)
+            yield TextArea(
+                self.session.state.review.comment if self.session.state.review else "", id="comment", soft_wrap=True
+            )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -426,14 +534,22 @@ class MentorSummaryScreen(Screen):
         comment.move_cursor(comment.document.end)
         comment.focus()  # the advice is what the mentor types here
         auto, mine = self.session.summary(), self.session.summary(reviewed=True)
-        self.query_one("#mentor-headline", Static).update(Content(
-            f"Automatic {overall_text(auto)} · yours {overall_text(mine)} · level shown: "
-            f"{level_text(mine)} · target {mine.target_title}"))
+        self.query_one("#mentor-headline", Static).update(
+            Content(
+                f"Automatic {overall_text(auto)} · yours {overall_text(mine)} · level shown: "
+                f"{level_text(mine)} · target {mine.target_title}"
+            )
+        )
         table = self.query_one("#side-by-side", DataTable)
         table.add_columns("Stage", "Criterion", "Automatic", "Yours", "Reason")
         for row in side_by_side(self.session):
-            table.add_row(Text(row["stage"]), Text(row["criterion"]), Text(f"{row['automatic']}/4"),
-                          Text(f"{row['mentor']}/4" if row["mentor"] is not None else "-"), Text(row["reason"]))
+            table.add_row(
+                Text(row["stage"]),
+                Text(row["criterion"]),
+                Text(f"{row['automatic']}/4"),
+                Text(f"{row['mentor']}/4" if row["mentor"] is not None else "-"),
+                Text(row["reason"]),
+            )
 
     def on_key(self, event: events.Key) -> None:
         # typing while the table has the focus still goes into the advice

@@ -26,16 +26,38 @@ from coach.tui.widgets.report import summary_parts
 
 class SummaryScreen(CoachScreen):
     BINDINGS = [
-        Binding("enter", "open_stage", "Stage feedback", id="summary.stage", tooltip="Open the feedback of the highlighted stage"),
-        Binding("e", "export", "Export", id="summary.export", tooltip="Save the transcript and report as Markdown and HTML"),
+        Binding(
+            "enter",
+            "open_stage",
+            "Stage feedback",
+            id="summary.stage",
+            tooltip="Open the feedback of the highlighted stage",
+        ),
+        Binding(
+            "e", "export", "Export", id="summary.export", tooltip="Save the transcript and report as Markdown and HTML"
+        ),
         Binding("n", "next", "Practise next", id="summary.next", tooltip="Open the suggested next scenario"),
         Binding("escape", "catalogue", "Catalogue", id="summary.catalogue", tooltip="Back to the catalogue"),
         # The stages table has the focus but no scrolling of its own: these keys move the page.
         Binding("home", "top", "Top", id="summary.top", tooltip="Back to the headline", show=False, priority=True),
-        Binding("pageup", "page_up", "Page up", id="summary.pageup", tooltip="Scroll the summary up", show=False,
-                priority=True),
-        Binding("pagedown", "page_down", "Page down", id="summary.pagedown", tooltip="Scroll the summary down",
-                show=False, priority=True),
+        Binding(
+            "pageup",
+            "page_up",
+            "Page up",
+            id="summary.pageup",
+            tooltip="Scroll the summary up",
+            show=False,
+            priority=True,
+        ),
+        Binding(
+            "pagedown",
+            "page_down",
+            "Page down",
+            id="summary.pagedown",
+            tooltip="Scroll the summary down",
+            show=False,
+            priority=True,
+        ),
         Binding("end", "bottom", "End", id="summary.end", tooltip="To the stages table", show=False, priority=True),
     ]
     PALETTE = [("export", "Summary: export the transcript and report", "Save as Markdown and HTML")]
@@ -64,12 +86,20 @@ class SummaryScreen(CoachScreen):
         review = self.session.state.review
         if review is not None and review.reviewed:
             mine = self.session.summary(reviewed=True, store=store)
-            parts.append(text(f"Mentor's review{' by ' + review.mentor if review.mentor else ''}: {overall_text(mine)}, "
-                              f"level {level_text(mine)}; the automatic score was {overall_text(summary)}.").add_class("next"))
+            parts.append(
+                text(
+                    f"Mentor's review{' by ' + review.mentor if review.mentor else ''}: {overall_text(mine)}, "
+                    f"level {level_text(mine)}; the automatic score was {overall_text(summary)}."
+                ).add_class("next")
+            )
             for row in side_by_side(self.session):
                 if row["reason"]:
-                    parts.append(text(f"{row['criterion']} ({row['stage']}): {row['automatic']}/4 → "
-                                      f"{row['mentor']}/4, because {row['reason']}").add_class("concept"))
+                    parts.append(
+                        text(
+                            f"{row['criterion']} ({row['stage']}): {row['automatic']}/4 → "
+                            f"{row['mentor']}/4, because {row['reason']}"
+                        ).add_class("concept")
+                    )
             if review.comment.strip():
                 parts.append(text("Mentor's advice: " + review.comment.strip()).add_class("concept"))
         self.query_one("#summary-parts", Vertical).mount_all(parts)

@@ -4,7 +4,7 @@ which the text, Markdown and HTML reports draw too; this module only lays it out
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from textual.content import Content
 from textual.widgets import Static
@@ -33,14 +33,18 @@ def _model_answer(report: ScoreReport) -> Iterable[Static]:
         yield text("Takeaways\n" + "\n".join(f"• {t}" for t in report.takeaways)).add_class("model")
 
 
-def report_sections(report: ScoreReport, answer: str, model_answer: bool, ladder: Ladder | None = None) -> Iterable[Static]:
+def report_sections(
+    report: ScoreReport, answer: str, model_answer: bool, ladder: Ladder | None = None
+) -> Iterable[Static]:
     v = report_view(report, answer, ladder)
     yield text(v.headline).add_class("headline")
     for f in v.flags:
         yield text(f"! {f.name}: {f.message}").add_class("flag")
     for crit in v.criteria:
-        yield text(f"{bar(crit.level)} {crit.level}/4  {crit.title}\n{crit.descriptor}" + (f"\n{crit.note}" if crit.note else "")
-                   ).add_class("criterion")
+        yield text(
+            f"{bar(crit.level)} {crit.level}/4  {crit.title}\n{crit.descriptor}"
+            + (f"\n{crit.note}" if crit.note else "")
+        ).add_class("criterion")
         for row in crit.rows:
             yield text(row.line()).add_class("concept", "hit" if row.hit else "miss")
     for a in v.anti_patterns:
