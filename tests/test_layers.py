@@ -37,3 +37,14 @@ def test_importing_a_layer_never_imports_a_higher_one(layer: str):
 def test_import_contracts_are_kept():
     out = subprocess.run(["lint-imports"], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stdout[-3000:]
+
+
+def test_the_session_does_not_import_the_history_built_on_it():
+    """No cycle inside practice: history builds on sessions, so the session module never imports
+    history, not even inside a function (a lazy import would hide the cycle from the layers)."""
+    import ast
+
+    tree = ast.parse((ROOT / "coach" / "practice" / "session.py").read_text(encoding="utf-8"))
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    assert not {name for name in imported if name and name.startswith("coach.practice.history")}

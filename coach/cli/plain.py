@@ -12,6 +12,7 @@ import textwrap
 from collections.abc import Callable
 from typing import TextIO
 
+from coach.practice.history import summarise
 from coach.practice.resume import persist, save_draft
 from coach.practice.session import Mode, Session
 from coach.practice.store import Store
@@ -131,5 +132,5 @@ def run_plain(
             say()
             say(to_text(outcome.report, model_answer=True))
     say()
-    say(summary_text(session.summary(store=store), times=interactive))
+    say(summary_text(summarise(session, store), times=interactive))
     return 0

@@ -13,7 +13,7 @@ from coach.library.loader import Library
 from coach.practice.exchange import ExportRecord, read_export
 from coach.practice.exchange import export_record as export_record  # re-exported for importers
 from coach.practice.resume import resume
-from coach.practice.session import Session, SessionState
+from coach.practice.session import Session, SessionState, Summary
 from coach.practice.store import SessionRow, Store
 from coach.scoring.engine import Scorer
 
@@ -116,6 +116,16 @@ class Recommendation:
     scenario: str | None
     competency: str | None
     reason: str
+
+
+def summarise(
+    session: Session, store: Store | None = None, reviewed: bool = False, now: datetime | None = None
+) -> Summary:
+    """The session's summary with "practise next" from the one recommender, over ``store``'s
+    history with this session in it (without a store, the history is this session alone)."""
+    summary = session.summary(reviewed=reviewed)
+    rec = recommend(store, session.library, now=now, session=session)
+    return summary.model_copy(update={"next_scenario": rec.scenario, "next_reason": rec.reason})
 
 
 def recommend(

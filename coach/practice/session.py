@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime, timezone
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -25,9 +25,6 @@ from coach.practice.review import Override as Override  # re-exported: the app i
 from coach.scoring.engine import Scorer, feedback_items
 from coach.scoring.ladder import band_for, ceiling_for, place_on_ladder
 from coach.scoring.report import CompetencyResult, ScoreReport
-
-if TYPE_CHECKING:
-    from coach.practice.store import Store
 
 STATE_VERSION = 1
 MAX_VISITS = 2  # a stage is asked at most twice, so branches back cannot loop forever
@@ -441,12 +438,9 @@ class Session:
         """The session's score per competency, over the assessed stages only."""
         return self._combined(self.assessed_reports(reviewed)).competencies
 
-    def summary(self, reviewed: bool = False, store: Store | None = None, now: datetime | None = None) -> Summary:
-        """The session's results. "Practise next" comes from the history's one recommender
-        (coach.history.recommend) over ``store``'s history with this session in it; without a
-        store, the history is this session alone."""
-        from coach.practice.history import recommend  # history builds on sessions
-
+    def summary(self, reviewed: bool = False) -> Summary:
+        """The session's results. "Practise next" is left empty: it depends on the whole history,
+        so coach.practice.history.summarise fills it in from the one recommender."""
         pairs = self.final_reports(reviewed)
         scored = self.assessed_reports(reviewed)
         combined = self._combined(scored)
@@ -487,7 +481,6 @@ class Session:
             if not st.branch_only and st.id not in reached
         ]
         strengths, work_on = self._strengths_and_work_on(scored)
-        rec_next = recommend(store, self.library, now=now, session=self)
         ladder = self.library.ladder.item if self.library.ladder else None
         target_title = ladder.level(self.state.target).title if ladder else self.state.target.value
         return Summary(
@@ -504,8 +497,6 @@ class Session:
             level_title=combined.level_title,
             strengths=strengths,
             work_on=work_on,
-            next_scenario=rec_next.scenario,
-            next_reason=rec_next.reason,
         )
 
     @staticmethod

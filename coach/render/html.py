@@ -15,7 +15,7 @@ from typing import Any
 
 from coach.library.formats import Competency, Level
 from coach.library.loader import Library
-from coach.practice.history import Point, own_sessions, timeline
+from coach.practice.history import Point, own_sessions, summarise, timeline
 from coach.practice.session import Session
 from coach.practice.store import Store
 from coach.render.text import session_markdown
@@ -54,7 +54,7 @@ def session_html(session: Session, store: Store | None = None) -> str:
 def session_json(session: Session, store: Store | None = None) -> dict[str, Any]:
     return {
         "session": json.loads(session.dump()),
-        "summary": json.loads(session.summary(store=store).model_dump_json()),
+        "summary": json.loads(summarise(session, store).model_dump_json()),
     }
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from coach.library.formats import Ladder, Level
+from coach.practice.history import summarise
 from coach.scoring.report import CompetencyResult, CriterionResult, ScoreReport
 from coach.scoring.signals import PASS
 
@@ -461,7 +462,7 @@ def session_view(session: Session, store: Store | None = None) -> SessionView:
 
     sc = session.scenario
     ladder = session.library.ladder.item if session.library.ladder else None
-    s = session.summary(reviewed=True, store=store)
+    s = summarise(session, store, reviewed=True)
     stages = []
     for rec, report in session.final_reports():
         stage = sc.stage(rec.stage)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from coach.cli import main
+from coach.practice.history import summarise
 from coach.practice.resume import persist
 from coach.practice.store import Store
 from tests.practice.test_history import play
@@ -45,9 +46,9 @@ async def test_summary_history_screen_and_next_command_name_the_same_scenario(is
     persist(store, play(library, "roadmap-negotiation", "strong", started=now - timedelta(days=40)))
     persist(store, play(library, "data-product", "weak", started=now - timedelta(days=3)))
     just = play(library, "upmarket-pricing", "middling")  # finished, not yet saved as finished
-    before_saving = just.summary(store=store)
+    before_saving = summarise(just, store)
     persist(store, just)
-    summary = just.summary(store=store)
+    summary = summarise(just, store)
     assert summary.next_scenario and (summary.next_scenario, summary.next_reason) == (
         before_saving.next_scenario,
         before_saving.next_reason,

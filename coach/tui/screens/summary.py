@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Header
 from textual.worker import Worker, WorkerState
 
 from coach.practice.actions import export_session
+from coach.practice.history import summarise
 from coach.practice.mentor import side_by_side
 from coach.practice.session import Session, Summary
 from coach.render.html import session_report
@@ -81,11 +82,11 @@ class SummaryScreen(CoachScreen):
         # "Practise next" comes from the one recommender over the whole history (about 0.2 s
         # for 200 sessions), so every view names the same scenario.
         store = self.coach.store
-        self.summary = summary = self.session.summary(store=store)
+        self.summary = summary = summarise(self.session, store)
         parts = summary_parts(summary)
         review = self.session.state.review
         if review is not None and review.reviewed:
-            mine = self.session.summary(reviewed=True, store=store)
+            mine = summarise(self.session, store, reviewed=True)
             parts.append(
                 text(
                     f"Mentor's review{' by ' + review.mentor if review.mentor else ''}: {overall_text(mine)}, "
