@@ -93,9 +93,19 @@ class InterviewScreen(CoachScreen):
         number, total = self.session.stage_number()
         hints = f"hints {self.session.record.hints_used}/{len(self.session.stage.hints)}"
         follow = " (follow-up)" if self.session.state.awaiting_followup else ""
-        self.query_one("#progress", Static).update(
-            Content(f"{number}/{total} · {hints} · {self.session.stage.title}{follow}")
-        )
+        progress = self.query_one("#progress", Static)
+        progress.set_class(self._skip_armed, "armed")
+        if self._skip_armed:  # asked in the status line: a toast would cover the answer box
+            typed = self.query_one("#answer", TextArea).text.strip()
+            progress.update(
+                Content(
+                    "Press ctrl+n again to "
+                    + ("send what you wrote and move on" if typed else "skip this question")
+                    + "; keep typing to stay."
+                )
+            )
+        else:
+            progress.update(Content(f"{number}/{total} · {hints} · {self.session.stage.title}{follow}"))
         left = self.session.remaining_seconds()
         timer = self.query_one("#timer", Static)
         if left is None:
@@ -125,7 +135,9 @@ class InterviewScreen(CoachScreen):
 
     @on(TextArea.Changed, "#answer")
     def _changed(self) -> None:
-        self._skip_armed = False
+        if self._skip_armed:
+            self._skip_armed = False
+            self._update_status()
         if self._draft_timer is not None:
             self._draft_timer.stop()
         self._draft_timer = self.set_timer(DRAFT_DELAY, self._save_draft)
@@ -171,13 +183,7 @@ class InterviewScreen(CoachScreen):
             return
         if not self._skip_armed:
             self._skip_armed = True
-            typed = self.query_one("#answer", TextArea).text.strip()
-            self.notify(
-                "Press ctrl+n again to send what you wrote and move on."
-                if typed
-                else "Press ctrl+n again to skip this question.",
-                severity="warning",
-            )
+            self._update_status()
             return
         self._skip_armed = False
         self.query_one("#answer", TextArea).call_later(self._skip_now)
