@@ -58,9 +58,12 @@ def mentor_view(session: Session, stage_id: str, auto: ScoreReport, review: Stag
 
 
 def side_by_side(session: Session) -> list[dict[str, Any]]:
-    """Per stage and criterion: the automatic level, the mentor's, and the reason."""
+    """Per stage and criterion: the automatic level, the mentor's, and the reason. A level is
+    None where its stage is not assessed (not answered, and for the mentor not judged either)."""
     rows = []
     review = session.state.review
+    auto_counted = {rec.stage for rec, _ in session.assessed_reports()}
+    mentor_counted = {rec.stage for rec, _ in session.assessed_reports(reviewed=True)}
     for rec, auto in session.final_reports():
         sr = review.stages.get(rec.stage) if review else None
         mentor = mentor_view(session, rec.stage, auto, sr) if sr else None
@@ -72,8 +75,8 @@ def side_by_side(session: Session) -> list[dict[str, Any]]:
                     "stage": rec.stage,
                     "criterion": crit.title,
                     "ref": crit.ref,
-                    "automatic": crit.level,
-                    "mentor": m.level if m else None,
+                    "automatic": crit.level if rec.stage in auto_counted else None,
+                    "mentor": m.level if m and rec.stage in mentor_counted else None,
                     "reason": override.reason if override else "",
                 }
             )

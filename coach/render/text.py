@@ -149,10 +149,7 @@ def session_markdown(session: Session, store: Store | None = None) -> str:
         if v.review.comment:
             out += [v.review.comment, ""]
         out += ["| stage | criterion | automatic | mentor | reason |", "| --- | --- | --- | --- | --- |"]
-        out += [
-            f"| {r.stage} | {r.criterion} | {r.automatic}/4 | {r.mentor if r.mentor is not None else '-'}/4 | {r.reason} |"
-            for r in v.review.rows
-        ]
+        out += [f"| {r.stage} | {r.criterion} | {r.cells[0]} | {r.cells[1]} | {r.reason} |" for r in v.review.rows]
         out += [f"\n**Notes on {sid}:** {notes}" for sid, notes in v.review.notes]
     out += ["", "## Transcript", ""]
     for turn in v.transcript:

@@ -402,13 +402,23 @@ class StageView:
     report: ReportView
 
 
+def level_cell(level: int | None) -> str:
+    """A criterion's level in a table: "3/4", or "not assessed" for a stage nobody answered or judged."""
+    return f"{level}/4" if level is not None else "not assessed"
+
+
 @dataclass(frozen=True)
 class ReviewRow:
     stage: str
     criterion: str
-    automatic: int
+    automatic: int | None
     mentor: int | None
     reason: str
+
+    @property
+    def cells(self) -> tuple[str, str]:
+        """(automatic, mentor) as shown."""
+        return level_cell(self.automatic), level_cell(self.mentor)
 
 
 @dataclass(frozen=True)

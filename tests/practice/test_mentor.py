@@ -55,3 +55,27 @@ def test_a_review_file_without_a_learner_is_named_after_the_file(library, isolat
     export = tmp_path / "ana.jsonl"
     export.write_text("\n".join(export_lines(store)) + "\n")
     assert [state.learner for state, _ in read_export(export)] == ["ana"]
+
+
+def test_side_by_side_says_not_assessed_for_a_stage_nobody_answered_or_judged(library):
+    """A mock interview where only the first question was answered: the other stages are 'not assessed'
+    on the mentor's final screen and in the reports, never 0/4."""
+    from coach.practice.mentor import finish, review_of
+    from coach.render.text import session_markdown
+    from tests.practice.test_history import play_stages
+
+    s = play_stages(library, "risky-rollout", {"experiment": "strong"})
+    review_of(s, "Jo")
+    for stage in {rec.stage for rec in s.state.records}:  # the mentor saw every stage played
+        stage_review(s, stage)
+    finish(s, "Good start")
+    rows = side_by_side(s)
+    answered = [r for r in rows if r["stage"] == "experiment"]
+    others = [r for r in rows if r["stage"] != "experiment"]
+    assert answered and all(r["automatic"] is not None and r["mentor"] is not None for r in answered)
+    assert others and all(r["automatic"] is None and r["mentor"] is None for r in others)
+    markdown = session_markdown(s)
+    skipped_stage = others[0]["stage"]
+    assert f"| {skipped_stage} | {others[0]['criterion']} | not assessed | not assessed |" in markdown
+    unanswered = [line for line in markdown.splitlines() if any(line.startswith(f"| {r['stage']} |") for r in others)]
+    assert unanswered and not any("0/4" in line for line in unanswered)

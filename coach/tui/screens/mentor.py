@@ -31,6 +31,7 @@ from coach.practice.mentor import checklist, finish, mentor_view, prefill, side_
 from coach.practice.session import Override, Session
 from coach.render.scenario import reflow
 from coach.render.text import level_text, overall_text
+from coach.render.view import level_cell
 from coach.tui.messages import ExportReview, SaveSession
 from coach.tui.widgets.basics import local_time, text
 
@@ -546,8 +547,8 @@ class MentorSummaryScreen(Screen):
             table.add_row(
                 Text(row["stage"]),
                 Text(row["criterion"]),
-                Text(f"{row['automatic']}/4"),
-                Text(f"{row['mentor']}/4" if row["mentor"] is not None else "-"),
+                Text(level_cell(row["automatic"])),
+                Text(level_cell(row["mentor"])),
                 Text(row["reason"]),
             )
 

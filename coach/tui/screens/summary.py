@@ -19,6 +19,7 @@ from coach.practice.mentor import side_by_side
 from coach.practice.session import Session, Summary
 from coach.render.html import session_report
 from coach.render.text import level_text, overall_text, stage_result
+from coach.render.view import level_cell
 from coach.tui.messages import PractiseNext, SaveSession, ShowCatalogue, ShowFeedback
 from coach.tui.screens.base import CoachScreen
 from coach.tui.widgets.basics import highlighted_key, text
@@ -97,8 +98,8 @@ class SummaryScreen(CoachScreen):
                 if row["reason"]:
                     parts.append(
                         text(
-                            f"{row['criterion']} ({row['stage']}): {row['automatic']}/4 → "
-                            f"{row['mentor']}/4, because {row['reason']}"
+                            f"{row['criterion']} ({row['stage']}): {level_cell(row['automatic'])} → "
+                            f"{level_cell(row['mentor'])}, because {row['reason']}"
                         ).add_class("concept")
                     )
             if review.comment.strip():
