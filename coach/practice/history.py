@@ -11,7 +11,6 @@ from pathlib import Path
 from coach.library.formats import Competency, Level
 from coach.library.loader import Library
 from coach.practice.exchange import ExportRecord, read_export
-from coach.practice.exchange import export_record as export_record  # re-exported for importers
 from coach.practice.resume import resume
 from coach.practice.session import Session, SessionState, Summary
 from coach.practice.store import SessionRow, Store

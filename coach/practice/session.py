@@ -21,7 +21,6 @@ from coach.library import conditions
 from coach.library.formats import Competency, Level, Scenario, Stage
 from coach.library.loader import Library, next_stage
 from coach.practice.review import MentorReview, StageReview, reviewed_report
-from coach.practice.review import Override as Override  # re-exported: the app imports it from here
 from coach.scoring.engine import Scorer, feedback_items
 from coach.scoring.ladder import band_for, ceiling_for, place_on_ladder
 from coach.scoring.report import CompetencyResult, ScoreReport

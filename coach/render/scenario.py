@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import textwrap
 
-from coach.library.formats import Scenario, exhibit_text  # exhibit_text: also imported from here by the app
+from coach.library.formats import Scenario, exhibit_text
 from coach.library.loader import Library
 
 

@@ -136,7 +136,7 @@ class CoachApp(App[int]):
 
     def write_review_file(self, session: Session) -> None:
         """The output holds every session of the input file, the reviewed ones replaced."""
-        from coach.practice.history import export_record
+        from coach.practice.exchange import export_record
 
         self.reviewed_states[session.state.id] = session.state.model_dump(mode="json")
         lines = []

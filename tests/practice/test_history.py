@@ -307,7 +307,7 @@ def test_history_and_next_commands(isolated_home, library, capsys):
 def _mentee_session(library, started: datetime) -> Session:
     """A mock interview a mentor ran for Sam, reviewed with an override."""
     from coach.practice.mentor import finish, stage_review
-    from coach.practice.session import Override
+    from coach.practice.review import Override
 
     s = play(library, "data-product", "weak", started=started)
     s.state.learner = "Sam"

@@ -6,7 +6,8 @@ from coach.cli import main
 from coach.practice.history import export_lines
 from coach.practice.mentor import mentor_view, prefill, read_export, side_by_side, stage_review
 from coach.practice.resume import persist
-from coach.practice.session import Override, Session
+from coach.practice.review import Override
+from coach.practice.session import Session
 from coach.practice.store import Store
 from tests.practice.test_history import play
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 from coach.practice import mentor
-from coach.practice.session import Override, Session
+from coach.practice.review import Override
+from coach.practice.session import Session
 from coach.render.html import session_html
 
 NASTY = "<script>alert(\"x\")</script> [bold]it's[/] <b onclick='y'>&amp;"

@@ -8,9 +8,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Header, Label, Select
 
-from coach.library.formats import Level
+from coach.library.formats import Level, exhibit_text
 from coach.practice.session import Mode, Session
-from coach.render.scenario import assessed_lines, exhibit_text, reflow
+from coach.render.scenario import assessed_lines, reflow
 from coach.render.view import level_choices
 from coach.tui.messages import StartInterview
 from coach.tui.screens.base import CoachScreen

@@ -28,7 +28,8 @@ from textual.widgets import (
 )
 
 from coach.practice.mentor import checklist, finish, mentor_view, prefill, side_by_side, stage_review
-from coach.practice.session import Override, Session
+from coach.practice.review import Override
+from coach.practice.session import Session
 from coach.render.scenario import reflow
 from coach.render.text import level_text, overall_text
 from coach.render.view import level_cell
