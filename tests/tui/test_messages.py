@@ -87,3 +87,15 @@ async def test_summary_export_failing_says_why_and_keeps_the_app(library, isolat
         await settle(pilot)
         assert isinstance(app.screen, SummaryScreen)
         assert any("Could not save the report" in n.message for n in app._notifications)
+
+
+async def test_a_screen_replaced_as_soon_as_it_opens_does_not_crash_the_app(app):
+    """The briefing replaced by the interview in the same moment it opened (keys pressed twice on a busy
+    machine): its header's pending title update found no title widget and ended the app with NoMatches."""
+    async with app.run_test(size=SIZE) as pilot:
+        session = app.new_session("upmarket-pricing")
+        app.push_screen(BriefingScreen(session))
+        session.start()
+        app.switch_screen(InterviewScreen(session))
+        await settle(pilot)
+        assert isinstance(app.screen, InterviewScreen) and app.is_running

@@ -6,7 +6,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, Label, Select
+from textual.widgets import Footer, Label, Select
 
 from coach.library.formats import Level, exhibit_text
 from coach.practice.session import Mode, Session
@@ -14,7 +14,7 @@ from coach.render.scenario import assessed_lines, reflow
 from coach.render.view import level_choices
 from coach.tui.messages import StartInterview
 from coach.tui.screens.base import CoachScreen
-from coach.tui.widgets.basics import MODE_OPTIONS, text
+from coach.tui.widgets.basics import MODE_OPTIONS, CoachHeader, text
 
 
 class BriefingScreen(CoachScreen):
@@ -32,7 +32,7 @@ class BriefingScreen(CoachScreen):
     def compose(self) -> ComposeResult:
         sc = self.session.scenario
         lib = self.coach.library
-        yield Header()
+        yield CoachHeader()
         with VerticalScroll(id="briefing"):
             yield text(sc.title).add_class("title")
             yield text(f"Interviewer: {sc.persona.name}, {sc.persona.role}").add_class("persona")

@@ -8,13 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Header, Input, OptionList, Select, Static
+from textual.widgets import DataTable, Footer, Input, OptionList, Select, Static
 
 from coach.library.formats import Level
 from coach.render.view import level_choices, level_title
 from coach.tui.messages import OpenBriefing, OpenHistory
 from coach.tui.screens.base import CoachScreen
-from coach.tui.widgets.basics import highlighted_key
+from coach.tui.widgets.basics import CoachHeader, highlighted_key
 
 
 class CatalogueScreen(CoachScreen):
@@ -50,7 +50,7 @@ class CatalogueScreen(CoachScreen):
             },
             key=lambda c: c.title,
         )
-        yield Header()
+        yield CoachHeader()
         with Horizontal(id="filters"):
             yield Input(placeholder="Search (/)", id="search", compact=True)
             yield Select([(c.title, c) for c in comps], prompt="Any competency", id="competency", compact=True)

@@ -8,12 +8,13 @@ from collections.abc import Iterable
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from coach.practice.session import Session, assessed
 from coach.scoring.report import ScoreReport
 from coach.tui.messages import ShowSummary
 from coach.tui.screens.base import CoachScreen
+from coach.tui.widgets.basics import CoachHeader
 from coach.tui.widgets.report import report_sections, skipped_sections
 
 
@@ -43,7 +44,7 @@ class FeedbackScreen(CoachScreen):
         return report_sections(self.report, self._answer(), self.show_model, self.ladder)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield CoachHeader()
         yield VerticalScroll(*self._sections(), id="feedback")
         yield Footer()
 

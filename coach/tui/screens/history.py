@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Static
 
 from coach.library.formats import Competency
 from coach.practice.actions import rescore_session
@@ -18,7 +18,7 @@ from coach.render.html import sparkline
 from coach.render.view import level_title, reached_title
 from coach.tui.messages import OpenBriefing, OpenSession
 from coach.tui.screens.base import CoachScreen
-from coach.tui.widgets.basics import highlighted_key, local_time, text
+from coach.tui.widgets.basics import CoachHeader, highlighted_key, local_time, text
 
 
 class HistoryScreen(CoachScreen):
@@ -34,7 +34,7 @@ class HistoryScreen(CoachScreen):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield CoachHeader()
         with VerticalScroll(id="history"):
             yield Static(id="recommendation", markup=False)
             yield text("Progress by competency (0-4, oldest to newest)").add_class("subhead")

@@ -9,13 +9,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Static, TextArea
+from textual.widgets import Footer, Static, TextArea
 
 from coach.practice.session import Mode, Outcome, Session, SessionError
 from coach.render.scenario import reflow
 from coach.render.view import role_name
 from coach.tui.messages import SaveSession, ShowFeedback, ShowSummary
 from coach.tui.screens.base import CoachScreen
+from coach.tui.widgets.basics import CoachHeader
 
 DRAFT_DELAY = 0.5  # seconds of quiet typing before the draft is saved
 
@@ -53,7 +54,7 @@ class InterviewScreen(CoachScreen):
         self._warned = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield CoachHeader()
         with Horizontal(id="status"):
             yield Static(id="progress", markup=False)
             yield Static(id="timer", markup=False)

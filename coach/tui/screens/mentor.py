@@ -17,7 +17,6 @@ from textual.widget import Widget
 from textual.widgets import (
     DataTable,
     Footer,
-    Header,
     Input,
     OptionList,
     Select,
@@ -34,7 +33,7 @@ from coach.render.scenario import reflow
 from coach.render.text import level_text, overall_text
 from coach.render.view import level_cell
 from coach.tui.messages import ExportReview, SaveSession
-from coach.tui.widgets.basics import local_time, text
+from coach.tui.widgets.basics import CoachHeader, local_time, text
 
 LEVEL_CHOICES = [("automatic", -1)] + [(f"level {n}", n) for n in range(5)]
 
@@ -213,7 +212,7 @@ class MentorScreen(Screen):
         return self.stage_ids[self.position] if self.review_mode else self.session.stage.id
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield CoachHeader()
         yield Static(id="mentor-status", markup=False)
         with TabbedContent(id="mentor-tabs"):
             with TabPane("Question", id="tab-question"):
@@ -519,7 +518,7 @@ class MentorSummaryScreen(Screen):
         self.place = place  # in review: "session n of N"
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield CoachHeader()
         with VerticalScroll(id="mentor-summary"):
             yield Static(id="mentor-headline", markup=False)
             yield DataTable(id="side-by-side", cursor_type="row")

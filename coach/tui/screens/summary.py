@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, Header
+from textual.widgets import DataTable, Footer
 from textual.worker import Worker, WorkerState
 
 from coach.practice.actions import export_session
@@ -22,7 +22,7 @@ from coach.render.text import level_text, overall_text, stage_result
 from coach.render.view import level_cell
 from coach.tui.messages import PractiseNext, SaveSession, ShowCatalogue, ShowFeedback
 from coach.tui.screens.base import CoachScreen
-from coach.tui.widgets.basics import highlighted_key, text
+from coach.tui.widgets.basics import CoachHeader, highlighted_key, text
 from coach.tui.widgets.report import summary_parts
 
 
@@ -71,7 +71,7 @@ class SummaryScreen(CoachScreen):
         self._row = 0
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield CoachHeader()
         with VerticalScroll(id="summary"):
             yield Vertical(id="summary-parts")
             yield text("Stages (Enter opens a stage's feedback)").add_class("subhead")
