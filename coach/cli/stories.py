@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,32 +45,52 @@ def _get(bank: StoryBank, story_id: str) -> Story:
         raise UserError(f"{exc.args[0]} (see `coach story list`)") from None
 
 
+FIELD_HELP = {
+    "title": "a short title you will recognise",
+    "situation": "where and when, the problem, what was at stake",
+    "actions": "what you did yourself",
+    "result": "how it ended, with numbers",
+    "learned": "what you learned and would do differently",
+}
+
+
 def field_options(command: Any) -> Any:
-    """--title, --situation, --actions, --result, --learned and --competency, for add and edit."""
-    helps = {
-        "title": "a short title you will recognise",
-        "situation": "where and when, the problem, what was at stake",
-        "actions": "what you did yourself",
-        "result": "how it ended, with numbers",
-        "learned": "what you learned and would do differently",
-    }
-    command = click.option(
+    """--file, --title, --situation, --actions, --result, --learned and --competency, for add and
+    edit; the command receives what was given as `fields` (the file's, then the options'), and the
+    file's name as `source`."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, from_file: str | None, competencies: tuple[str, ...], **kwargs: Any) -> int:
+        fields = _read_file(from_file) if from_file else {}
+        given = {name: kwargs.pop(name) for name in FIELD_HELP}
+        fields |= {name: value for name, value in given.items() if value is not None}
+        if competencies:
+            fields["competencies"] = list(competencies)
+        return int(command(*args, fields=fields, source=from_file, **kwargs))
+
+    wrapper = click.option(
         "--competency",
         "competencies",
         multiple=True,
         type=click.Choice(COMPETENCIES),
         help="a competency the story shows (repeatable)",
-    )(command)
-    for name in reversed(helps):
-        command = click.option(f"--{name}", metavar="TEXT", help=helps[name])(command)
-    return command
+    )(wrapper)
+    for name in reversed(FIELD_HELP):
+        wrapper = click.option(f"--{name}", metavar="TEXT", help=FIELD_HELP[name])(wrapper)
+    return click.option(
+        "--file", "from_file", metavar="FILE", help="a Markdown form (as `coach story show` prints) or TOML"
+    )(wrapper)
 
 
-def _given(title: str | None, competencies: tuple[str, ...], **texts: str | None) -> dict[str, Any]:
-    fields: dict[str, Any] = {name: value for name, value in (("title", title), *texts.items()) if value is not None}
-    if competencies:
-        fields["competencies"] = list(competencies)
-    return fields
+def _saved(save: Any, source: str | None) -> Story:
+    """``save()``'s story; a field it refuses is a clear error naming the file it came from."""
+    from coach.practice.stories import StoryError
+
+    try:
+        story: Story = save()
+    except StoryError as exc:
+        raise UserError(f"{source + ': ' if source else ''}{exc}") from None
+    return story
 
 
 def _read_file(name: str) -> dict[str, Any]:
@@ -138,29 +159,11 @@ def story_group() -> None:
 
 
 @story_group.command("add", short_help="add a story: from the options, a file, or answering prompts")
-@click.option("--file", "from_file", metavar="FILE", help="a Markdown form (as `coach story show` prints) or TOML")
 @field_options
-def add_command(
-    from_file: str | None,
-    title: str | None,
-    situation: str | None,
-    actions: str | None,
-    result: str | None,
-    learned: str | None,
-    competencies: tuple[str, ...],
-) -> int:
+def add_command(fields: dict[str, Any], source: str | None) -> int:
     """Add a story. With no options, asks for each part in turn."""
-    from coach.practice.stories import StoryError
-
-    fields = _read_file(from_file) if from_file else {}
-    fields |= _given(title, competencies, situation=situation, actions=actions, result=result, learned=learned)
-    if not fields:
-        fields = _prompt_fields()
     bank = _bank()
-    try:
-        story = bank.add(fields)
-    except StoryError as exc:
-        raise UserError(f"{from_file + ': ' if from_file else ''}{exc}") from None
+    story = _saved(lambda: bank.add(fields or _prompt_fields()), source)
     print(f"added story {story.id}")
     _print_gaps(bank)
     return EXIT_OK
@@ -207,31 +210,14 @@ def show_command(story_id: str, fmt: str, output: str | None) -> int:
 
 @story_group.command("edit", short_help="change a story: in $EDITOR, from a file, or with options")
 @click.argument("story_id", metavar="ID")
-@click.option("--file", "from_file", metavar="FILE", help="take the fields from a Markdown form or TOML file")
 @field_options
-def edit_command(
-    story_id: str,
-    from_file: str | None,
-    title: str | None,
-    situation: str | None,
-    actions: str | None,
-    result: str | None,
-    learned: str | None,
-    competencies: tuple[str, ...],
-) -> int:
+def edit_command(story_id: str, fields: dict[str, Any], source: str | None) -> int:
     """Change a story. With no options, opens it in your editor ($EDITOR) as a Markdown form."""
-    from coach.practice.stories import StoryError
-
     bank = _bank()
     story = _get(bank, story_id)
-    fields = _read_file(from_file) if from_file else {}
-    fields |= _given(title, competencies, situation=situation, actions=actions, result=result, learned=learned)
-    if not fields and not from_file:
+    if not fields and not source:
         return _edit_in_editor(bank, story)
-    try:
-        bank.update(story_id, fields)
-    except StoryError as exc:
-        raise UserError(f"{from_file + ': ' if from_file else ''}{exc}") from None
+    _saved(lambda: bank.update(story_id, fields), source)
     print(f"saved story {story_id}")
     return EXIT_OK
 
