@@ -75,11 +75,12 @@ class ExportRecord(BaseModel):
             raise ValueError(_first_problem(exc)) from None
 
 
-class OtherRecord(Exception):
-    """A line holding another kind of record (a story): its decoded JSON, for its own reader."""
+class OtherRecord(ValueError):
+    """A line holding another kind of record (a story): its decoded JSON, for its own reader.
+    A ValueError, so that a caller that reads sessions alone skips it as not a session."""
 
     def __init__(self, data: dict[str, Any]):
-        super().__init__("not a session")
+        super().__init__("a story record, not a session")
         self.data = data
 
 
