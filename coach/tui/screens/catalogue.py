@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Footer, Input, OptionList, Select, Static
 
 from coach.library.formats import Level
 from coach.render.view import level_choices, level_title
-from coach.tui.messages import OpenBriefing, OpenHistory
+from coach.tui.messages import OpenBriefing, OpenHistory, OpenPlan
 from coach.tui.screens.base import CoachScreen
 from coach.tui.widgets.basics import CoachHeader, highlighted_key
 
@@ -35,6 +35,14 @@ class CatalogueScreen(CoachScreen):
             "History",
             id="catalogue.history",
             tooltip="Past sessions, progress and what to practise next",
+            priority=True,
+        ),
+        Binding(
+            "ctrl+l",
+            "plan",
+            "Plan",
+            id="catalogue.plan",
+            tooltip="Your practice plan to the interview date",
             priority=True,
         ),
     ]
@@ -191,6 +199,9 @@ class CatalogueScreen(CoachScreen):
 
     def action_history(self) -> None:
         self.post_message(OpenHistory())
+
+    def action_plan(self) -> None:
+        self.post_message(OpenPlan())
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()
