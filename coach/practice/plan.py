@@ -9,7 +9,6 @@ them. Deterministic for a given day, history and library. The plan is kept in se
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -206,10 +205,11 @@ def _why(f: Focus) -> str:
 
 
 def session_days(start: date, interview: date, per_week: int) -> list[date]:
-    """The days of the plan's sessions, spread evenly from ``start`` to the day before the interview."""
+    """The days of the plan's sessions: ``per_week`` in each week from ``start``, spread over the
+    week, up to the day before the interview."""
     days = (interview - start).days
-    total = max(1, math.ceil(days * per_week / 7))
-    return [start + timedelta(days=i * days // total) for i in range(total)]
+    offsets = (7 * week + k * 7 // per_week for week in range(days // 7 + 1) for k in range(per_week))
+    return [start + timedelta(days=offset) for offset in offsets if offset < days]
 
 
 def schedule(firsts: list[PlanItem], days: list[date], focus: list[Focus]) -> list[PlanItem]:
@@ -239,9 +239,9 @@ def schedule(firsts: list[PlanItem], days: list[date], focus: list[Focus]) -> li
             item = queue.pop(0).model_copy(update={"day": day})
         elif due:
             item = _again(history[due[0][1]], day)
-        elif history:  # everything repeated: go round again, the longest unpractised first
+        elif history:  # everything planned and repeated: go round again, the longest unpractised first
             sid = min(history, key=lambda s: (history[s][-1].day, s))
-            item = _again(history[sid], day)
+            item = _again(history[sid], day, "again, the scenario practised longest ago")
         else:
             break
         history.setdefault(item.scenario, []).append(item)
@@ -249,16 +249,10 @@ def schedule(firsts: list[PlanItem], days: list[date], focus: list[Focus]) -> li
     return out
 
 
-def _again(items: list[PlanItem], day: date) -> PlanItem:
+def _again(items: list[PlanItem], day: date, why: str = "") -> PlanItem:
     first, last = items[0], items[-1]
-    gap = (day - last.day).days
-    return first.model_copy(
-        update={
-            "day": day,
-            "repeat": len(items),
-            "reason": f"again after {gap} day(s), to make it stick · {first.reason}",
-        }
-    )
+    why = why or f"again after {(day - last.day).days} day(s), to make it stick"
+    return first.model_copy(update={"day": day, "repeat": len(items), "reason": f"{why} · {first.reason}"})
 
 
 def make_plan(
@@ -349,11 +343,11 @@ class PlanProgress:
         return (self.plan.interview - self.today).days
 
     def week(self) -> tuple[int, int]:
-        """(sessions done, sessions planned) in this week, Monday to Sunday."""
-        monday = self.today - timedelta(days=self.today.weekday())
-        planned = sum(1 for i in self.plan.items if monday <= i.day < monday + timedelta(days=7))
-        done = sum(1 for day in self.done_days if monday <= day < monday + timedelta(days=7))
-        return done, planned
+        """(sessions done, sessions planned) in this week of the plan (weeks count from the day it was made)."""
+        start = self.plan.made + timedelta(days=7 * ((self.today - self.plan.made).days // 7))
+        end = start + timedelta(days=7)
+        planned = sum(1 for i in self.plan.items if start <= i.day < end)
+        return sum(1 for day in self.done_days if start <= day < end), planned
 
 
 def plan_progress(plan: Plan, rows: list[SessionRow], on: date) -> PlanProgress:
