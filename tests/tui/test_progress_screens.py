@@ -134,7 +134,7 @@ async def test_the_plan_screen_and_the_history_track_progress_against_the_plan(i
         # a chart per competency practised, the target from the plan
         plots = list(app.screen.query(CompetencyPlot))
         assert len(plots) == len({c for c in store_competencies(store, library)})
-        assert "Trade-offs " in shown and "(target Senior TPM 2.75)" in shown
+        assert "Trade-offs " in shown and "(target Senior TPM) asks 2.75" in shown
         await pilot.press("l")
         await pilot.pause()
         assert isinstance(app.screen, PlanScreen)

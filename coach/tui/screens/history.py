@@ -89,11 +89,11 @@ class HistoryScreen(CoachScreen):
         for chart in progress.charts:
             # also as text, for screen readers; an absolute 0-4 scale (Textual's Sparkline rescales each series)
             trend = sparkline([p.score for p in chart.points][-20:])
-            target = f"{chart.target} {chart.target_minimum:.2f}" if chart.target_minimum is not None else chart.target
+            needs = f" asks {chart.target_minimum:.2f}" if chart.target_minimum is not None else ""
             trends.mount(
-                text(f"{chart.title} {trend} latest {chart.latest:.2f} · {chart.level} (target {target})").add_class(
-                    "trend"
-                ),
+                text(
+                    f"{chart.title} {trend} latest {chart.latest:.2f} · {chart.level} (target {chart.target}){needs}"
+                ).add_class("trend"),
                 CompetencyPlot(chart),
             )
         table = self.query_one("#sessions", DataTable)
