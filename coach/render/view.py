@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal
 
 from coach.library.formats import Competency, Ladder, Level
 from coach.library.loader import Library
-from coach.practice.history import Point, summarise, timeline
+from coach.practice.history import Point, own_sessions, summarise, timeline
 from coach.scoring.engine import CAPS
 from coach.scoring.report import CompetencyResult, CriterionResult, ScoreReport
 from coach.scoring.signals import PASS
@@ -797,7 +797,8 @@ def progress_view(
 
     ladder = library.ladder.item if library.ladder else None
     points = timeline(store, library) if points is None else points
-    progress = current_progress(store, today)
+    rows = own_sessions(store)  # read once for the plan and the overview
+    progress = current_progress(store, today, rows)
     charts = []
     for comp, series in sorted(points.items(), key=lambda kv: Competency(kv[0]).title):
         last = series[-1]
@@ -812,5 +813,5 @@ def progress_view(
                 ladder.level(target).minimums[Competency(comp)] if ladder else None,
             )
         )
-    o = overview(store, today)
+    o = overview(store, today, rows)
     return ProgressView(o.sessions, o.seconds, o.streak, charts, plan_view(progress, library) if progress else None)

@@ -153,3 +153,26 @@ def test_next_summary_and_history_follow_a_saved_plan(isolated_home, library, ca
 def test_sessions_per_week_are_bounded(isolated_home, library, per_week):
     with pytest.raises(plans.PlanError, match="between 1 and 14"):
         plans.make_plan(library, {}, {}, Level.tpm, DAY + timedelta(days=10), DAY, per_week)
+
+
+def test_the_plan_mixes_the_parts_of_the_interview_loop_when_scenarios_name_them(isolated_home, library):
+    """Scenario files gain an `area` (system design, behavioural...) on another branch; until then
+    it is unknown and the plan goes by competency and level alone."""
+    import copy
+    from dataclasses import replace
+
+    def first_times(lib) -> list[str]:
+        made = plans.make_plan(lib, {}, {}, Level.senior_tpm, DAY + timedelta(days=60), DAY, per_week=7)
+        return [i.scenario for i in made.items if i.repeat == 0]
+
+    plain = first_times(library)
+    assert plain[:3] == ["collaborators-design", "eng-leader-to-tpm", "data-product"]
+    areas = {"collaborators-design": "system-design", "data-product": "system-design", "roadmap-negotiation": "behavioral"}
+    mixed = copy.copy(library)
+    mixed.scenarios = dict(library.scenarios)
+    for sid, area in areas.items():
+        item = library.scenarios[sid].item.model_copy()
+        object.__setattr__(item, "area", area)  # as a scenario with the field will have it
+        mixed.scenarios[sid] = replace(library.scenarios[sid], item=item)
+    # a second system-design scenario waits: communication goes to a behavioural one first
+    assert first_times(mixed)[:3] == ["collaborators-design", "eng-leader-to-tpm", "roadmap-negotiation"]
