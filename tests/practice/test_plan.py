@@ -167,7 +167,11 @@ def test_the_plan_mixes_the_parts_of_the_interview_loop_when_scenarios_name_them
 
     plain = first_times(library)
     assert plain[:3] == ["collaborators-design", "eng-leader-to-tpm", "data-product"]
-    areas = {"collaborators-design": "system-design", "data-product": "system-design", "roadmap-negotiation": "behavioral"}
+    areas = {
+        "collaborators-design": "system-design",
+        "data-product": "system-design",
+        "roadmap-negotiation": "behavioral",
+    }
     mixed = copy.copy(library)
     mixed.scenarios = dict(library.scenarios)
     for sid, area in areas.items():
