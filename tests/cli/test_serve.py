@@ -61,6 +61,26 @@ def chromium() -> str:
     return path
 
 
+async def test_the_served_coach_keeps_the_answer_typed_when_its_tab_closes_or_the_server_stops(library, isolated_home):
+    """textual-serve sends the app "quit" when its tab closes or `coach serve` stops, and Textual's web driver turns
+    that into ExitApp: the words typed since the last pause are saved as the draft, not lost."""
+    from textual.messages import ExitApp
+
+    from coach.practice.store import Store
+    from coach.tui.app import make_app
+    from tests.tui.helpers import FixedClock
+    from tests.tui.test_tui import SIZE, start_interview
+
+    store = Store()
+    app = make_app(library, store, clock=FixedClock())
+    async with app.run_test(size=SIZE) as pilot:
+        await start_interview(pilot)
+        await pilot.press(*"words typed just now")
+        session_id = app.session.state.id
+        app.post_message(ExitApp())  # what the web driver does on "quit"
+    assert store.draft(session_id) == ("strategy", "words typed just now")
+
+
 async def test_the_coach_starts_as_textual_serve_starts_it(library):
     """Through textual-serve's own process runner (pipes, its web driver), without a browser: the catalogue is drawn."""
     drawn, catalogue_drawn, closed = bytearray(), asyncio.Event(), asyncio.Event()
