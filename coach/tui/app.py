@@ -271,6 +271,11 @@ class CoachApp(App[int]):
         self.save_everything_now()
         self.exit(0)
 
+    def on_exit_app(self) -> None:
+        """Textual's ExitApp, before Textual's own handler. Served by `coach serve`, it is how the app hears that its
+        tab closed or the server stopped (textual-serve's "quit"): save what was typed since the last pause."""
+        self.save_everything_now()
+
     async def action_quit(self) -> None:
         self.save_everything_now()
         self.exit(0)
