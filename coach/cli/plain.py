@@ -17,6 +17,7 @@ from coach.practice.resume import persist, save_draft
 from coach.practice.session import Mode, Session
 from coach.practice.store import Store
 from coach.render.scenario import briefing_text
+from coach.render.terminal import visible
 from coach.render.text import summary_text, to_text
 
 COMMANDS = {"/hint", "/skip", "/quit"}
@@ -59,7 +60,7 @@ def run_plain(
     interactive: bool = False,
 ) -> int:
     sc = session.scenario
-    say = lambda text="": print(text, file=stdout, flush=True)  # noqa: E731
+    say = lambda text="": print(visible(text), file=stdout, flush=True)  # noqa: E731 (a resumed answer may hold escapes)
     who = sc.persona.name
 
     def save() -> None:
