@@ -65,14 +65,15 @@ class ExportRecord(BaseModel):
         made harmless, so no screen ever gets them)."""
         try:
             data = json.loads(line)
-        except RecursionError:  # arrays or objects nested thousands deep
-            raise ValueError("not valid JSON (nested too deep)") from None
+            data = _cleaned(data, clean) if clean else data
+        except RecursionError:  # arrays or objects nested hundreds deep (a real session is a few levels)
+            raise ValueError("JSON nested too deep to read") from None
         except ValueError as exc:
             raise ValueError(f"not valid JSON ({exc})") from None
         if not isinstance(data, dict) or "format" not in data:
             raise ValueError("not a TPM Coach session export")
         try:
-            return cls.model_validate(_cleaned(data, clean) if clean else data)
+            return cls.model_validate(data)
         except ValidationError as exc:
             raise ValueError(_first_problem(exc)) from None
 

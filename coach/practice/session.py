@@ -94,7 +94,9 @@ class SessionState(BaseModel):
         try:
             when = datetime.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"{value[:40]!r} is not an ISO date and time") from None
+            when = None
+        if when is None or not 1 < when.year < 9999:  # years 1 and 9999 overflow in other time zones
+            raise ValueError(f"{value[:40]!r} is not an ISO date and time")
         # a time without a zone is taken as UTC, so it compares with every other start time
         return value if when.tzinfo else when.replace(tzinfo=timezone.utc).isoformat()
 

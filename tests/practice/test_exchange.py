@@ -178,16 +178,17 @@ def test_a_session_whose_scenario_arrives_later_says_not_verified_until_rescored
 
 
 def test_every_record_is_validated_and_a_bad_one_skipped_with_its_line(library, capsys):
-    """bad-records.jsonl: [] null 1 "a string", a good record (line 5), a bad date, wrong types, a bad id."""
+    """bad-records.jsonl: [] null 1 "a string", a good record (line 5), a bad date, wrong types, a bad id, year 1."""
     store = Store()
     assert main(["import", str(HOSTILE / "bad-records.jsonl")]) == 1
     captured = capsys.readouterr()
     err = captured.err
     for number in (1, 2, 3, 4):
         assert f"bad-records.jsonl: line {number}: not a TPM Coach session export (skipped)" in err
-    assert "line 6: state.started: " in err and "'not-a-date' is not an ISO date and time (skipped)" in err
+    assert "line 6: state.started: 'not-a-date' is not an ISO date and time (skipped)" in err
     assert "line 7: score: " in err
     assert "line 8: state.id: " in err and "is not a valid id" in err
+    assert "line 9: state.started: '0001-01-01T00:00:00+14:00' is not an ISO date and time (skipped)" in err
     assert "Traceback" not in err
     assert [r.id for r in store.sessions()] == ["goodline01"]
     assert "added 1 session(s), 0 already present" in captured.out
@@ -199,20 +200,22 @@ def test_review_and_cohort_skip_a_bad_line_and_read_the_rest(library, capsys):
     path = HOSTILE / "bad-records.jsonl"
     mentee = sessions_in(path, library)
     assert [state.id for state, _ in mentee.sessions] == ["goodline01"]
-    assert [p.split(": ")[0] for p in mentee.problems] == [f"{path}:{n}" for n in (1, 2, 3, 4, 6, 7, 8)]
+    assert [p.split(": ")[0] for p in mentee.problems] == [f"{path}:{n}" for n in (1, 2, 3, 4, 6, 7, 8, 9)]
     assert [state.id for state, _ in read_export(path, library)] == ["goodline01"]
     table = cohort([path], library)
-    assert [name for name, _ in table.rows] == ["bad-records"] and len(table.problems) == 7
+    assert [name for name, _ in table.rows] == ["bad-records"] and len(table.problems) == 8
     assert main(["cohort", str(path)]) == 1  # the table, and the bad lines named on stderr
     captured = capsys.readouterr()
     assert "bad-records" in captured.out and f"{path}:6: state.started" in captured.err
 
 
 def test_a_line_nested_thousands_deep_is_reported_not_a_traceback(library, capsys):
-    """deep-nesting.jsonl: arrays 20,000 deep raised RecursionError out of `coach import`."""
+    """deep-nesting.jsonl: arrays 20,000 deep raised RecursionError out of `coach import` (line 1); 970 deep
+    (line 3) parse, but are too deep to clean and validate."""
     assert main(["import", str(HOSTILE / "deep-nesting.jsonl")]) == 1
     captured = capsys.readouterr()
-    assert "line 1: not valid JSON (nested too deep) (skipped)" in captured.err and "Traceback" not in captured.err
+    assert "line 1: JSON nested too deep to read (skipped)" in captured.err and "Traceback" not in captured.err
+    assert "line 3: JSON nested too deep to read (skipped)" in captured.err
     assert [r.id for r in Store().sessions()] == ["goodline01"]
 
 

@@ -82,11 +82,12 @@ async def test_history_screen_lists_sessions_around_a_stored_bad_date_and_marks_
 
     store = Store()
     persist(store, play(library, "upmarket-pricing", "strong"))
-    bad = json.loads((DATA / "hostile" / "bad-records.jsonl").read_text().splitlines()[5])["state"]
-    store.save_session(
-        json.dumps(bad), id=bad["id"], scenario=bad["scenario"], title="Bad date", target="tpm", mode="study",
-        started=bad["started"], status="finished", score=100.0,
-    )  # fmt: skip
+    for line in (5, 8):  # "not-a-date", and year 1 in UTC+14 (out of range in any zone west of it)
+        bad = json.loads((DATA / "hostile" / "bad-records.jsonl").read_text().splitlines()[line])["state"]
+        store.save_session(
+            json.dumps(bad), id=bad["id"], scenario=bad["scenario"], title="Bad date", target="tpm", mode="study",
+            started=bad["started"], status="finished", score=100.0,
+        )  # fmt: skip
     assert main(["import", str(DATA / "hostile" / "forged-scores.jsonl")]) == 0
     app = make_app(library, store, clock=FixedClock())
     async with app.run_test(size=(120, 34)) as pilot:
@@ -96,5 +97,5 @@ async def test_history_screen_lists_sessions_around_a_stored_bad_date_and_marks_
         await pilot.pause()
         assert isinstance(app.screen, HistoryScreen)
         shown = screen_text(app)
-        assert "Practise next (p):" in shown and "not-a-date" in shown
+        assert "Practise next (p):" in shown and "not-a-date" in shown and "0001-01-01T00:00:00+14:00" in shown
         assert "100 (as exported, not verified)" in shown and "A scenario you do not have" in shown
