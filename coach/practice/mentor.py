@@ -123,6 +123,8 @@ def cohort(files: list[Path], library: Library) -> tuple[list[str], list[tuple[s
         for state, _ in sessions_in(path):
             if state.status != "finished" or state.scenario not in library.scenarios:
                 continue
+            if library.scenario(state.scenario).coaching:
+                continue  # a coaching conversation is not interview evidence
             summary = Session(library, state).summary(reviewed=True)
             scores = table.setdefault(state.learner, {})
             for comp in summary.competencies:

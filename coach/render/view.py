@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from coach.library.formats import Ladder, Level
+from coach.library.formats import AREA_TITLES, Ladder, Level, Scenario
 from coach.practice.history import summarise
 from coach.scoring.report import CompetencyResult, CriterionResult, ScoreReport
 from coach.scoring.signals import PASS
@@ -30,6 +30,16 @@ def level_title(level: Level | str, ladder: Ladder | None) -> str:
     a ladder (a broken library) the level's id stands in, as the summary does."""
     lvl = Level(level)
     return ladder.level(lvl).title if ladder else lvl.value
+
+
+COACHING_NOTE = "coaching, not counted"
+"""Said wherever a coaching scenario shows: it is scored, but it is not interview evidence on the ladder."""
+
+
+def area_text(sc: Scenario) -> str:
+    """The loop area a scenario practises, as shown, with the coaching note where it applies."""
+    area = AREA_TITLES[sc.area] if sc.area else "No loop area"
+    return f"{area} ({COACHING_NOTE})" if sc.coaching else area
 
 
 def reached_title(level: Level | str | None, ladder: Ladder | None) -> str:
@@ -312,8 +322,10 @@ def overall_text(s: Summary) -> str:
 
 def level_text(s: Summary) -> str:
     if s.level_title:
-        return s.level_title
-    return "below the first ladder level" if s.competencies else "not assessed"
+        shown = s.level_title
+    else:
+        shown = "below the first ladder level" if s.competencies else "not assessed"
+    return f"{shown} ({COACHING_NOTE})" if s.coaching else shown
 
 
 @dataclass(frozen=True)
