@@ -66,7 +66,8 @@ def list_command(sources: Sources, as_json: bool, area: str | None, fmt: str, ou
             continue
         comps = sorted({lib.rubrics[r].item.competency.value for r in sc.rubrics if r in lib.rubrics})
         shown_area = (sc.area or "-") + (" (coaching)" if sc.coaching else "")
-        rows.append([sc.id, sc.title, shown_area, ", ".join(comps), sc.difficulty, sc.level.value, f"{sc.minutes}m"])
+        # title and competencies stay second and third: they are the columns that shrink to fit a terminal
+        rows.append([sc.id, sc.title, ", ".join(comps), shown_area, sc.difficulty, sc.level.value, f"{sc.minutes}m"])
         rows[-1].append(entry.origin)
         records.append(
             {
@@ -89,7 +90,7 @@ def list_command(sources: Sources, as_json: bool, area: str | None, fmt: str, ou
     if not rows:
         emit("No scenarios loaded.\n" if not area else f"No scenario in the {area} area.\n", output)
     else:
-        print_table(["ID", "TITLE", "AREA", "COMPETENCIES", "DIFFICULTY", "LEVEL", "TIME", "FROM"], rows, output)
+        print_table(["ID", "TITLE", "COMPETENCIES", "AREA", "DIFFICULTY", "LEVEL", "TIME", "FROM"], rows, output)
     for ident, old, new in lib.overrides:
         print(f"note: {new} overrides {ident!r} from {old}", file=sys.stderr)
     report_problems(lib)

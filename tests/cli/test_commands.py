@@ -23,7 +23,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 def test_list_shows_catalogue(capsys):
     code, out, _ = run(capsys, "list")
     assert code == 0
-    assert out.splitlines()[0].split()[:4] == ["ID", "TITLE", "AREA", "COMPETENCIES"]
+    assert out.splitlines()[0].split()[:4] == ["ID", "TITLE", "COMPETENCIES", "AREA"]
     assert any(line.startswith("upmarket-pricing ") for line in out.splitlines())
 
 
