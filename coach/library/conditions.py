@@ -218,6 +218,16 @@ class _Parser:
             return Not(self.unary())
         return self.atom()
 
+    def ref(self, word: str, shape: str) -> str:
+        """``(REF)`` after ``word``, where ``shape`` says what it takes: its dots must match the example's."""
+        self.take("(")
+        ref = self.take(kind="word")
+        if ref.count(".") != shape.count("."):
+            self.pos -= 1
+            self.fail(f"{word}() takes {shape}, not {ref!r}")
+        self.take(")")
+        return ref
+
     def atom(self) -> Node:
         word = self.peek()
         if word == "(":
@@ -237,21 +247,9 @@ class _Parser:
             self.take(")")
             return Combine(word, tuple(parts))
         if word in ("hit", "missed", "negated"):
-            self.take("(")
-            ref = self.take(kind="word")
-            if ref.count(".") != 2:
-                self.pos -= 1
-                self.fail(f"{word}() takes a concept as rubric.criterion.concept, not {ref!r}")
-            self.take(")")
-            return Concept(word, ref)
+            return Concept(word, self.ref(word, "a concept as rubric.criterion.concept"))
         if word == "anti":
-            self.take("(")
-            ref = self.take(kind="word")
-            if ref.count(".") != 1:
-                self.pos -= 1
-                self.fail(f"anti() takes an anti-pattern as rubric.anti-pattern, not {ref!r}")
-            self.take(")")
-            return AntiPattern(ref)
+            return AntiPattern(self.ref(word, "an anti-pattern as rubric.anti-pattern"))
         if word in ("flag", "band"):
             self.take("(")
             name = self.take(kind="word")
@@ -264,12 +262,7 @@ class _Parser:
         if word == "score":
             return Compare("score", self.take(kind="op"), float(self.take(kind="num")))
         if word == "level":
-            self.take("(")
-            ref = self.take(kind="word")
-            if ref.count(".") != 1:
-                self.pos -= 1
-                self.fail(f"level() takes a criterion as rubric.criterion, not {ref!r}")
-            self.take(")")
+            ref = self.ref(word, "a criterion as rubric.criterion")
             return Compare(ref, self.take(kind="op"), float(self.take(kind="num")))
         self.pos -= 1
         words = ["hit", "missed", "negated", "anti", "flag", "band", "score", "level", "all", "any", "not"]
