@@ -113,12 +113,9 @@ def test_keys_with_terminal_escapes_are_shown_escaped(tmp_path: Path):
 # --------------------------------------------------------------------------- mutants of the real library
 
 
-@functools.cache
-def _parse_builtin(path: Path, text: str) -> tuple[str | None, object, list[loader.Problem]]:
-    return _real_parse(path, text)
-
-
-_real_parse = loader.parse_text
+_parse = loader.parse_text
+_parse_once = functools.cache(_parse)
+BUILTIN = set(mutants.FILES)
 
 
 @contextlib.contextmanager
@@ -126,7 +123,7 @@ def builtin_files_parsed_once() -> Iterator[None]:
     """Every load reads the built-in library again; parsing its unchanged files once per test run
     keeps hundreds of loads within seconds. The mutant is parsed for real every time."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(loader, "parse_text", _parse_builtin)
+        patch.setattr(loader, "parse_text", lambda path, text: (_parse_once if path in BUILTIN else _parse)(path, text))
         yield
 
 
