@@ -92,14 +92,14 @@ def report_problems(lib: Library, limit: int = 20) -> None:
 def expand_paths(paths: Sequence[str], not_files: list[str] | None = None) -> list[Path]:
     """The .toml files named or found in folders, each once (by its real path), in order.
 
-    A path that exists but is neither a folder to search nor a file (a folder named x.toml)
-    goes to `not_files` when given, else is a usage error."""
+    A folder named x.toml goes to `not_files` when given, else is a usage error. Anything else
+    that exists is the loader's to read or refuse (a named pipe, a device), never skipped."""
     out: dict[Path, Path] = {}
     for raw in paths:
         p = Path(raw)
         if p.is_dir() and p.suffix != ".toml":
-            found = sorted(q for q in p.rglob("*.toml") if q.is_file())
-        elif p.is_file():
+            found = sorted(q for q in p.rglob("*.toml") if not q.is_dir())
+        elif p.exists() and not p.is_dir():
             found = [p]
         elif p.exists():
             if not_files is None:

@@ -342,7 +342,7 @@ def _check_condition(value: str) -> str:
 
 Condition = Annotated[
     str,
-    Field(min_length=1, max_length=500, description="A condition; see docs/authoring.md."),
+    Field(min_length=1, max_length=conditions.MAX_LENGTH, description="A condition; see docs/authoring.md."),
     AfterValidator(_check_condition),
 ]
 
