@@ -114,17 +114,19 @@ def expand_paths(paths: Sequence[str], not_files: list[str] | None = None) -> li
 
 
 def read_answer(source: str) -> str:
-    """An answer from a file, or from standard input for `-`."""
+    """An answer from a regular file, or from standard input for `-`, read with a bounded read (a
+    pipe that never ends, or /dev/zero, is refused rather than read forever)."""
+    from coach.library.loader import MAX_FILE_BYTES, read_text
+
     if source == "-":
-        return sys.stdin.read()
-    try:
-        raw = Path(source).read_bytes()
-    except OSError as exc:
-        raise UserError(f"{source}: cannot read the answer: {exc.strerror or exc}") from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UserError(f"{source}: the answer is not UTF-8 text") from None
+        text = sys.stdin.read(MAX_FILE_BYTES + 1)
+        if len(text) > MAX_FILE_BYTES:
+            raise UserError("the answer on standard input is too long (the limit is 1 MiB)")
+        return text
+    got = read_text(Path(source))
+    if not isinstance(got, str):
+        raise UserError(f"{source}: cannot read the answer: {got.message}")
+    return got
 
 
 def scenario_stage(lib: Library, scenario_id: str, stage_id: str | None) -> tuple[Any, Any]:

@@ -85,3 +85,23 @@ def test_validate_refuses_pipes_and_devices_without_hanging(tmp_path: Path):
         "/dev/zero: not a regular file (a device)",
         "/dev/urandom: not a regular file (a device)",
     ]
+
+
+def test_an_answer_from_a_pipe_or_a_device_is_refused_not_read_forever(tmp_path):
+    """`coach score --answer` reads only regular files, with a bounded read (a child process, so a
+    regression fails on the timeout instead of hanging the suite)."""
+    import os
+    import subprocess
+    import sys
+
+    fifo = tmp_path / "answer.fifo"
+    os.mkfifo(fifo)
+    for source, kind in ((fifo, "a named pipe"), (Path("/dev/zero"), "a device")):
+        done = subprocess.run(
+            [sys.executable, "-m", "coach", "score", "--scenario", "risky-rollout", "--answer", str(source)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 2
+        assert f"cannot read the answer: not a regular file ({kind})" in done.stderr
