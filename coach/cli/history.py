@@ -58,7 +58,7 @@ def history_command(sources: Sources, limit: int, as_json: bool, fmt: str, outpu
     """List your past practice sessions, newest first."""
     import json
 
-    store = open_store()
+    store = open_store(writable=False)
     rows = store.sessions(limit=limit)
     states = {r.id: json.loads(store.load_state(r.id)) for r in rows}
     mentor = _mentor_scores(sources, rows, states)
@@ -104,7 +104,7 @@ def history_command(sources: Sources, limit: int, as_json: bool, fmt: str, outpu
 def _open_session(session_id: str, lib: Library) -> tuple[Store, Session]:
     from coach.practice.history import load_session
 
-    store = open_store()
+    store = open_store(writable=False)
     try:
         return store, load_session(store, lib, session_id)
     except KeyError as exc:
@@ -126,7 +126,7 @@ def report_command(sources: Sources, session: str | None, progress: bool, fmt: s
     lib = sources.load()
     if progress:
         # progress has no JSON form: anything but html is Markdown
-        store = open_store()
+        store = open_store(writable=False)
         text = reports.progress_html(store, lib) if fmt == "html" else reports.progress_markdown(store, lib)
     else:
         if not session:
@@ -148,7 +148,7 @@ def export_command(
     """Export sessions as JSON Lines, to move machines or to send to a mentor."""
     from coach.practice.history import export_lines
 
-    store = open_store()
+    store = open_store(writable=False)
     lines = list(export_lines(store, list(sessions) or None, learner or ""))
     if output:
         try:
@@ -211,7 +211,7 @@ def rescore_command(sources: Sources, session: str | None, every: bool, apply: b
     from coach.practice.resume import persist
 
     lib = sources.load()
-    store = open_store()
+    store = open_store(writable=apply)
     if session:
         ids = [session]
     else:
@@ -265,7 +265,7 @@ def next_command(sources: Sources, level: str | None) -> int:
     from coach.practice.history import recommend
 
     lib = sources.load()
-    rec = recommend(open_store(), lib, target_level(level))
+    rec = recommend(open_store(writable=False), lib, target_level(level))
     if rec.scenario:
         print(f"Practise next: {rec.scenario} ({lib.scenario(rec.scenario).title})")
     print(rec.reason)

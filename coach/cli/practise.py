@@ -46,6 +46,11 @@ def practice_command(
 
     lib = sources.load()
     store = open_store()
+    if plain:  # (the app says this on its own screen)
+        from coach.practice.resume import recover
+
+        for line in recover(store):
+            print(line, file=sys.stderr)
     session: Session | None
     if resume:
         from coach.practice.resume import resume as resume_session

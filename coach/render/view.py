@@ -11,13 +11,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from coach.library.formats import Ladder, Level
-from coach.practice.history import summarise
-from coach.scoring.report import CompetencyResult, CriterionResult, ScoreReport
-from coach.scoring.signals import PASS
 
 if TYPE_CHECKING:  # practice sits below render, but Session imports the scorer: keep this module light
+    # (the app's first screen uses the level titles here, drawn before any of these is imported)
     from coach.practice.session import Session, StageSummary, Summary
     from coach.practice.store import Store
+    from coach.scoring.report import CompetencyResult, CriterionResult, ScoreReport
 
 MARKS = {True: "✓", False: "✗"}
 
@@ -107,6 +106,8 @@ def criterion_rows(c: CriterionResult) -> list[Row]:
             )
         else:
             rows.append(Row(False, concept.label, advice=concept.advice))
+    from coach.scoring.signals import PASS
+
     for s in c.signals:
         label = f"{s.signal.replace('_', ' ')} {s.value:.2f}"
         if s.value >= PASS:
@@ -468,6 +469,7 @@ def review_view(session: Session) -> ReviewView | None:
 def session_view(session: Session, store: Store | None = None) -> SessionView:
     """Everything a session report shows. The summary is the reviewed one (the mentor's
     judgement is final); ``store`` is the history "practise next" is worked out from."""
+    from coach.practice.history import summarise
     from coach.practice.session import assessed
 
     sc = session.scenario

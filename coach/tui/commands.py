@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from coach.tui.screens import CatalogueScreen, HistoryScreen
+from coach.tui import screens
 
 if TYPE_CHECKING:
     from coach.tui.app import CoachApp
@@ -41,11 +41,11 @@ class CoachCommands(Provider):
 
     def _catalogue(self) -> None:
         app = self.app
-        while len(app.screen_stack) > 2 and not isinstance(app.screen, CatalogueScreen):
+        while len(app.screen_stack) > 2 and not isinstance(app.screen, screens.CatalogueScreen):
             app.pop_screen()
 
     def _history(self) -> None:
-        self.app.push_screen(HistoryScreen())
+        self.app.push_screen(screens.HistoryScreen())
 
     async def discover(self) -> Hits:
         for label, help_text, action in self._commands():

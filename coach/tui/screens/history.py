@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Static
 from coach.library.formats import Competency
 from coach.practice.actions import rescore_session
 from coach.practice.history import recommend, timeline
+from coach.practice.resume import WRITE_FAILURES
 from coach.render.html import sparkline
 from coach.render.view import level_title, reached_title
 from coach.tui.messages import OpenBriefing, OpenSession
@@ -103,11 +104,14 @@ class HistoryScreen(CoachScreen):
         if not sid:
             return
         lib, store = self.coach.library, self.coach.store
+        if store.read_only:
+            self.notify(f"Cannot re-score: {store.read_only_reason}", severity="error", markup=False)
+            return
 
         def work() -> None:
             try:
                 result = rescore_session(store, lib, sid)
-            except (KeyError, ValueError) as exc:
+            except (KeyError, ValueError, *WRITE_FAILURES) as exc:
                 self.app.call_from_thread(self.notify, f"Cannot re-score: {exc}", severity="error", markup=False)
                 return
             self.app.call_from_thread(self.notify, result.describe(), title="Re-scored", markup=False)
