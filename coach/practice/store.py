@@ -226,12 +226,18 @@ class Store:
                 self._back_up(due=False, tag=f"-schema{version}")
             self.db.execute("PRAGMA journal_mode = WAL")
         self.db.execute("PRAGMA foreign_keys = ON")
-        with self.transaction():  # every step at once: a failure leaves the database as it was
-            for statements in MIGRATIONS[version:]:
-                for sql in statements:
-                    self.db.execute(sql)
-            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        try:
+            with self.transaction():  # every step at once: a failure leaves the database as it was
+                for statements in MIGRATIONS[version:]:
+                    for sql in statements:
+                        self.db.execute(sql)
+                self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        except sqlite3.Error as exc:
+            raise StoreError(
+                f"{self.path} could not be upgraded for this coach ({exc}); it was left as it was. "
+                "If the disk is full, free some space and try again."
+            ) from None
 
     def _check_integrity(self) -> None:
         try:
