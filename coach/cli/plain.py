@@ -72,7 +72,12 @@ def run_plain(
         if unsaved is None:
             said.clear()
         elif said != [unsaved.reason]:
-            print(f"\n{textwrap.fill(unsaved.message(), 88)}\n", file=stderr, flush=True)
+            # (a path is never broken across lines: it must stay whole to be copied)
+            print(
+                f"\n{textwrap.fill(unsaved.message(), 88, break_long_words=False, break_on_hyphens=False)}\n",
+                file=stderr,
+                flush=True,
+            )
             said[:] = [unsaved.reason]
 
     def save() -> None:

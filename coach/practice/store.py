@@ -277,7 +277,7 @@ class Store:
             return
         folder = self.path.parent / "backups"
         target = folder / f"history-{datetime.now(timezone.utc):%Y-%m-%d}{tag}.sqlite3"
-        partial = target.with_suffix(".part")
+        partial = target.with_name(f".{target.name}.{os.getpid()}.part")
         try:
             folder.mkdir(exist_ok=True)
             if shutil.disk_usage(folder).free < 4 * self.path.stat().st_size:

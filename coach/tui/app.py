@@ -252,8 +252,9 @@ class CoachApp(App[int]):
         for interview in interviews:
             interview.say(title, body, kind)
         if not interviews:
-            severity = "error" if kind == "unsaved" else "information"
-            self.notify(body, title=title, severity=severity, timeout=30, markup=False)
+            self.notify(
+                body, title=title, severity="error" if kind == "unsaved" else "information", timeout=30, markup=False
+            )
 
     # ------------------------------------------------------------------ keeping answers safe
 

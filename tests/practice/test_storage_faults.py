@@ -21,7 +21,6 @@ import pytest
 
 from coach.cli import main
 from coach.practice.resume import persist, recover
-from coach.practice.session import Session
 from coach.practice.store import Store, StoreError
 from tests.practice.test_history import play
 
