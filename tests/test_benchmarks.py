@@ -117,17 +117,23 @@ def test_tpm_blind_part_runs_and_ends_with_a_short_summary() -> None:
 # --------------------------------------------------------------------------- history and start-up (issue 15)
 
 
-@pytest.mark.serial
-def test_history_benchmark_measures_every_figure_on_tiny_histories() -> None:
+def run_benchmark(name: str, *args: str) -> dict:  # type: ignore[type-arg]
+    """Run benchmarks/NAME.py with ARGS and --json; the figures it printed."""
     run = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "history.py"), "--sizes", "2,3", "--repeat", "1", "--json"],
+        [sys.executable, str(ROOT / "benchmarks" / f"{name}.py"), *args, "--json"],
         capture_output=True,
         text=True,
         cwd=ROOT,
         timeout=600,
     )
     assert run.returncode == 0, run.stderr
-    figures = json.loads(run.stdout)
+    figures: dict = json.loads(run.stdout)  # type: ignore[type-arg]
+    return figures
+
+
+@pytest.mark.serial
+def test_history_benchmark_measures_every_figure_on_tiny_histories() -> None:
+    figures = run_benchmark("history", "--sizes", "2,3", "--repeat", "1")
     assert [r["size"] for r in figures["results"]] == [2, 3]
     for r in figures["results"]:
         assert min(r["next_s"], r["progress_s"], r["history_screen_s"], r["export_mb"], r["import_per_s"]) > 0
@@ -143,14 +149,6 @@ def test_history_benchmark_measures_every_figure_on_tiny_histories() -> None:
 
 @pytest.mark.serial
 def test_startup_benchmark_compares_the_catalogue_with_an_empty_app() -> None:
-    run = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "startup.py"), "--runs", "1", "--json"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-    )
-    assert run.returncode == 0, run.stderr
-    figures = json.loads(run.stdout)
+    figures = run_benchmark("startup", "--runs", "1")
     assert figures["empty_app_s"] > 0 and figures["coach_catalogue_s"] > 0
     assert figures["ratio"] == pytest.approx(figures["coach_catalogue_s"] / figures["empty_app_s"])

@@ -1,10 +1,9 @@
 """Running a practice session with its history: shared by the plain mode and the UI.
 
 Saving never loses an answer. When the history cannot be written (a full disk, a folder made
-read-only), `save` keeps the whole session aside in a JSON file, one export record
-(`unsaved/ID.json` in the data folder, or in the temporary folder when that fails too), and
-says so; the next save that works removes the file, and `recover` takes any file left behind
-back into the history.
+read-only), `save` keeps the whole session aside in a JSON file (`unsaved/ID.json` in the
+data folder, or in the temporary folder when that fails too), and says so; the next save
+that works removes the file, and `recover` takes any file left behind back into the history.
 """
 
 from __future__ import annotations
@@ -13,19 +12,22 @@ import json
 import os
 import re
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from coach import paths
 from coach.library.loader import Library
-from coach.practice.session import Session, Summary
+from coach.practice.session import Session, SessionState, Summary
 from coach.practice.store import Results, Store, StoreError
 from coach.scoring.engine import Scorer
 
 # what a failed write to the history raises: SQLite's errors (a full disk, a read-only file), the
 # operating system's (no space left), or the store's own
 WRITE_FAILURES = (sqlite3.Error, OSError, StoreError)
+
+
+ROW_COLUMNS = ("id", "scenario", "title", "target", "mode", "started", "status", "score")
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ def snapshot(session: Session) -> Snapshot:
     session.checkpoint()
     st = session.state
     summary = session.summary() if session.finished else None
-    row = dict(
+    row = dict(  # ROW_COLUMNS
         id=st.id,
         scenario=st.scenario,
         title=session.scenario.title,
@@ -134,30 +136,45 @@ def _reason(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-def keep_aside(snap: Snapshot, exc: BaseException) -> Unsaved:
-    """Write the snapshot where it can be found again: an export record, one line of JSON."""
-    from coach.practice.actions import write_atomically  # actions builds on this module
-    from coach.practice.exchange import export_record
+KEPT_FORMAT = "tpm-coach-unsaved"
 
-    line = export_record(json.loads(snap.state_json), snap.row["title"], snap.row["score"]) + "\n"
+
+def keep_aside(snap: Snapshot, exc: BaseException) -> Unsaved:
+    """Write the snapshot where `recover` finds it again: one JSON object, the state readable as it is."""
+    from coach.practice.actions import write_atomically  # actions builds on this module
+
+    kept = asdict(snap) | {"format": KEPT_FORMAT, "state_json": None, "state": json.loads(snap.state_json)}
+    text = json.dumps(kept, ensure_ascii=False) + "\n"
     for folder in paths.unsaved_folders():
         try:
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # answers are private
             if folder.stat().st_uid != os.getuid():
                 continue  # a shared temporary folder with a folder of this name made by someone else
             target = folder / _file_name(snap.row["id"])
-            write_atomically(target, line)
+            write_atomically(target, text)
         except OSError:
             continue
         return Unsaved(_reason(exc), target)
     return Unsaved(_reason(exc), None)
 
 
+def _kept_snapshot(text: str) -> Snapshot:
+    """A snapshot kept aside by keep_aside; ValueError when the file holds anything else."""
+    data = json.loads(text)
+    if not isinstance(data, dict) or data.get("format") != KEPT_FORMAT:
+        raise ValueError("not a session kept by the coach")
+    state = SessionState.model_validate(data["state"])  # a damaged file is never saved into the history
+    row, results = data["row"], data["results"]
+    if not isinstance(row, dict) or set(row) != set(ROW_COLUMNS) or row["id"] != state.id:
+        raise ValueError("not a session kept by the coach")
+    if results is not None:
+        results = Results(results["level"], tuple(tuple(c) for c in results["competencies"]))
+    return Snapshot(state.model_dump_json(), row, results, data["stage"], str(data["draft"]))
+
+
 def recover(store: Store) -> list[str]:
     """Take the sessions that failed saves kept aside back into the history; one line per file
     saying what happened. A file is removed only once its session is in the history."""
-    from coach.practice.exchange import ExportRecord
-
     said = []
     for folder in paths.unsaved_folders():
         try:
@@ -166,29 +183,17 @@ def recover(store: Store) -> list[str]:
             continue
         for path in files:
             try:
-                record = ExportRecord.from_line(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:
+                snap = _kept_snapshot(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError, KeyError, TypeError) as exc:
                 said.append(f"{path}: kept from a failed save but cannot be read ({exc}); left where it is")
                 continue
-            state = record.state
-            try:
-                store.save_session(
-                    state.model_dump_json(),
-                    id=state.id,
-                    scenario=state.scenario,
-                    title=record.title or state.scenario,
-                    target=state.target.value,
-                    mode=state.mode.value,
-                    started=state.started,
-                    status=state.status,
-                    score=record.score,
-                )
-            except WRITE_FAILURES as exc:
-                said.append(f"{path}: still cannot be saved into your history ({_reason(exc)}); left where it is")
+            unsaved = save(store, snap) or save_draft_of(store, snap)  # save removes the file once it works
+            if unsaved is not None:
+                said.append(f"{path}: still cannot be saved into your history ({unsaved.reason}); left where it is")
                 return said
-            path.unlink(missing_ok=True)
             said.append(
-                f"Session {state.id} ({record.title}) was kept in {path} by a failed save; it is back in your history."
+                f"Session {snap.row['id']} ({snap.row['title']}) was kept in {path} by a failed save; "
+                "it is back in your history."
             )
     return said
 

@@ -17,6 +17,7 @@ import urllib.parse
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import NamedTuple
 
 from coach import paths
 
@@ -97,8 +98,7 @@ class Results:
     competencies: tuple[tuple[str, float, str | None], ...]
 
 
-@dataclass(frozen=True)
-class ResultRow:
+class ResultRow(NamedTuple):  # (a tuple: the history reads tens of thousands of them at once)
     """One stored result: a finished session's score for one competency."""
 
     session_id: str
@@ -212,8 +212,6 @@ class Store:
             if not self.read_only:
                 self.db.execute("PRAGMA journal_mode = WAL")
                 self.db.execute("PRAGMA foreign_keys = ON")
-                if self.db.execute("SELECT EXISTS (SELECT 1 FROM sessions)").fetchone()[0]:
-                    self._back_up()
             return
         if self.read_only and tables:
             # an older schema that cannot be upgraded in place: upgrade a copy in memory and read that
@@ -345,6 +343,9 @@ class Store:
             self._replace_results(id, results)
             if status == "finished":
                 self.db.execute("DELETE FROM drafts WHERE session_id = ?", (id,))
+        if status == "finished" and not self.db.in_transaction:  # (not inside a caller's own transaction)
+            with self.lock:
+                self._back_up()  # new results: the week's backup, if it is not made yet
 
     def save_results(self, worked_out: dict[str, Results]) -> None:
         """Keep the results worked out for stored sessions (from pending_results()), in one transaction."""
@@ -375,7 +376,7 @@ class Store:
                  FROM sessions AS s JOIN results AS r ON r.session_id = s.id
                  WHERE s.status = 'finished' AND s.learner = '' AND s.summarised = 1
                  ORDER BY s.started, s.rowid, r.competency"""
-        return [ResultRow(*row) for row in self.db.execute(sql)]
+        return list(map(ResultRow._make, self.db.execute(sql)))
 
     def last_played(self) -> dict[str, str]:
         """When the user last started each scenario (their own sessions only)."""

@@ -130,6 +130,16 @@ def test_a_kept_session_is_removed_once_a_later_save_works(library, isolated_hom
     assert recover(Store()) == []  # nothing left to take back
 
 
+def test_a_kept_file_that_cannot_be_read_is_left_where_it_is(library, isolated_home):
+    kept = isolated_home / "unsaved" / "damaged.json"
+    kept.parent.mkdir()
+    for text in ('{"format": "tpm-coach-unsaved", "state": {"id": 1}}', "[]", "not json"):
+        kept.write_text(text)
+        (said,) = recover(Store())
+        assert said.startswith(f"{kept}: kept from a failed save but cannot be read (") and kept.exists()
+    assert Store().sessions() == []
+
+
 # --------------------------------------------------------------------------- -o on a full disk
 
 
@@ -213,9 +223,9 @@ def test_a_database_damaged_in_the_middle_is_refused_at_open_and_left_untouched(
 
 def test_a_damaged_database_names_the_latest_backup(library, isolated_home):
     store = Store()
-    persist(store, play(library, "upmarket-pricing"))
+    persist(store, play(library, "upmarket-pricing"))  # a finished session: the week's backup is made
+    persist(store, play(library, "tech-debt-case"))  # (only once a week)
     store.close()
-    Store().close()  # a healthy history with sessions is backed up once a week
     (backup,) = (isolated_home / "backups").glob("history-*.sqlite3")
     assert sqlite3.connect(backup).execute("SELECT count(*) FROM sessions").fetchone() == (1,)
 
