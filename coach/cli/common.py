@@ -195,7 +195,7 @@ def run_app(lib: Library, store: Store, session: Session | None) -> int:
     app = make_app(lib, store, session=session)
     app.run()
     if app.unsaved is not None:  # the last save failed: say where the session is, now the screen is gone
-        print(f"coach: {app.unsaved.message()}", file=sys.stderr)
+        print(f"coach: {app.unsaved.message(leaving=True)}", file=sys.stderr)
     return app.return_code or 0
 
 

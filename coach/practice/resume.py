@@ -50,7 +50,15 @@ class Unsaved:
     reason: str
     kept_in: Path | None
 
-    def message(self) -> str:
+    def message(self, leaving: bool = False) -> str:
+        """What happened and what to do, during the session or (``leaving``) once the coach has exited."""
+        if leaving:
+            if self.kept_in is None:
+                return f"Your last answers could not be saved ({self.reason}), nor kept in a file: they are lost."
+            return (
+                f"Your last answers could not be saved in your history ({self.reason}); they are kept in "
+                f"{self.kept_in}. Free some disk space: the next time the coach starts, it takes them back."
+            )
         kept = f"in memory and in {self.kept_in}" if self.kept_in else "in memory only (no file could be written)"
         return (
             f"Your history could not be saved ({self.reason}). Your answers are kept {kept}; keep going. "

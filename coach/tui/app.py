@@ -108,6 +108,8 @@ class CoachApp(App[int]):
             self.call_after_refresh(self._offer_to_resume)  # once the catalogue is drawn: it needs the sessions' code
 
     def _offer_to_resume(self) -> None:
+        if self.store.read_only:
+            return  # it could not go on: nothing would be saved
         from coach.practice.actions import resumable
 
         unfinished = resumable(self.store, self.library)
@@ -124,7 +126,7 @@ class CoachApp(App[int]):
         from coach.practice.resume import recover
 
         for line in recover(self.store):
-            self.notify(line, title="Recovered", timeout=20, markup=False)
+            self.notify(line, title="Kept from a failed save", timeout=20, markup=False)
 
     def _cannot_practise(self) -> bool:
         """True (and says why) when answers could not be saved at all: the history is read-only."""

@@ -51,6 +51,7 @@ async def test_a_full_disk_during_an_interview_is_said_in_it_and_every_stage_can
             assert [a for rec in record["state"]["records"] for a in rec["answers"]] == answers
             await pilot.press("ctrl+q")  # quitting on a full disk does not crash either
     assert app.unsaved is not None and app.unsaved.kept_in == kept  # run_app says where it is, once the screen is gone
+    assert f"they are kept in {kept}. Free some disk space" in app.unsaved.message(leaving=True)
 
 
 async def test_when_the_disk_has_room_again_the_next_save_says_so_and_removes_the_kept_file(library, isolated_home):
