@@ -37,20 +37,22 @@ def own_sessions(store: Store, status: str | None = None) -> list[SessionRow]:
     return [row for row in store.sessions(status=status, limit=1_000_000) if not row.learner]
 
 
-def timeline(store: Store, library: Library) -> dict[str, list[Point]]:
-    """Per competency, the score of every finished session, oldest first: the results stored
-    when each session was saved (not every session re-read), for the scenarios still in the library."""
+def timeline(store: Store, library: Library, last: int | None = None) -> dict[str, list[Point]]:
+    """Per competency, the score of every finished session (or of the ``last`` ones), oldest first:
+    the results stored when each session was saved (not every session re-read), for the scenarios
+    still in the library."""
     unstored = _missing_results(store, library)  # first: those it stores are then read with the rest
     rows = store.results()
     if unstored:
         rows = sorted(rows + unstored, key=lambda r: r.started)
-    out: dict[str, list[Point]] = {}
+    series: dict[str, list[ResultRow]] = {}
     for r in rows:
         if r.scenario in library.scenarios:
-            out.setdefault(r.competency, []).append(
-                Point(r.session_id, r.started, r.scenario, r.score, r.level, r.target)
-            )
-    return out
+            series.setdefault(r.competency, []).append(r)
+    return {
+        comp: [Point(r.session_id, r.started, r.scenario, r.score, r.level, r.target) for r in found[-(last or 0) :]]
+        for comp, found in series.items()
+    }
 
 
 def _missing_results(store: Store, library: Library) -> list[ResultRow]:

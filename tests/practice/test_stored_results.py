@@ -157,3 +157,8 @@ async def test_the_history_screen_reads_the_stored_results_not_every_session(
         assert isinstance(app.screen, HistoryScreen)
         assert "Architecture fluency" in screen_text(app)  # the trends are there
     assert counted_restores == []
+
+
+def test_the_last_points_of_each_trend_are_the_newest(history_of_three, library):
+    full, newest = timeline(history_of_three, library), timeline(history_of_three, library, last=1)
+    assert newest == {comp: series[-1:] for comp, series in full.items()} and len(newest) > 1

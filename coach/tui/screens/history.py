@@ -21,6 +21,8 @@ from coach.tui.messages import OpenBriefing, OpenSession
 from coach.tui.screens.base import CoachScreen
 from coach.tui.widgets.basics import CoachHeader, highlighted_key, local_time, text
 
+TREND_POINTS = 20  # the sessions each competency's trend shows, newest last
+
 
 class HistoryScreen(CoachScreen):
     BINDINGS = [
@@ -54,7 +56,7 @@ class HistoryScreen(CoachScreen):
     def _gather(self) -> None:
         lib, store = self.coach.library, self.coach.store
         rows = store.sessions()
-        data = timeline(store, lib)
+        data = timeline(store, lib, last=TREND_POINTS)
         rec = recommend(store, lib, points=data)
         self.app.call_from_thread(self._show, rows, data, rec)
 
@@ -70,7 +72,7 @@ class HistoryScreen(CoachScreen):
             last = series[-1]
             level = reached_title(last.level, self.ladder)
             # an absolute 0-4 scale: Textual's Sparkline rescales each series to its own range
-            trend = sparkline([p.score for p in series][-20:])
+            trend = sparkline([p.score for p in series])
             trends.mount(
                 text(
                     f"{Competency(comp).title[:30]:30} {trend:20} {last.score:.2f} · {level} "
