@@ -121,7 +121,7 @@ class CoachApp(App[int]):
         if self.store.read_only:
             self.notify(self.store.read_only_reason, title="Read-only", severity="warning", timeout=20, markup=False)
             return
-        if not any(folder.is_dir() for folder in paths.unsaved_folders()):
+        if not any(any(folder.glob("*.json")) for folder in paths.unsaved_folders()):
             return  # nothing was kept aside: no need to load what taking it back takes
         from coach.practice.resume import recover
 
