@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from textual.app import App
 from textual.binding import Binding
 from textual.theme import Theme
+from textual.worker import Worker, WorkerState
 
 from coach import paths
 from coach.library.formats import Level
@@ -230,12 +231,8 @@ class CoachApp(App[int]):
             draft_unsaved = save_draft_of(self.store, snap)
             self.unsaved = save(self.store, snap) or draft_unsaved
         else:
-            self.run_worker(
-                lambda: self.call_from_thread(self.saved, save(self.store, snap)),
-                thread=True,
-                group="save",
-                exit_on_error=False,
-            )
+            # the worker returns what went wrong, if anything; on_worker_state_changed then says so
+            self.run_worker(lambda: save(self.store, snap), thread=True, group="save", exit_on_error=False)
 
     def saved(self, unsaved: Unsaved | None, draft: bool = False) -> None:
         """After a save: say when saving fails (once, until it works again), and when it works again."""
@@ -389,12 +386,13 @@ class CoachApp(App[int]):
             return
         snap = snapshot(message.session)
         self.run_worker(
-            lambda: self.call_from_thread(self.saved, save_draft_of(self.store, snap), draft=True),
-            thread=True,
-            group="draft",
-            exclusive=True,
-            exit_on_error=False,
+            lambda: save_draft_of(self.store, snap), thread=True, group="draft", exclusive=True, exit_on_error=False
         )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A save done in a worker (see save and on_save_draft): say what went wrong, or that it works again."""
+        if event.worker.group in ("save", "draft") and event.state == WorkerState.SUCCESS:
+            self.saved(event.worker.result, draft=event.worker.group == "draft")
 
     def on_show_feedback(self, message: ShowFeedback) -> None:
         if not isinstance(self.screen, screens.FeedbackScreen):
