@@ -172,11 +172,13 @@ def target_level(raw: str | None) -> Level | None:
 # --------------------------------------------------------------------------- the store and the app
 
 
-def open_store() -> Store:
+def open_store(writable: bool = True) -> Store:
+    """The history. A command that only reads says ``writable=False``: it then works on a
+    read-only data folder too; one that writes stops there with the reason."""
     from coach.practice.store import Store, StoreError
 
     try:
-        return Store()
+        return Store(writable=writable)
     except StoreError as exc:
         raise UserError(str(exc)) from None
 
@@ -205,6 +207,8 @@ def run_app(lib: Library, store: Store, session: Session | None) -> int:
 
     app = make_app(lib, store, session=session)
     app.run()
+    if app.unsaved is not None:  # the last save failed: say where the session is, now the screen is gone
+        print(f"coach: {app.unsaved.message(leaving=True)}", file=sys.stderr)
     return app.return_code or 0
 
 

@@ -21,7 +21,7 @@ from typing import Any, Generic, TypeVar, get_args
 from pydantic import BaseModel, ValidationError
 
 from coach import paths
-from coach.library import conditions
+from coach.library import cache, conditions
 from coach.library.formats import KINDS, Ladder, Rubric, Scenario
 from coach.library.tomllines import format_path, key_lines, line_for, too_deep, visible
 
@@ -298,11 +298,19 @@ def load_library(
     files: Iterable[Path] = (),
     include_user: bool = True,
 ) -> Library:
-    lib = Library()
+    """Every scenario, rubric and ladder from every source (see library_sources), with ``files``
+    checked on top; without ``files``, from the cache when no file changed (see coach.library.cache)."""
     items: list[tuple[str, Path]] = []
     for origin, folder in library_sources(scenario_dirs, rubric_dirs, include_user):
         items.extend((origin, p) for p in _toml_files(folder))
     items.extend(("checked", Path(f)) for f in files)
+    if files:  # checking files (coach validate): always read afresh
+        return _build(items)
+    return cache.cached(items, lambda: _build(items))
+
+
+def _build(items: list[tuple[str, Path]]) -> Library:
+    lib = Library()
     texts: dict[Path, str] = {}
     loaded: list[tuple[str, Path, BaseModel]] = []
     for origin, path in items:
