@@ -120,7 +120,10 @@ def test_imported_scores_are_recomputed_or_marked_not_verified(library, capsys, 
     store = Store()
     assert main(["import", str(HOSTILE / "forged-scores.jsonl")]) == 0
     out = capsys.readouterr().out
-    assert "session forged0001: added; scores recomputed from the answers with upmarket-pricing version 1 " in out
+    version = library.scenario("upmarket-pricing").version
+    assert (
+        f"session forged0001: added; scores recomputed from the answers with upmarket-pricing version {version} " in out
+    )
     assert "(the file's were from version 7); the file said 100, recomputed " in out
     assert "session forged0002: added; scores as exported, not verified (scenario no-such-scenario" in out
 
