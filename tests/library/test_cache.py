@@ -41,13 +41,13 @@ def cache_file(home: Path) -> Path:
 def files_read(monkeypatch):  # type: ignore[no-untyped-def]
     """The library files actually read and checked (not taken from the cache)."""
     read: list[Path] = []
-    real = loader.read_file
+    real = loader.read_text
 
     def counting(path: Path):  # type: ignore[no-untyped-def]
         read.append(path)
         return real(path)
 
-    monkeypatch.setattr(loader, "read_file", counting)
+    monkeypatch.setattr(loader, "read_text", counting)
     return read
 
 
