@@ -36,6 +36,8 @@ FLAGS = (
     "repetitive",
     "off_topic",
     "truncated",
+    "stitched",
+    "buzzword_salad",
 )
 _OPS: dict[str, Callable[[float, float], bool]] = {
     "<": lambda a, b: a < b,

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from coach import paths
 from coach.library import conditions
-from coach.library.formats import KINDS, Ladder, Rubric, Scenario
+from coach.library.formats import KINDS, Ladder, Lexicon, Rubric, Scenario
 from coach.library.tomllines import format_path, key_lines, line_for
 
 if sys.version_info >= (3, 11):
@@ -29,7 +29,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 MAX_FILE_BYTES = 1024 * 1024
-T = TypeVar("T", Scenario, Rubric, Ladder)
+T = TypeVar("T", Scenario, Rubric, Ladder, Lexicon)
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,7 @@ class Library:
     scenarios: dict[str, Entry[Scenario]] = field(default_factory=dict)
     rubrics: dict[str, Entry[Rubric]] = field(default_factory=dict)
     ladder: Entry[Ladder] | None = None
+    lexicons: list[Entry[Lexicon]] = field(default_factory=list)  # every lexicon file adds its groups
     problems: list[Problem] = field(default_factory=list)
     overrides: list[tuple[str, Path, Path]] = field(default_factory=list)
 
@@ -88,6 +89,8 @@ def _unknown(what: str, name: str, known: Iterable[str]) -> str:
 def _guess_kind(path: Path, data: dict[str, Any]) -> str:
     if path.name == "ladder.toml" or "levels" in data:
         return "ladder"
+    if path.name == "lexicon.toml" or "groups" in data:
+        return "lexicon"
     if "stages" in data or path.parent.name == "scenarios":
         return "scenario"
     if "criteria" in data or path.parent.name == "rubrics":
@@ -272,6 +275,9 @@ def load_library(
                 lib.problems.append(Problem(path, f"a second ladder (the first is {lib.ladder.path})"))
                 continue
             lib.ladder = Entry(model, path, origin)
+            continue
+        if isinstance(model, Lexicon):
+            lib.lexicons.append(Entry(model, path, origin))
             continue
         table: dict[str, Entry[Any]] = lib.scenarios if isinstance(model, Scenario) else lib.rubrics
         ident = model.id  # type: ignore[attr-defined]

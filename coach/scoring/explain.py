@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from coach.library.formats import Scenario, Stage
 from coach.scoring.engine import Scorer
-from coach.scoring.matching import AnswerIndex, compile_phrase
+from coach.scoring.matching import AnswerIndex
 from coach.scoring.text import tokenize
 
 
 def explain_text(scorer: Scorer, scenario: Scenario, stage: Stage, answer: str) -> str:
     report = scorer.score_stage(scenario, stage, answer)
     target = scorer.stage_target(scenario, stage)
-    index = AnswerIndex(tokenize(answer), lexicon=target.lexicon)
+    index = AnswerIndex(tokenize(answer), matcher=target.matcher)
     out = [f"{scenario.id}/{stage.id}: score {report.score:g} ({report.band}), {report.words} words"]
     for f in report.flags:
         out.append(f"flag {f.code}: {f.message}")
@@ -31,7 +31,9 @@ def explain_text(scorer: Scorer, scenario: Scenario, stage: Stage, answer: str) 
                 near = sorted(((index.find(p)[2], p) for p in concepts[c.ref].phrases), reverse=True)[:2]
                 for share, phrase in near:
                     if share > 0:
-                        stems = " ".join(compile_phrase(phrase))
+                        assert target.matcher is not None
+                        terms = target.matcher.compile(phrase)[0].terms
+                        stems = " ".join(t.key for t in terms)
                         out.append(f"           {share:4.2f} of the words of “{phrase}” ({stems}) appear, not together")
         for s in crit.signals:
             out.append(f"  signal  {s.value:4.2f}  {s.signal}: {s.note}" + (f" {s.advice}" if s.advice else ""))
