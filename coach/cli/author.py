@@ -78,7 +78,7 @@ def show_command(sources: Sources, scenario_id: str) -> int:
     return EXIT_OK
 
 
-@click.command("validate", short_help="check scenario, rubric and ladder files")
+@click.command("validate", short_help="check scenario, rubric, ladder and lexicon files")
 @click.argument("paths", nargs=-1, metavar="[PATH]...")
 @library_options
 def validate_command(sources: Sources, paths: tuple[str, ...]) -> int:
@@ -101,14 +101,15 @@ def validate_command(sources: Sources, paths: tuple[str, ...]) -> int:
     if paths:
         what = f"{len(files)} file(s)"
     else:
-        what = f"{len(lib.scenarios)} scenario(s), {len(lib.rubrics)} rubric(s) and the ladder"
-    checked = len(files) if paths else len(lib.scenarios) + len(lib.rubrics) + (1 if lib.ladder else 0)
+        what = f"{len(lib.scenarios)} scenario(s), {len(lib.rubrics)} rubric(s), the ladder"
+        what += f" and {len(lib.lexicons)} lexicon file(s)" if lib.lexicons else ""
+    checked = len(files) if paths else len(lib.scenarios) + len(lib.rubrics) + (1 if lib.ladder else 0) + len(lib.lexicons)
     print(f"ok: {what} valid" if checked else "nothing to check")
     return EXIT_OK
 
 
 @click.command("schema", short_help="print the JSON Schema of a file format")
-@click.argument("kind", type=click.Choice(["scenario", "rubric", "ladder", "report"]))
+@click.argument("kind", type=click.Choice(["scenario", "rubric", "ladder", "lexicon", "report"]))
 @output_options("json")
 @library_options
 def schema_command(sources: Sources, kind: str, fmt: str, output: str | None) -> int:
