@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from coach.library.formats import AntiPattern, CriterionSpec, Ladder, Level, Rubric, Scenario, Stage, exhibit_text
 from coach.library.loader import Library
 from coach.scoring.ladder import band_for, ceiling_for, competency_scores, exact_level, place_on_ladder
-from coach.scoring.matching import AnswerIndex, Matcher, Synonyms, match_concept, rarity_of
+from coach.scoring.matching import AnswerIndex, Matcher, Rarity, Synonyms, match_concept, rarity_of
 from coach.scoring.report import (
     AntiPatternHit,
     ConceptResult,
@@ -117,7 +117,7 @@ def build_target(
     stage: Stage | None = None,
     reference: str = "",
     synonyms: Synonyms | None = None,
-    rarity: Counter[str] | None = None,
+    rarity: Rarity | None = None,
     known: frozenset[str] = frozenset(),
 ) -> Target:
     """``reference`` is a model answer: its words count as on-topic, and "too short" is
@@ -160,9 +160,9 @@ class Scorer:
     def __init__(self, library: Library):
         self.library = library
         self._targets: dict[tuple[str, str], Target] = {}
-        self._shared: tuple[Synonyms, Counter[str], frozenset[str]] | None = None
+        self._shared: tuple[Synonyms, Rarity, frozenset[str]] | None = None
 
-    def shared(self) -> tuple[Synonyms, Counter[str], frozenset[str]]:
+    def shared(self) -> tuple[Synonyms, Rarity, frozenset[str]]:
         """What every target of the library shares: the lexicon's synonyms, how rare each
         term is across all concepts, and the library's vocabulary. Built on first use."""
         if self._shared is None:

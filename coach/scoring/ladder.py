@@ -22,6 +22,7 @@ from coach.scoring.report import (
 # The score is the share of the maximum rubric levels, which is strict; bands are set to match.
 BANDS = ((75.0, "strong"), (55.0, "solid"), (30.0, "developing"), (0.0, "weak"))
 SHARE_CURVE = 0.75
+REJECTED_COST = 0.5
 
 
 def band_for(score: float) -> str:
@@ -36,11 +37,14 @@ def exact_level(
     does not hide what was covered, while feedback shows the rounded level."""
     if spec.scoring == "signals":
         return 4 * sum(s.value for s in signals) / len(signals)
+    # Rejecting a practice the question calls for ("canaries are overkill") is worse than
+    # leaving it out: each concept the answer rejects takes back half a concept's credit.
     if spec.scoring == "count":
-        found = sum(c.found for c in concepts)
+        found = sum(c.found for c in concepts) - REJECTED_COST * sum(c.negated and not c.found for c in concepts)
         return float(next((b.level for b in spec.bands if found >= b.count), 0))
     total = sum(weights)
-    share = sum(w for c, w in zip(concepts, weights, strict=True) if c.found) / total if total else 0.0
+    credit = sum(w if c.found else (-REJECTED_COST * w if c.negated else 0.0) for c, w in zip(concepts, weights, strict=True))
+    share = max(0.0, credit / total) if total else 0.0
     # Gently concave: a solid answer rarely names every concept a criterion lists.
     return 4 * float(share**SHARE_CURVE)  # float ** float is typed Any (it could be complex); share >= 0
 

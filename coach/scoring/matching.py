@@ -22,13 +22,13 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz.distance import DamerauLevenshtein
 
-from coach.scoring.text import GENERIC, MAX_WORD, NEGATORS, Cue, Token, is_negated, stem, tokenize
+from coach.scoring.text import GENERIC, KEPT_SMALL, MAX_WORD, NEGATORS, Cue, Token, is_negated, stem, tokenize
 
 NEGATOR_STEMS = frozenset(stem(w) for w in NEGATORS)
 
@@ -156,17 +156,39 @@ class Term:
     generic: bool  # an everyday word that cannot carry a match alone ("need", "way")
 
 
+@dataclass(frozen=True)
+class Rarity:
+    """In how many concepts each term appears: the fewer, the more a term tells concepts apart."""
+
+    counts: Counter[str]
+    concepts: int
+
+    @property
+    def common(self) -> float:
+        """Terms in more concepts than this are too common to carry a phrase alone."""
+        return max(3.0, COMMON_SHARE * self.concepts)
+
+
+COMMON_SHARE = 0.05
+
+
 @dataclass(frozen=True, slots=True)
 class Compiled:
     phrase: str
     terms: tuple[Term, ...]
     key: int  # index of the term a match may never miss: the rarest
     need: int  # how many terms must be present
+    problem: str = ""  # why the phrase can never match, if it cannot
 
     @property
     def usable(self) -> bool:
-        """A phrase of small or everyday words only ("we should", "the way") never matches."""
-        return any(not t.generic for t in self.terms)
+        return not self.problem
+
+    @property
+    def generic(self) -> bool:
+        """Only everyday words ("need", "way", "make sure"): it matches, but says little
+        (`coach validate` refuses it in a library; a drafted rubric may need it)."""
+        return all(t.generic for t in self.terms)
 
 
 def required(k: int) -> int:
@@ -192,29 +214,37 @@ def phrase_terms(phrase: str, synonyms: Synonyms) -> tuple[Term, ...]:
         word = tokens[first].word if first == last else ""
         taken[first] = Term(key, word, all(tokens[i].word in GENERIC for i in span))
     for i, t in enumerate(tokens):
-        if not t.is_stop and i not in covered:
-            taken[i] = Term(t.stem, t.word, t.word in GENERIC)
+        if i not in covered and (not t.is_stop or t.word in KEPT_SMALL):
+            taken[i] = Term(t.stem, t.word, t.word in GENERIC or t.is_stop)
     terms = [taken[i] for i in sorted(taken)]
     return tuple({t.key: t for t in terms}.values())
 
 
-def compile_phrase(phrase: str, synonyms: Synonyms, rarity: Mapping[str, int]) -> Compiled:
+def compile_phrase(phrase: str, synonyms: Synonyms, rarity: Rarity | None = None) -> Compiled:
+    counts = rarity.counts if rarity else Counter()
     terms = phrase_terms(phrase, synonyms)
     k = len(terms)
     # a phrase that says "no ..." or "without ..." only matches with that word present
     need = k if any(t.key in NEGATOR_STEMS for t in terms) else required(k)
     candidates = [n for n, t in enumerate(terms) if not t.generic] or list(range(k))
-    key = min(candidates, key=lambda n: (rarity.get(terms[n].key, 0), -len(terms[n].word or terms[n].key)), default=0)
-    return Compiled(phrase, terms, key, need)
+    key = min(candidates, key=lambda n: (counts.get(terms[n].key, 0), -len(terms[n].word or terms[n].key)), default=0)
+    problem = ""
+    if not terms or all(t.key in KEPT_SMALL for t in terms):
+        problem = "has only small words (such as “is”, “for”, “we”), which never carry a match"
+    elif k == 1 and rarity and counts.get(terms[0].key, 0) > rarity.common and terms[0].key not in NEGATOR_STEMS:
+        word = terms[0].word or terms[0].key
+        problem = f"comes down to “{word}”, a word in {counts[terms[0].key]} concepts of the library: too common alone"
+    return Compiled(phrase, terms, key, need, problem)
 
 
-def rarity_of(concept_phrases: Iterable[Iterable[str]], synonyms: Synonyms) -> Counter[str]:
-    """In how many concepts each term appears: the fewer, the more a term tells concepts apart."""
+def rarity_of(concept_phrases: Iterable[Iterable[str]], synonyms: Synonyms) -> Rarity:
     counts: Counter[str] = Counter()
+    concepts = 0
     for phrases in concept_phrases:
         keys = {t.key for p in phrases for v in _variants(p) for t in phrase_terms(v, synonyms)}
         counts.update(keys)
-    return counts
+        concepts += 1
+    return Rarity(counts, concepts)
 
 
 def _variants(phrase: str) -> tuple[str, ...]:
@@ -270,7 +300,7 @@ class Typos:
 class Matcher:
     """Everything needed to match one target's phrases, compiled once and reused."""
 
-    def __init__(self, phrases: Iterable[str], synonyms: Synonyms | None = None, rarity: Mapping[str, int] = {}):
+    def __init__(self, phrases: Iterable[str], synonyms: Synonyms | None = None, rarity: Rarity | None = None):
         self.synonyms = synonyms or Synonyms()
         self.rarity = rarity
         self._compiled: dict[str, tuple[Compiled, ...]] = {}
@@ -315,7 +345,7 @@ class AnswerIndex:
         self.ends: dict[tuple[str, int], int] = {}  # where a several-word synonym run ends
         words: dict[str, list[int]] = {}
         for i, t in enumerate(tokens):
-            if i not in masked and not t.is_stop:
+            if i not in masked and (not t.is_stop or t.word in KEPT_SMALL):
                 self.positions.setdefault(t.stem, []).append(i)
                 words.setdefault(t.word, []).append(i)
         for key, first, last in self.matcher.synonyms.occurrences(tokens, masked):
@@ -388,8 +418,8 @@ class AnswerIndex:
                 left += 1
             if len(counts) < c.need or c.key not in counts:
                 continue
-            if all(terms[w].generic for w in counts):
-                continue
+            if len(counts) < k and all(terms[w].generic for w in counts):
+                continue  # the words found are the everyday ones; the phrase's point is missing
             best_sim: dict[int, tuple[float, int]] = {}
             for p, w, sim in (e for e in events[left:] if e[0] <= pos):
                 if w not in best_sim or sim > best_sim[w][0]:

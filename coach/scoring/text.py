@@ -46,6 +46,10 @@ STOPWORDS = frozenset(
     once while during before after above below between through until against per via let get got
     because since though although whether yet either""".split()
 )  # "up", "down", "out", "off" and "over" stay: they carry meaning in "pay down", "scale out", "sign off"
+# Small words that change a phrase's meaning: "understand why" is not "understand", "test
+# before launch" is not "test after launch". A phrase keeps them as words it needs, though
+# they never carry a match alone.
+KEPT_SMALL = frozenset({"why", "how", "who", "before", "after", "until", "against", "more", "less", "than", "other"})
 # Everyday words that are not small but cannot carry a match alone: a phrase needs at
 # least one other word ("need a rollback" matches on "rollback", never on "need").
 GENERIC = frozenset(
