@@ -44,7 +44,7 @@ def list_command(sources: Sources, as_json: bool, fmt: str, output: str | None) 
     rows = []
     for entry in sorted(lib.scenarios.values(), key=lambda e: e.item.id):
         sc = entry.item
-        comps = sorted({lib.rubrics[r].item.competency.value for r in sc.rubrics if r in lib.rubrics})
+        comps = sorted(c.value for c in lib.competencies(sc))
         rows.append([sc.id, sc.title, ", ".join(comps), sc.difficulty, sc.level.value, f"{sc.minutes}m", entry.origin])
     if as_json or fmt == "json":
         import json
@@ -190,22 +190,44 @@ def calibrate_command(sources: Sources, targets: tuple[str, ...], quiet: bool) -
 
 
 @click.command("explain", short_help="show how each concept was matched, for rubric authors")
-@click.option("--scenario", "scenario_id", required=True, metavar="ID", shell_complete=complete_scenario_id)
+@click.option("--scenario", "scenario_id", metavar="ID", shell_complete=complete_scenario_id)
 @click.option("--stage", metavar="S", help="default: the first stage")
+@click.option("--rubric", "rubric_id", metavar="ID", help="explain against a rubric on its own (as `coach grade`)")
+@click.option("--prompt", default="", metavar="TEXT", help="with --rubric: the question, so its words earn nothing")
 @click.option("--answer", required=True, metavar="FILE", help="the answer text file, or - for standard input")
 @output_options("text")
 @library_options
 def explain_command(
-    sources: Sources, scenario_id: str, stage: str | None, answer: str, fmt: str, output: str | None
+    sources: Sources,
+    scenario_id: str | None,
+    stage: str | None,
+    rubric_id: str | None,
+    prompt: str,
+    answer: str,
+    fmt: str,
+    output: str | None,
 ) -> int:
-    """For one answer, show every concept with its best-matching span, similarity, negation and the
-    decision, plus anti-patterns, signals and flags, so a rubric can be tuned."""
+    """For one answer, show every concept with its best-matching span, similarity, stance (negated,
+    rejected, or earned by an omission, with the words that decided it) and the decision, plus
+    anti-patterns, signals and flags, so a rubric can be tuned. Give --scenario (and --stage), or
+    --rubric for a rubric on its own."""
     from coach.scoring.engine import Scorer
-    from coach.scoring.explain import explain_text
+    from coach.scoring.explain import explain_rubric_text, explain_text
 
+    if bool(scenario_id) == bool(rubric_id):
+        raise UserError("give --scenario ID (and --stage) or --rubric ID, not both")
     lib = sources.load()
-    sc, st = scenario_stage(lib, scenario_id, stage)
-    emit(explain_text(Scorer(lib), sc, st, read_answer(answer)) + "\n", output)
+    if rubric_id:
+        try:
+            rubric = lib.rubric(rubric_id)
+        except KeyError as exc:
+            raise UserError(exc.args[0]) from None
+        text = explain_rubric_text(Scorer(lib), rubric, read_answer(answer), prompt)
+    else:
+        assert scenario_id is not None
+        sc, st = scenario_stage(lib, scenario_id, stage)
+        text = explain_text(Scorer(lib), sc, st, read_answer(answer))
+    emit(text + "\n", output)
     return EXIT_OK
 
 

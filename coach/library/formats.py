@@ -186,8 +186,10 @@ class Rubric(Strict):
     """Unique across the library; scenarios list it in `rubrics`."""
     title: Text
     """Shown in feedback and reports."""
-    competency: Competency
-    """The competency this rubric measures; its criteria feed that competency's score."""
+    competency: Competency | None = None
+    """The TPM competency this rubric measures; its criteria feed that competency's score.
+    Leave it out for a rubric of another kind (a course's short answers) used with
+    `coach grade` or `coach explain --rubric`: its scores then claim no ladder level."""
     description: Text
     """What the rubric looks for, for learners and mentors."""
     version: int = Field(default=1, ge=1)

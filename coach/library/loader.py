@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from coach import paths
 from coach.library import conditions
-from coach.library.formats import KINDS, Ladder, Lexicon, Rubric, Scenario
+from coach.library.formats import KINDS, Competency, Ladder, Lexicon, Rubric, Scenario
 from coach.library.tomllines import format_path, key_lines, line_for
 
 if sys.version_info >= (3, 11):
@@ -71,6 +71,11 @@ class Library:
         if entry is None:
             raise KeyError(_unknown("rubric", rubric_id, self.rubrics))
         return entry.item
+
+    def competencies(self, scenario: Scenario) -> set[Competency]:
+        """The competencies a scenario's rubrics measure."""
+        found = (self.rubrics[r].item.competency for r in scenario.rubrics if r in self.rubrics)
+        return {c for c in found if c is not None}
 
     def problems_in(self, files: Iterable[Path]) -> list[Problem]:
         wanted = {p.resolve() for p in files}
@@ -316,6 +321,8 @@ def check_scenario(sc: Scenario, lib: Library) -> list[tuple[tuple[Any, ...], st
     for i, rid in enumerate(sc.rubrics):
         if rid not in lib.rubrics:
             found.append((("rubrics", i), _unknown("rubric", rid, lib.rubrics)))
+        elif lib.rubrics[rid].item.competency is None:
+            found.append((("rubrics", i), f"rubric {rid!r} measures no TPM competency (it has no `competency`)"))
     stage_ids = {s.id for s in sc.stages}
     for si, stage in enumerate(sc.stages):
         here = ("stages", si)

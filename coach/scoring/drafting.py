@@ -116,7 +116,7 @@ def to_toml(rubric: Rubric) -> str:
         "# merge concepts that are one idea, and add the paraphrases real candidates use.",
         f"id = {q(rubric.id)}",
         f"title = {q(rubric.title)}",
-        f"competency = {q(rubric.competency.value)}",
+        *([f"competency = {q(rubric.competency.value)}"] if rubric.competency else []),
         f"description = {q(rubric.description)}",
         f"version = {rubric.version}",
     ]

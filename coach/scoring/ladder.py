@@ -63,11 +63,12 @@ def competency_scores(
     penalty: defaultdict[str, float] = defaultdict(float)
     for hit in anti:
         rubric = rubrics[hit.ref.split(".")[0]]
-        penalty[rubric.competency.value] += hit.penalty
+        penalty[rubric.competency.value if rubric.competency else ""] += hit.penalty
     results, total, weight = [], 0.0, 0.0
     for comp, (num, den) in sums.items():
         value = max(0.0, num / den - penalty[comp])
-        results.append(CompetencyResult(competency=comp, title=Competency(comp).title, score=round(value, 2)))
+        if comp:  # a rubric that measures no TPM competency adds to the score, not to the ladder
+            results.append(CompetencyResult(competency=comp, title=Competency(comp).title, score=round(value, 2)))
         total += den * value / 4
         weight += den
     return results, 100 * total / weight if weight else 0.0
