@@ -87,6 +87,7 @@ class Target:
     vocabulary: frozenset[str] = field(default_factory=frozenset)
     matcher: Matcher | None = None
     known: frozenset[str] = field(default_factory=frozenset)  # every stem the library uses: "on topic" words
+    phrase_terms: frozenset[str] = field(default_factory=frozenset)  # the terms of the target's concept phrases
     min_words: int = MIN_WORDS  # fewer words than this is "too short"
     echo_trigrams: frozenset[tuple[str, ...]] = field(default_factory=frozenset)
 
@@ -137,7 +138,8 @@ def build_target(
     if rarity is None:
         rarity = rarity_of(phrase_sets, synonyms)
     matcher = Matcher([p for phrases in phrase_sets for p in phrases], synonyms, rarity)
-    vocabulary |= {k for ps in phrase_sets for p in ps for c in matcher.compile(p) for t in c.terms for k in [t.key]}
+    terms = frozenset(t.key for ps in phrase_sets for p in ps for c in matcher.compile(p) for t in c.terms)
+    vocabulary |= terms
     return Target(
         tuple(criteria),
         anti,
@@ -149,6 +151,7 @@ def build_target(
         frozenset(vocabulary),
         matcher,
         known | vocabulary if known else frozenset(),
+        terms,
         min_words,
         echo,
     )
@@ -340,7 +343,10 @@ BUZZWORDS = frozenset(
     strategically drive driving""".split()
 )
 SALAD_SHARE = 0.2  # share of an answer's meaningful words that are buzzwords, above which it is a salad
-STITCHED_SHARE = 0.5  # share of meaningful words inside credited phrases, above which phrases were stitched
+# Share of an answer's meaningful words that are words of the rubric's phrases, above which the
+# phrases were stitched together: honest answers, even ones that reuse the rubric's words, stay
+# well below (the library's calibration answers average about half), a string of phrases is near all.
+STITCHED_SHARE = 0.8
 
 
 def _flags(
@@ -405,15 +411,12 @@ def score(target: Target, answer: str, ladder: Ladder | None = None, target_leve
     criteria: list[CriterionResult] = []
     pending: list[tuple[Criterion, list[ConceptResult], list[float]]] = []
     hits = 0
-    covered: set[int] = set()
     for crit in target.criteria:
         results, weights = [], []
         for concept in crit.concepts:
             m = match_concept(index, list(concept.phrases), concept.omission) if tokens else None
             found = bool(m and m.found)
             hits += found
-            if m and m.found and m.match:
-                covered.update(i for i in range(m.match.first, m.match.last + 1) if not tokens[i].is_stop)
             results.append(
                 ConceptResult(
                     ref=concept.ref,
@@ -484,7 +487,8 @@ def score(target: Target, answer: str, ladder: Ladder | None = None, target_leve
                 )
             )
 
-    flags = _flags(answer, tokens, target, parroted, unique, hits, truncated, len(covered), off_topic)
+    covered = sum(1 for i in index.phrase_words(target.phrase_terms) if not tokens[i].is_stop)
+    flags = _flags(answer, tokens, target, parroted, unique, hits, truncated, covered, off_topic)
     competencies, raw = competency_scores(criteria, anti_hits, target.rubrics)
     cap = min((CAPS[f][0] for f in flags if f in CAPS), default=100.0)
     final = round(min(raw, cap), 1)

@@ -231,6 +231,9 @@ def compile_phrase(phrase: str, synonyms: Synonyms, rarity: Rarity | None = None
     problem = ""
     if not terms or all(t.key in KEPT_SMALL for t in terms):
         problem = "has only small words (such as “is”, “for”, “we”), which never carry a match"
+    elif all(t.generic for t in terms) and len(tokenize(phrase)) > k:
+        words = ", ".join(f"“{t.word or t.key}”" for t in terms)
+        problem = f"comes down to everyday words ({words}) once its small words are set aside: too generic"
     elif k == 1 and rarity and counts.get(terms[0].key, 0) > rarity.common and terms[0].key not in NEGATOR_STEMS:
         word = terms[0].word or terms[0].key
         problem = f"comes down to “{word}”, a word in {counts[terms[0].key]} concepts of the library: too common alone"
@@ -360,6 +363,10 @@ class AnswerIndex:
                 for word in typos.near(typed):
                     self.typos.setdefault(word, []).extend(where)
         self._resolved: dict[Term, list[tuple[int, float]]] = {}
+
+    def phrase_words(self, keys: Iterable[str]) -> set[int]:
+        """Positions of the answer's words that are words (or synonyms) of any of the terms."""
+        return {i for key in keys for i in self.positions.get(key, ())}
 
     def occurrences(self, term: Term) -> list[tuple[int, float]]:
         """(token index, similarity) of every place the term appears: by stem or synonym,
