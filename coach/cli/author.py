@@ -86,14 +86,20 @@ def validate_command(sources: Sources, paths: tuple[str, ...]) -> int:
     problem and exits 1 if there is any."""
     not_files: list[str] = []
     files = expand_paths(paths, not_files)
+    from coach.scoring.lint import phrase_problems
+
     lib = sources.load(files)
     found = lib.problems_in(files) if paths else lib.problems
+    phrase_errors, warnings = phrase_problems(lib, files if paths else None)
+    found = found + phrase_errors
     # a file both in the library and named here is read twice: print each problem once
     problems = list({(p.path.resolve(), p.line, p.key, p.message): p for p in found}.values())
     for raw in not_files:
         print(f"{raw}: not a file")
-    for p in problems:
+    for p in problems + warnings:
         print(p)
+    if warnings:
+        print(f"\n{len(warnings)} warning(s): phrases matched without a small word that may matter.", file=sys.stderr)
     if problems or not_files:
         bad = len({p.path.resolve() for p in problems}) + len(not_files)
         print(f"\n{len(problems) + len(not_files)} problem(s) in {bad} file(s).", file=sys.stderr)
