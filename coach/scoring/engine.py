@@ -28,6 +28,7 @@ from coach.scoring.signals import PASS, measure
 from coach.scoring.text import GENERIC, Token, tokenize
 
 MAX_TOKENS = 12_000  # about 60,000 characters of prose; the rest is not read
+MAX_CHARS = 100_000  # and never more characters than this, whatever they are
 CAPS = {  # the most an answer with this flag can score, and why
     "empty": (0.0, "The answer is empty."),
     "gibberish": (5.0, "The answer does not read as words; nothing could be credited."),
@@ -400,8 +401,12 @@ WORDS_PER_MINUTE = 110  # about how much a candidate says in a minute; beyond th
 
 
 def score(target: Target, answer: str, ladder: Ladder | None = None, target_level: Level | None = None) -> ScoreReport:
-    tokens = tokenize(answer, limit=MAX_TOKENS)
-    truncated = len(tokens) >= MAX_TOKENS and tokens[-1].end < len(answer.rstrip())
+    # every step works on the capped text: at most MAX_CHARS characters and MAX_TOKENS words
+    read = answer[:MAX_CHARS]
+    tokens = tokenize(read, limit=MAX_TOKENS)
+    truncated = len(answer.rstrip()) > len(read) or (len(tokens) >= MAX_TOKENS and tokens[-1].end < len(read.rstrip()))
+    if tokens and truncated:
+        read = read[: tokens[-1].end]
     masked, parroted, unique, off_topic = _masks(tokens, target) if tokens else (frozenset(), 0.0, 1.0, 0)
     if target.minutes and len(tokens) > target.minutes * WORDS_PER_MINUTE:
         # padding and rambling past the time an interviewer gives never raise a score
@@ -443,7 +448,7 @@ def score(target: Target, answer: str, ladder: Ladder | None = None, target_leve
         signals = []
         if crit.spec.scoring == "signals" and tokens:  # an empty answer has no delivery to measure
             for sig in crit.spec.signals:
-                r = measure(sig, answer, tokens, target.prompt, target.minutes, hit_spans)
+                r = measure(sig, read, tokens, target.prompt, target.minutes, hit_spans)
                 signals.append(
                     SignalScore(
                         signal=sig.value,
@@ -520,7 +525,7 @@ def _flag_message(code: str, cap: float) -> str:
     if code in CAPS:
         return CAPS[code][1] + (f" Score capped at {CAPS[code][0]:g}." if CAPS[code][0] else "")
     return {
-        "truncated": f"Only the first {MAX_TOKENS:,} words were scored.",
+        "truncated": f"Only the first {MAX_TOKENS:,} words ({MAX_CHARS:,} characters) were scored.",
         "repetitive": "The answer repeats itself; each point is credited once.",
     }[code]
 
