@@ -31,6 +31,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 from coach.scoring.text import GENERIC, KEPT_SMALL, MAX_WORD, NEGATORS, Cue, Token, is_negated, stem, tokenize
 
 NEGATOR_STEMS = frozenset(stem(w) for w in NEGATORS)
+GENERIC_STEMS = frozenset(stem(w) for w in GENERIC)  # "given" is "give"
 
 MIN_FUZZY_LEN = 5
 MAX_WINDOWS = 12  # affirmed/negated candidates examined per phrase
@@ -212,10 +213,10 @@ def phrase_terms(phrase: str, synonyms: Synonyms) -> tuple[Term, ...]:
             continue
         covered |= span
         word = tokens[first].word if first == last else ""
-        taken[first] = Term(key, word, all(tokens[i].word in GENERIC for i in span))
+        taken[first] = Term(key, word, all(tokens[i].stem in GENERIC_STEMS for i in span))
     for i, t in enumerate(tokens):
         if i not in covered and (not t.is_stop or t.word in KEPT_SMALL):
-            taken[i] = Term(t.stem, t.word, t.word in GENERIC or t.is_stop)
+            taken[i] = Term(t.stem, t.word, t.stem in GENERIC_STEMS or t.is_stop)
     terms = [taken[i] for i in sorted(taken)]
     return tuple({t.key: t for t in terms}.values())
 

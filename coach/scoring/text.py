@@ -256,8 +256,10 @@ _DISMISSED = frozenset(
 # "an SLO is overkill", "a dashboard would be a distraction"
 _DISMISSIVE = frozenset(
     """unnecessary irrelevant overkill pointless useless optional premature excessive redundant wasteful
-    distraction waste noise overhead overengineering overengineered theatre theater bureaucracy""".split()
+    distraction waste noise overhead overengineering overengineered theatre theater bureaucracy obvious
+    trivial detail details self-explanatory luxury""".split()
 )
+_LATER = frozenset({"later", "eventually", "someday"})  # "acceptance criteria can come later": deferred
 _COPULAS = frozenset(
     {"is", "are", "was", "were", "be", "been", "do", "does", "did", "would", "will", "could", "can", "seems", "seem"}
 )
@@ -299,5 +301,7 @@ def _judged_after(tokens: list[Token], last: int, clause: int) -> Cue | None:
         if w == "last" and nxt == "thing":  # "the last thing we need"
             return after[verb], rest[n + 1]
         if w == "wait" and n == 0:  # "load testing can wait"
+            return after[verb], i
+        if w in _LATER and n <= 3:  # "can come later", "will be sorted out later"
             return after[verb], i
     return None
