@@ -274,6 +274,7 @@ class Typos:
     def __init__(self, words: Iterable[str]):
         self.words: set[str] = set()
         self.deletions: dict[str, set[str]] = {}
+        self._near: dict[str, frozenset[str]] = {}  # typed word -> phrase words: answers reuse words
         for word in words:
             edits = typo_edits(word)
             if edits and word not in self.words and len(word) <= MAX_WORD:
@@ -281,21 +282,27 @@ class Typos:
                 for d in _deletions(word, edits):
                     self.deletions.setdefault(d, set()).add(word)
 
-    def near(self, typed: str) -> set[str]:
+    def near(self, typed: str) -> frozenset[str]:
         """Phrase words within their typo allowance of a typed word."""
+        cached = self._near.get(typed)
+        if cached is not None:
+            return cached
         edits = typo_edits(typed)
         if not edits or len(typed) > MAX_WORD:
-            return set()
+            return frozenset()
         found: set[str] = set()
         for d in _deletions(typed, edits):
             found.update(self.deletions.get(d, ()))
-        return {
+        near = frozenset(
             w
             for w in found
             if w != typed
             and DamerauLevenshtein.distance(w, typed, score_cutoff=min(edits, typo_edits(w)))
             <= min(edits, typo_edits(w))
-        }
+        )
+        if len(self._near) < 100_000:  # bounded: a flood of made-up words is not remembered
+            self._near[typed] = near
+        return near
 
 
 # --------------------------------------------------------------------------- the matcher
@@ -374,13 +381,14 @@ class AnswerIndex:
         or as a typo of the word (or of a one-word synonym)."""
         found = self._resolved.get(term)
         if found is None:
-            exact = set(self.positions.get(term.key, ()))
-            found = [(i, 1.0) for i in sorted(exact)]
-            words = [term.word] if term.word else []
-            words += [m for m in self.matcher.synonyms.members.get(term.key, ()) if " " not in m]
-            fuzzy = {i for w in words for i in self.typos.get(w.casefold(), ()) if i not in exact}
-            if fuzzy:
-                found = sorted(found + [(i, 0.85) for i in fuzzy])
+            exact = self.positions.get(term.key, [])
+            found = [(i, 1.0) for i in sorted(set(exact))]
+            if self.typos:
+                words = [term.word] if term.word else []
+                words += [m for m in self.matcher.synonyms.members.get(term.key, ()) if " " not in m]
+                fuzzy = {i for w in words for i in self.typos.get(w.casefold(), ())} - set(exact)
+                if fuzzy:
+                    found = sorted(found + [(i, 0.85) for i in fuzzy])
             self._resolved[term] = found
         return found
 
