@@ -460,7 +460,7 @@ def score(target: Target, answer: str, ladder: Ladder | None = None, target_leve
                 )
         exact = exact_level(crit.spec, results, weights, signals) if tokens else 0.0
         if crit.spec.scoring == "signals" and content_level is not None:
-            exact = min(exact, content_level)  # clear delivery of nothing is not clarity
+            exact = min(exact, content_level + 1)  # clear delivery of nothing is not clarity
         level = int(exact + 0.5)
         criteria.append(
             CriterionResult(
@@ -495,6 +495,8 @@ def score(target: Target, answer: str, ladder: Ladder | None = None, target_leve
     covered = sum(1 for i in index.phrase_words(target.phrase_terms) if not tokens[i].is_stop)
     flags = _flags(answer, tokens, target, parroted, unique, hits, truncated, covered, off_topic)
     competencies, raw = competency_scores(criteria, anti_hits, target.rubrics)
+    if content_level is not None:  # how it is said may pull the score down, never lift it above the content
+        raw = min(raw, 25 * content_level)
     cap = min((CAPS[f][0] for f in flags if f in CAPS), default=100.0)
     final = round(min(raw, cap), 1)
     if raw > 0 and final < raw:  # a capped answer cannot show high competency scores either

@@ -279,7 +279,9 @@ def test_delivery_cannot_lift_an_answer_above_its_content(scorer: Scorer) -> Non
     report = scorer.score_rubric(scorer.library.rubric("release-safety"), confident)
     content = next(c for c in report.criteria if c.scoring != "signals")
     delivery = next(c for c in report.criteria if c.scoring == "signals")
-    assert delivery.exact_level <= content.exact_level
+    assert delivery.exact_level > content.exact_level  # it is said well...
+    assert report.score <= 25 * content.exact_level  # ...which cannot lift the score above what it says
+    assert delivery.exact_level <= content.exact_level + 1  # nor show clear delivery of nothing
 
 
 def test_evidence_is_the_clause_that_earned_the_credit(scorer: Scorer) -> None:
