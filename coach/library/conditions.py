@@ -38,6 +38,7 @@ FLAGS = (
     "truncated",
     "stitched",
     "buzzword_salad",
+    "red_flag",
 )
 _OPS: dict[str, Callable[[float, float], bool]] = {
     "<": lambda a, b: a < b,

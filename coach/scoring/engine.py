@@ -498,6 +498,9 @@ def score(target: Target, answer: str, ladder: Ladder | None = None, target_leve
     if content_level is not None:  # how it is said may pull the score down, never lift it above the content
         raw = min(raw, 25 * content_level)
     cap = min((CAPS[f][0] for f in flags if f in CAPS), default=100.0)
+    if _red_flag_cap(anti_hits) < min(cap, raw):
+        cap = _red_flag_cap(anti_hits)
+        flags.append("red_flag")
     final = round(min(raw, cap), 1)
     if raw > 0 and final < raw:  # a capped answer cannot show high competency scores either
         for c in competencies:
@@ -523,10 +526,22 @@ def score(target: Target, answer: str, ladder: Ladder | None = None, target_leve
     return report
 
 
+def _red_flag_cap(hits: list[AntiPatternHit]) -> float:
+    """An interviewer who hears a harmful claim stops short of "strong", whatever else is said;
+    two (or one grave one, penalty 1 or more) and the answer is at best developing."""
+    if not hits:
+        return 100.0
+    return RED_FLAG_CAPS[1] if len(hits) >= 2 or sum(h.penalty for h in hits) >= 1 else RED_FLAG_CAPS[0]
+
+
+RED_FLAG_CAPS = (74.9, 54.9)  # just under the floors of strong and of solid
+
+
 def _flag_message(code: str, cap: float) -> str:
     if code in CAPS:
         return CAPS[code][1] + (f" Score capped at {CAPS[code][0]:g}." if CAPS[code][0] else "")
     return {
+        "red_flag": f"The answer makes a claim interviewers treat as a red flag (see below); score capped at {cap:g}.",
         "truncated": f"Only the first {MAX_TOKENS:,} words ({MAX_CHARS:,} characters) were scored.",
         "repetitive": "The answer repeats itself; each point is credited once.",
     }[code]

@@ -90,7 +90,8 @@ class AntiPatternHit(_Model):
 
 class Flag(_Model):
     code: str
-    """One of: empty, too_short, gibberish, buzzword_list, parroting, repetitive, off_topic, truncated."""
+    """One of: empty, too_short, gibberish, buzzword_list, parroting, repetitive, off_topic, truncated,
+    stitched, buzzword_salad, red_flag."""
     message: str
 
 

@@ -251,7 +251,7 @@ def _rejected_before(tokens: list[Token], first: int, clause: int) -> Cue | None
 # "user management is not the issue", "load testing isn't needed"
 _DISMISSED = frozenset(
     """issue problem cause need needed necessary required important priority worth relevant matter helpful
-    useful point concern""".split()
+    useful point concern possible feasible realistic practical""".split()
 )
 # "an SLO is overkill", "a dashboard would be a distraction"
 _DISMISSIVE = frozenset(

@@ -160,7 +160,7 @@ def test_conditions_parse_and_evaluate():
         (
             "flag(nope)",
             "unknown flag 'nope'; expected one of empty, too_short, gibberish, buzzword_list, "
-            "parroting, repetitive, off_topic, truncated, stitched, buzzword_salad at column 6 in 'flag(nope)'",
+            "parroting, repetitive, off_topic, truncated, stitched, buzzword_salad, red_flag at column 6 in 'flag(nope)'",
         ),
         ("__import__('os')", "cannot read \"'os')\" at column 12"),
     ],
