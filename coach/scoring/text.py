@@ -231,7 +231,32 @@ def is_negated(tokens: list[Token], first: int, last: int, own: frozenset[int] =
         cues.append(i)
     if len(cues) % 2 == 1:
         return cues[0], cues[0]
-    return _rejected_before(tokens, first, clause) or _judged_after(tokens, last, clause)
+    return _rejected_before(tokens, first, clause) or _judged_after(tokens, last, clause) or _conceded(tokens, last)
+
+
+_BUT = frozenset({"but", "however", "though", "although", "yet"})
+_BACK = frozenset({"it", "that", "those", "them", "this", "these", "they"})
+_CONCESSIONS = frozenset({"sounds", "sound", "theory", "paper", "textbook", "classic", "expect", "nice"})
+_REJECTING = NEGATORS | {"overhead", "overkill", "instead", "unnecessary", "pointless", "skip", "drop"}
+
+
+def _conceded(tokens: list[Token], last: int) -> Cue | None:
+    """A concession, then a rejection in the next clause of the sentence: "feature flags
+    sound careful, but I'd skip them", "a shared plan is nice in theory, but it's overhead".
+    The "but" clause must point back ("it", "those") or the phrase's own clause must be a
+    concession ("sounds", "in theory", "the textbook answer"), and the "but" clause must reject."""
+    clause, sentence = tokens[last].clause, tokens[last].sentence
+    own = [t.word for t in tokens[max(0, last - 12) : last + 12] if t.clause == clause]
+    nxt = [i for i in range(last + 1, min(len(tokens), last + 40)) if tokens[i].sentence == sentence]
+    nxt = [i for i in nxt if tokens[i].clause in (clause + 1, clause + 2)]
+    if not nxt or tokens[nxt[0]].word not in _BUT:
+        return None
+    words = [tokens[i].word for i in nxt]
+    refers = any(w in _BACK for w in words[:8]) or any(w in _CONCESSIONS for w in own)
+    cue = next((i for i in nxt if tokens[i].word in _REJECTING), None)
+    if refers and cue is not None:
+        return nxt[0], cue
+    return None
 
 
 _REJECTORS = {("rather", "than"), ("instead", "of"), ("as", "opposed"), ("no", "need")}

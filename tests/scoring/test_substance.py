@@ -198,6 +198,8 @@ def test_a_phrase_that_collapses_to_a_common_word_never_matches() -> None:
         "Rather than a dashboard, the team will ask customers.",
         "Dashboards, pagers and runbooks are not needed for this.",
         "A dashboard can wait until next quarter.",
+        "A dashboard sounds sensible, but I would skip it for a change this small.",
+        "Everyone reaches for a dashboard here, but that is overhead we cannot afford.",
     ],
 )
 def test_rejection_by_judgement_earns_nothing(scorer: Scorer, answer: str) -> None:
@@ -206,6 +208,8 @@ def test_rejection_by_judgement_earns_nothing(scorer: Scorer, answer: str) -> No
 
 def test_not_optional_is_not_a_rejection(scorer: Scorer) -> None:
     assert concepts(scorer, "A dashboard is not optional for this launch.")["dashboards"] == (True, False)
+    # a "but" that rejects something else leaves the first idea standing
+    assert concepts(scorer, "We watch a dashboard, but we skip the pager.")["dashboards"] == (True, False)
 
 
 def test_negation_stops_at_the_clause_boundary(scorer: Scorer) -> None:
