@@ -384,7 +384,8 @@ def _flags(
         if overlap < 0.25 or (target.known and off_topic and off_topic >= tokens[-1].sentence + 1):
             flags.append("off_topic")
     if len(content) >= 12 and "buzzword_list" not in flags:
-        if hits >= 3 and covered / len(content) >= STITCHED_SHARE:
+        # a string of phrases: nearly all rubric words, and too few small words to be prose (35-55%)
+        if hits >= 3 and covered / len(content) >= STITCHED_SHARE and function_share < 0.3:
             flags.append("stitched")
         elif sum(1 for t in content if t.word in BUZZWORDS) / len(content) >= SALAD_SHARE:
             flags.append("buzzword_salad")
@@ -495,8 +496,11 @@ def score(target: Target, answer: str, ladder: Ladder | None = None, target_leve
     covered = sum(1 for i in index.phrase_words(target.phrase_terms) if not tokens[i].is_stop)
     flags = _flags(answer, tokens, target, parroted, unique, hits, truncated, covered, off_topic)
     competencies, raw = competency_scores(criteria, anti_hits, target.rubrics)
-    if content_level is not None:  # how it is said may pull the score down, never lift it above the content
-        raw = min(raw, 25 * content_level)
+    content_criteria = [c for c in criteria if c.scoring != "signals"]
+    if content_criteria:  # how it is said may pull the score down, never lift it above the content
+        unpenalised = competency_scores(criteria, [], target.rubrics)[1]
+        content_only = competency_scores(content_criteria, [], target.rubrics)[1]
+        raw = max(0.0, min(unpenalised, content_only) - (unpenalised - raw))
     cap = min((CAPS[f][0] for f in flags if f in CAPS), default=100.0)
     if _red_flag_cap(anti_hits) < min(cap, raw):
         cap = _red_flag_cap(anti_hits)

@@ -28,7 +28,18 @@ from functools import lru_cache
 
 from rapidfuzz.distance import DamerauLevenshtein
 
-from coach.scoring.text import GENERIC, KEPT_SMALL, MAX_WORD, NEGATORS, Cue, Token, is_negated, stem, tokenize
+from coach.scoring.text import (
+    GENERIC,
+    KEPT_SMALL,
+    MAX_WORD,
+    NEGATORS,
+    Cue,
+    Token,
+    is_english,
+    is_negated,
+    stem,
+    tokenize,
+)
 
 NEGATOR_STEMS = frozenset(stem(w) for w in NEGATORS)
 GENERIC_STEMS = frozenset(stem(w) for w in GENERIC)  # "given" is "give"
@@ -367,7 +378,7 @@ class AnswerIndex:
         self.typos: dict[str, list[int]] = {}
         typos = self.matcher.typos
         for typed, where in words.items():
-            if typo_edits(typed) and typed not in typos.words:
+            if typo_edits(typed) and typed not in typos.words and not is_english(typed):
                 for word in typos.near(typed):
                     self.typos.setdefault(word, []).extend(where)
         self._resolved: dict[Term, list[tuple[int, float]]] = {}

@@ -105,6 +105,12 @@ _LEMMA_KEEP = frozenset({"better", "best", "worse", "worst", "data", "media", "l
 _LEMMA_FIX = {"gone": "go", "was": "be", "were": "be"}
 
 
+@lru_cache(maxsize=200_000)
+def is_english(word: str) -> bool:
+    """A word English dictionaries know: never read as a typo of another ("most" is not "cost")."""
+    return len(word) <= MAX_WORD and bool(simplemma.is_known(word, lang="en"))
+
+
 def _lemma(word: str) -> str:
     if word in _LEMMA_FIX:
         return _LEMMA_FIX[word]
