@@ -15,7 +15,7 @@ from coach.cli.common import (
     UserError,
     atomic_output,
     complete_scenario_id,
-    emit,
+    emit_report,
     library_options,
     output_options,
     read_answer,
@@ -68,16 +68,7 @@ def score_command(
             raise UserError("say what to score against: --scenario ID [--stage S] or --rubric ID")
         sc, st = scenario_stage(lib, scenario_id, stage)
         report = scorer.score_stage(sc, st, text, target_level(level))
-    if fmt == "json":
-        emit(report.model_dump_json(indent=2) + "\n", output)
-    elif fmt == "md":
-        from coach.render.text import to_markdown
-
-        emit(to_markdown(report, model_answer=model_answer), output)
-    else:
-        from coach.render.text import to_text
-
-        emit(to_text(report, model_answer=model_answer) + "\n", output)
+    emit_report(report, fmt, output, model_answer)
     return EXIT_OK
 
 

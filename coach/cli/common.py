@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from coach.library.loader import Library
     from coach.practice.session import Session
     from coach.practice.store import Store
+    from coach.scoring.report import ScoreReport
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -281,6 +282,20 @@ def emit(text: str, output: str | None) -> None:
         print(f"wrote {output}")
     else:
         print(text, end="")
+
+
+def emit_report(report: ScoreReport, fmt: str, output: str | None, model_answer: bool = False) -> None:
+    """A score report as text, Markdown (`md`) or JSON (following `coach schema report`)."""
+    if fmt == "json":
+        emit(report.model_dump_json(indent=2) + "\n", output)
+    elif fmt == "md":
+        from coach.render.text import to_markdown
+
+        emit(to_markdown(report, model_answer=model_answer), output)
+    else:
+        from coach.render.text import to_text
+
+        emit(to_text(report, model_answer=model_answer) + "\n", output)
 
 
 def fit_widths(header: Sequence[str], rows: Sequence[Sequence[str]], width: int | None) -> list[int]:

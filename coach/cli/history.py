@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from coach.library.loader import Library
     from coach.practice.session import Session
     from coach.practice.store import SessionRow, Store
+    from coach.practice.stories import StoryImport
 
 
 def _mentor_scores(sources: Sources, rows: list[SessionRow], states: dict[str, dict[str, Any]]) -> dict[str, float]:
@@ -145,18 +146,25 @@ def report_command(sources: Sources, session: str | None, progress: bool, fmt: s
 def export_command(
     sources: Sources, sessions: tuple[str, ...], learner: str | None, fmt: str, output: str | None
 ) -> int:
-    """Export sessions as JSON Lines, to move machines or to send to a mentor."""
+    """Export sessions as JSON Lines, to move machines or to send to a mentor. Everything
+    (no --session, no --learner) includes your story bank."""
     from coach.practice.history import export_lines
+    from coach.practice.stories import StoryBank
+    from coach.practice.stories import export_lines as story_lines
 
     store = open_store()
     lines = list(export_lines(store, list(sessions) or None, learner or ""))
+    count = len(lines)
+    if not sessions and not learner:  # your stories move machines with you, but are not sent to a mentor
+        lines += story_lines(StoryBank(store))
     if output:
         try:
             with atomic_output(output) as f:
                 f.writelines(line + "\n" for line in lines)
         except OSError as exc:
             raise UserError(f"{output}: cannot write: {exc.strerror or exc}") from None
-        print(f"exported {len(lines)} session(s) to {output}", file=sys.stderr)
+        stories = f" and {len(lines) - count} story(ies)" if len(lines) > count else ""
+        print(f"exported {count} session(s){stories} to {output}", file=sys.stderr)
     else:
         for line in lines:
             print(line)
@@ -190,6 +198,7 @@ def import_command(sources: Sources, files: tuple[str, ...], mine: bool) -> int:
         reviewed = f", {result.reviewed} updated with a mentor's review" if result.reviewed else ""
         reviewed += f", {result.claimed} now counted as yours" if result.claimed else ""
         print(f"{name}: added {result.added} session(s), {result.unchanged} already present{reviewed}")
+        problems += _report_stories(name, result.stories)
         if result.for_others:
             print(
                 f"{name}: {result.for_others} of them were run for another learner and do not count in your "
@@ -197,6 +206,18 @@ def import_command(sources: Sources, files: tuple[str, ...], mine: bool) -> int:
                 "if they are yours (a mock interview your mentor ran for you), run the import again with --mine"
             )
     return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+def _report_stories(name: str, result: StoryImport | None) -> int:
+    """Say what happened to the file's stories; the number of story records skipped."""
+    if result is None or not (result.added or result.unchanged or result.problems):
+        return 0
+    for number, problem in result.problems:
+        print(f"{name}: line {number}: {problem} (story skipped)", file=sys.stderr)
+    print(f"{name}: added {result.added} story(ies), {result.unchanged} already present")
+    for theirs, ours in result.renamed:
+        print(f"{name}: story {theirs!r} differs from your story with that id; added it as {ours!r}")
+    return len(result.problems)
 
 
 @click.command("rescore", short_help="score past sessions again with the current scenario and rubric files")

@@ -39,6 +39,7 @@ class Competency(str, Enum):
     data_driven = "data-driven"
     architecture = "architecture"
     career_growth = "career-growth"
+    behavioral = "behavioral"
 
     @property
     def title(self) -> str:  # type: ignore[override]  # the display title; str.title() is not used on competencies
@@ -54,6 +55,7 @@ COMPETENCY_TITLES = {
     Competency.data_driven: "Data-driven decisions",
     Competency.architecture: "Architecture fluency",
     Competency.career_growth: "Career growth",
+    Competency.behavioral: "Behavioral stories",
 }
 
 
@@ -82,6 +84,7 @@ class Signal(str, Enum):
     confidence = "confidence"  # little filler and hedging
     stakeholders = "stakeholders"
     next_steps = "next_steps"
+    first_person = "first_person"  # "I" for your own actions, not "we"
 
 
 class Strict(BaseModel):

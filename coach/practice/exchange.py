@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError, field_validator
 
 from coach.practice.session import SessionState
+from coach.practice.stories import is_story_record
 
 EXPORT_FORMAT = "tpm-coach-session"
 EXPORT_VERSION = 1
@@ -64,12 +65,23 @@ class ExportRecord(BaseModel):
             data = json.loads(line)
         except ValueError as exc:
             raise ValueError(f"not valid JSON ({exc})") from None
+        if is_story_record(data):  # a story of the story bank, travelling with the sessions
+            raise OtherRecord(data)
         if not isinstance(data, dict) or "format" not in data:
             raise ValueError("not a TPM Coach session export")
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
             raise ValueError(_first_problem(exc)) from None
+
+
+class OtherRecord(ValueError):
+    """A line holding another kind of record (a story): its decoded JSON, for its own reader.
+    A ValueError, so that a caller that reads sessions alone skips it as not a session."""
+
+    def __init__(self, data: dict[str, Any]):
+        super().__init__("a story record, not a session")
+        self.data = data
 
 
 def _first_problem(exc: ValidationError) -> str:
@@ -93,6 +105,8 @@ class ExportFile:
     records: list[tuple[int, ExportRecord]] = field(default_factory=list)
     problems: list[tuple[int, str]] = field(default_factory=list)
     """(line number, what is wrong) of every line skipped."""
+    stories: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    """(line number, decoded JSON) of story records, validated by coach.practice.stories."""
 
     def problem_lines(self) -> list[str]:
         """Each problem as "line N: message"."""
@@ -109,6 +123,8 @@ def read_export(path: Path) -> ExportFile:
                 continue
             try:
                 out.records.append((number, ExportRecord.from_line(line)))
+            except OtherRecord as other:
+                out.stories.append((number, other.data))
             except ValueError as exc:
                 out.problems.append((number, str(exc).splitlines()[0]))
     return out

@@ -14,6 +14,7 @@ from coach.practice.exchange import ExportRecord, read_export
 from coach.practice.resume import resume
 from coach.practice.session import Session, SessionState, Summary
 from coach.practice.store import SessionRow, Store
+from coach.practice.stories import StoryBank, StoryImport, import_records
 from coach.scoring.engine import Scorer
 
 load_session = resume  # the one restore, under the name callers know
@@ -222,6 +223,8 @@ class ImportResult:
     """New sessions kept as run for someone else (they carry a learner's name)."""
     claimed: int = 0
     """Sessions imported before as someone else's, now the user's own (``mine``)."""
+    stories: StoryImport | None = None
+    """What happened to the story-bank records of the file."""
 
 
 def import_file(store: Store, path: Path, mine: bool = False) -> ImportResult:
@@ -266,6 +269,7 @@ def import_file(store: Store, path: Path, mine: bool = False) -> ImportResult:
             score=record.score,
         )
         existing.add(state.id)
+    result.stories = import_records(StoryBank(store), exported.stories)
     return result
 
 

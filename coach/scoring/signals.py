@@ -257,6 +257,29 @@ def _next_steps(text: str, tokens: list[Token], prompt: str, minutes: float | No
     )
 
 
+# "I" as the subject of a story's actions, and "we": a story told in "we" hides the teller's part.
+# "i.e." is not the pronoun.
+_I = re.compile(r"\b[Ii](?:['’](?:m|ve|d|ll))?\b(?!\.\w)")
+_WE = re.compile(r"\b(?:we|We|WE)(?:['’](?:re|ve|d|ll))?\b")
+
+
+def _first_person(text: str, tokens: list[Token], prompt: str, minutes: float | None) -> SignalResult:
+    mine, ours = _spans(_I, text, limit=1000), _spans(_WE, text, limit=1000)
+    share = len(mine) / (len(mine) + len(ours)) if mine else 0.0
+    # "I" at least half as often as "we", and more than once, earns the whole value
+    value = round(min(1.0, 2 * share) * min(1.0, len(mine) / 2), 2)
+    counts = f"'I' {len(mine)} time(s), 'we' {len(ours)} time(s)"
+    if value >= PASS:
+        return SignalResult(Signal.first_person, value, f"Says what you did yourself: {counts}.", mine[:8])
+    return SignalResult(
+        Signal.first_person,
+        value,
+        f"Your own part is hard to see: {counts}.",
+        mine[:8],
+        advice="Say what you did yourself ('I called the meeting', 'I wrote the plan'); 'we' hides your part.",
+    )
+
+
 _MEASURES = {
     Signal.structure: _structure,
     Signal.concision: _concision,
@@ -265,4 +288,5 @@ _MEASURES = {
     Signal.confidence: _confidence,
     Signal.stakeholders: _stakeholders,
     Signal.next_steps: _next_steps,
+    Signal.first_person: _first_person,
 }

@@ -32,6 +32,7 @@ from coach.tui.messages import (
     OpenBriefing,
     OpenHistory,
     OpenSession,
+    OpenStories,
     PractiseNext,
     SaveSession,
     ShowCatalogue,
@@ -48,6 +49,7 @@ from coach.tui.screens import (
     InterviewScreen,
     MentorScreen,
     ResumeScreen,
+    StoriesScreen,
     SummaryScreen,
 )
 
@@ -338,6 +340,10 @@ class CoachApp(App[int]):
     def on_open_history(self, message: OpenHistory) -> None:
         if not isinstance(self.screen, HistoryScreen):
             self.push_screen(HistoryScreen())
+
+    def on_open_stories(self, message: OpenStories) -> None:
+        if not isinstance(self.screen, StoriesScreen):
+            self.push_screen(StoriesScreen())
 
     def on_open_session(self, message: OpenSession) -> None:
         if isinstance(self.screen, HistoryScreen):

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from coach.tui.screens import CatalogueScreen, HistoryScreen
+from coach.tui.screens import CatalogueScreen, HistoryScreen, StoriesScreen
 
 if TYPE_CHECKING:
     from coach.tui.app import CoachApp
@@ -24,6 +24,7 @@ class CoachCommands(Provider):
                 "Your sessions, competency trends and what to practise next",
                 self._history,
             ),
+            ("Stories: your story bank", "Stories for behavioral questions: write, score, match", self._stories),
         ]
         for entry in sorted(app.library.scenarios.values(), key=lambda e: e.item.title):
             sc = entry.item
@@ -46,6 +47,9 @@ class CoachCommands(Provider):
 
     def _history(self) -> None:
         self.app.push_screen(HistoryScreen())
+
+    def _stories(self) -> None:
+        self.app.push_screen(StoriesScreen())
 
     async def discover(self) -> Hits:
         for label, help_text, action in self._commands():

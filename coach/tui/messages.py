@@ -70,6 +70,11 @@ class OpenHistory(Message):
 
 
 @dataclass
+class OpenStories(Message):
+    """Your story bank for behavioral questions."""
+
+
+@dataclass
 class OpenSession(Message):
     """Reopen a stored session: its summary when finished, else where it stopped."""
 

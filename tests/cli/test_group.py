@@ -14,6 +14,7 @@ from coach.cli import main
 SECTIONS = {
     "Practise": ["practice"],
     "History": ["history", "next", "report", "export", "import", "rescore"],
+    "Stories": ["story"],
     "Mentor": ["mentor", "review", "cohort", "serve"],
     "Author": ["list", "show", "validate", "schema", "new", "calibrate", "explain", "draft-rubric"],
     "Batch": ["score", "grade"],

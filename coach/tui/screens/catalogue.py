@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Footer, Input, OptionList, Select, Static
 
 from coach.library.formats import Level
 from coach.render.view import level_choices, level_title
-from coach.tui.messages import OpenBriefing, OpenHistory
+from coach.tui.messages import OpenBriefing, OpenHistory, OpenStories
 from coach.tui.screens.base import CoachScreen
 from coach.tui.widgets.basics import CoachHeader, highlighted_key
 
@@ -37,6 +37,7 @@ class CatalogueScreen(CoachScreen):
             tooltip="Past sessions, progress and what to practise next",
             priority=True,
         ),
+        Binding("y", "stories", "Stories", id="catalogue.stories", tooltip="Your story bank for behavioral questions"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -186,6 +187,9 @@ class CatalogueScreen(CoachScreen):
 
     def action_history(self) -> None:
         self.post_message(OpenHistory())
+
+    def action_stories(self) -> None:
+        self.post_message(OpenStories())
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()

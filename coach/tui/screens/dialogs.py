@@ -61,3 +61,23 @@ class ResumeScreen(ModalScreen[str | None]):
 
     def action_later(self) -> None:
         self.dismiss(None)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes-or-no question; dismissed with True for yes."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: str):
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm"):
+            yield text(f"{self.question}\n\ny: yes    n or Escape: no")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
