@@ -1,4 +1,5 @@
-"""The user's preferences (today: the app's theme), a small JSON file in the user folder.
+"""The user's preferences (the app's theme, practice without numbers, the practice plan), a small JSON
+file in the user folder.
 
 A missing, unreadable or damaged file means "no preferences": the coach never fails to
 start because of it. Writes go to a temporary file first and then replace the old one,
@@ -36,3 +37,8 @@ def save(**changes: Any) -> None:
     except BaseException:
         os.unlink(tmp)
         raise
+
+
+def hide_scores() -> bool:
+    """Practice without numbers: scores and levels are hidden while practising (the history keeps them)."""
+    return load().get("hide_scores") is True

@@ -9,13 +9,13 @@ from typing import Any
 
 import click
 
-from coach.cli import author, batch, history, mentor, practise, stories
+from coach.cli import author, batch, history, mentor, practise, progress, stories
 from coach.cli.common import Sources, open_store, run_app
 
 # The headings of `coach --help`, in order, each with its commands in the order they are listed.
 SECTIONS: list[tuple[str, Sequence[click.Command]]] = [
     ("Practise", practise.COMMANDS),
-    ("History", history.COMMANDS),
+    ("History", [*history.COMMANDS, *progress.COMMANDS]),
     ("Stories", stories.COMMANDS),
     ("Mentor", mentor.COMMANDS),
     ("Author", author.COMMANDS),

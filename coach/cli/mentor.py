@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 
@@ -121,22 +122,28 @@ def cohort_command(sources: Sources, files: tuple[str, ...], fmt: str, output: s
 
 
 @click.command("serve", short_help="serve the coach to a browser (for a remote mentee)")
-@click.option("--host", default="localhost", show_default=True, help="address to bind")
-@click.option("--port", type=int, default=8000, show_default=True, help="port")
+@click.option("--host", default="localhost", show_default=True, help="address to bind (keep it local: see README)")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="port")
+@click.option(
+    "--max-sessions",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="most browser sessions at once (each runs the coach in its own process)",
+)
 @click.option(
     "--scenario", "scenario_id", metavar="ID", help="open this scenario directly", shell_complete=complete_scenario_id
 )
 @library_options
-def serve_command(sources: Sources, host: str, port: int, scenario_id: str | None) -> int:
-    """Serve the coach as a web page with textual-serve, bound to localhost unless you say otherwise. Share it
+def serve_command(sources: Sources, host: str, port: int, max_sessions: int, scenario_id: str | None) -> int:
+    """Serve the coach as a web page with textual-serve, bound to localhost unless you say otherwise. The
+    address it prints carries a secret token for this run: only a browser that opens it gets in. Share it
     through an SSH tunnel or your own secure proxy rather than opening it to the network."""
-    from textual_serve.server import Server
+    from coach.cli.serving import CoachServer, warn_if_public
 
-    command = f"{sys.executable} -m coach" + (f" practice {scenario_id}" if scenario_id else "")
-    if host not in ("localhost", "127.0.0.1", "::1"):
-        print(f"warning: serving on {host}: anyone who can reach it can use the coach", file=sys.stderr)
-    print(f"Serving the coach at http://{host}:{port} (ctrl+c to stop)", file=sys.stderr)
-    Server(command, host=host, port=port, title="TPM Coach").serve()
+    command = shlex.join([sys.executable, "-m", "coach", *(["practice", scenario_id] if scenario_id else [])])
+    warn_if_public(host)
+    CoachServer(command, host=host, port=port, max_sessions=max_sessions).serve()
     return EXIT_OK
 
 

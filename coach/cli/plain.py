@@ -17,7 +17,8 @@ from coach.practice.resume import persist, save_draft
 from coach.practice.session import Mode, Session
 from coach.practice.store import Store
 from coach.render.scenario import briefing_text
-from coach.render.text import summary_text, to_text
+from coach.render.text import report_text, summary_text
+from coach.render.view import report_view, summary_view
 
 COMMANDS = {"/hint", "/skip", "/quit"}
 HELP = (
@@ -57,7 +58,9 @@ def run_plain(
     stdout: TextIO = sys.stdout,
     stderr: TextIO = sys.stderr,
     interactive: bool = False,
+    numbers: bool = True,
 ) -> int:
+    """``numbers``: False in practice without numbers (feedback keeps its evidence and advice)."""
     sc = session.scenario
     say = lambda text="": print(text, file=stdout, flush=True)  # noqa: E731
     who = sc.persona.name
@@ -130,7 +133,7 @@ def run_plain(
         save()
         if session.state.mode is Mode.study and outcome.report is not None and outcome.kind != "followup":
             say()
-            say(to_text(outcome.report, model_answer=True))
+            say(report_text(report_view(outcome.report, numbers=numbers), model_answer=True))
     say()
-    say(summary_text(summarise(session, store), times=interactive))
+    say(summary_text(summary_view(summarise(session, store), numbers), times=interactive))
     return 0

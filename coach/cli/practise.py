@@ -29,6 +29,12 @@ from coach.cli.common import (
 @click.option("--level", metavar="LEVEL", help="the level you target (default: the scenario's)")
 @click.option("--answers", metavar="FILE", help="with --plain: read answers from FILE (blank-line separated)")
 @click.option("--resume", metavar="SESSION", help="resume a saved session by its id")
+@click.option(
+    "--no-scores/--scores",
+    "no_scores",
+    default=None,
+    help="hide scores and levels while practising, keeping evidence and advice (remembered; --scores shows them again)",
+)
 @library_options
 def practice_command(
     sources: Sources,
@@ -38,12 +44,19 @@ def practice_command(
     level: str | None,
     answers: str | None,
     resume: str | None,
+    no_scores: bool | None,
 ) -> int:
     """Practise a scenario (ID, see `coach list`; omit it to choose in the app) in the full-screen app, or
     with --plain line by line in any terminal or pipe (an answer ends with a blank line; /hint, /skip and
     /quit are commands). Sessions are saved as you go."""
+    from coach import settings
     from coach.practice.session import Mode, Session
 
+    if no_scores is not None and no_scores != settings.hide_scores():
+        try:
+            settings.save(hide_scores=no_scores)
+        except OSError as exc:
+            raise UserError(f"cannot remember the choice of scores: {exc.strerror or exc}") from None
     lib = sources.load()
     store = open_store()
     session: Session | None
@@ -73,7 +86,13 @@ def practice_command(
             except OSError as exc:
                 raise UserError(f"{answers}: {exc.strerror}") from None
         assert session is not None
-        return run_plain(session, store, stdin=source, interactive=sys.stdin.isatty() and not answers)
+        return run_plain(
+            session,
+            store,
+            stdin=source,
+            interactive=sys.stdin.isatty() and not answers,
+            numbers=not settings.hide_scores(),
+        )
     return run_app(lib, store, session)
 
 

@@ -138,11 +138,18 @@ def recommend(
 ) -> Recommendation:
     """The next scenario: the competency most overdue for practice (weak ones come back
     sooner), then the scenario that exercises it and was practised least recently. The one
-    recommender: the summary, the history screen and `coach next` all ask it.
+    recommender: the summary, the history screen and `coach next` all ask it. A saved practice
+    plan (coach.practice.plan) comes first: its next session, while the interview is ahead.
     ``points`` is the timeline, when the caller already has it. ``session`` is one just
     finished, counted in the history even before it is saved (without a store, the history is
     that session alone). ``target`` defaults to the target of the latest session."""
     now = now or datetime.now(timezone.utc)
+    if store is not None and (session is None or not session.state.learner):
+        from coach.practice.plan import follow_plan  # the plan is built on this module
+
+        planned = follow_plan(store, library, now, target, session)
+        if planned is not None:  # a saved practice plan decides, while it lasts
+            return planned
     if points is None:
         points = timeline(store, library) if store is not None else {}
     last_played: dict[str, str] = {}

@@ -153,6 +153,15 @@ class Store:
         sql += " ORDER BY started DESC, rowid DESC LIMIT ?"
         return [SessionRow(*row) for row in self.db.execute(sql, args + (limit,))]
 
+    def practice_seconds(self) -> float:
+        """Time spent answering, summed over the user's own sessions (not those run for a learner)."""
+        row = self.db.execute(
+            """SELECT coalesce(sum(json_extract(r.value, '$.seconds')), 0) FROM sessions,
+                   json_each(CASE WHEN json_valid(state) THEN state ELSE '{}' END, '$.records') AS r
+               WHERE coalesce(json_extract(CASE WHEN json_valid(state) THEN state END, '$.learner'), '') = ''"""
+        ).fetchone()
+        return float(row[0])
+
     def unfinished(self) -> list[SessionRow]:
         """Unfinished sessions, the one worked on most recently first (the one to offer to resume)."""
         rows = [s for s in self.sessions(limit=1_000_000) if s.status != "finished"]

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from coach.library.formats import Competency, Level
 from coach.library.loader import Library
-from coach.practice.history import Point, own_sessions, summarise, timeline
+from coach.practice.history import summarise
+from coach.practice.plan import today as plan_today
 from coach.practice.session import Session
 from coach.practice.store import Store
 from coach.render.text import session_markdown
-from coach.render.view import level_title, reached_title, report_view, session_view
+from coach.render.view import CompetencyChart, progress_view, report_view, session_view
 from coach.scoring.report import ScoreReport
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -72,7 +73,7 @@ def session_report(session: Session, fmt: str, store: Store | None = None) -> st
 
 @dataclass(frozen=True)
 class Chart:
-    """A line chart of scores 0-4 over sessions, in SVG coordinates (templates draw it)."""
+    """A competency's line chart in SVG coordinates (templates draw it): scores 0-4 up, days across."""
 
     width: int
     height: int
@@ -82,36 +83,53 @@ class Chart:
     """(level, y) of each level's line."""
     target: float | None
     """y of the target level's minimum."""
+    target_label: str
     points: str
     dots: list[tuple[float, float, str]]
     """(x, y, label) of each session."""
+    ticks: list[tuple[float, str, str]]
+    """(x, date, text-anchor) of the dates on the x axis: the first, the last and one between when there is room."""
+    bottom: float
+    """y of the dates."""
 
 
-def chart(series: list[Point], width: int = 520, height: int = 140, target: float | None = None) -> Chart:
-    pad, n = 28, len(series)
+def chart(c: CompetencyChart, width: int = 520, height: int = 160) -> Chart:
+    pad, bottom = 28, 44  # room for the level numbers on the left and the dates below
+    days = [date.fromisoformat(p.day) for p in c.points]
+    span = (days[-1] - days[0]).days if days else 0
 
-    def x(i: int) -> float:
-        return pad + (width - 2 * pad) * (i / (n - 1) if n > 1 else 0.5)
+    def x(day: date) -> float:
+        share = (day - days[0]).days / span if span else 0.5
+        return pad + (width - 2 * pad) * share
 
     def y(v: float) -> float:
-        return height - pad - (height - 2 * pad) * v / 4
+        return height - bottom - (height - bottom - pad / 2) * v / 4
 
+    tick_days = sorted(
+        {days[0], days[-1], days[0] + (days[-1] - days[0]) / 2} if span >= 6 else set(days[:1] + days[-1:])
+    )
     return Chart(
         width,
         height,
         pad,
         width - pad,
         [(level, y(level)) for level in range(5)],
-        y(target) if target is not None else None,
-        " ".join(f"{x(i):.1f},{y(p.score):.1f}" for i, p in enumerate(series)),
-        [(x(i), y(p.score), f"{p.started[:10]} {p.scenario}: {p.score:.2f}") for i, p in enumerate(series)],
+        y(c.target_minimum) if c.target_minimum is not None else None,
+        f"target: {c.target}",
+        " ".join(f"{x(d):.1f},{y(p.score):.1f}" for d, p in zip(days, c.points, strict=True)),
+        [(x(d), y(p.score), p.label) for d, p in zip(days, c.points, strict=True)],
+        [
+            (x(d), str(d), "start" if d == days[0] and span else "end" if d == days[-1] and span else "middle")
+            for d in tick_days
+        ],
+        height - bottom + 18,
     )
 
 
-def svg_chart(series: list[Point], width: int = 520, height: int = 140, target: float | None = None) -> str:
-    """A small line chart of competency scores (0-4) over sessions, as inline SVG."""
+def svg_chart(c: CompetencyChart, width: int = 520, height: int = 160) -> str:
+    """A competency over time as inline SVG: dates across, the target level as a dashed line."""
     macro = _env().get_template("macros.html.j2").module.chart
-    return str(macro(chart(series, width, height, target)))
+    return str(macro(chart(c, width, height)))
 
 
 def sparkline(values: list[float]) -> str:
@@ -120,54 +138,22 @@ def sparkline(values: list[float]) -> str:
     return "".join(ticks[min(7, int(v / 4 * 7.999))] for v in values)
 
 
-@dataclass(frozen=True)
-class ProgressRow:
-    title: str
-    series: list[Point]
-    latest: float
-    level: str
-    """The title of the level the latest score reached, from the ladder ("below Associate PM")."""
-    target: str
-    """The target level's title."""
-    target_minimum: float | None
-
-
-def progress_rows(store: Store, library: Library) -> list[ProgressRow]:
-    """One row per competency practised, by title."""
-    ladder = library.ladder.item if library.ladder else None
-    rows = []
-    for comp, series in sorted(timeline(store, library).items()):
-        last = series[-1]
-        minimum = ladder.level(Level(last.target)).minimums[Competency(comp)] if ladder else None
-        rows.append(
-            ProgressRow(
-                Competency(comp).title,
-                series,
-                last.score,
-                reached_title(last.level, ladder),
-                level_title(last.target, ladder),
-                minimum,
-            )
-        )
-    return rows
-
-
-def progress_markdown(store: Store, library: Library) -> str:
-    rows = progress_rows(store, library)
-    out = ["# Progress", "", f"{len(own_sessions(store, 'finished'))} finished session(s).", ""]
-    if not rows:
+def progress_markdown(store: Store, library: Library, today: date | None = None) -> str:
+    v = progress_view(store, library, today or plan_today())
+    out = ["# Progress", "", f"{v.overview}.", ""]
+    if v.plan:
+        out += [f"{v.plan.headline}. {v.plan.week}.", ""]
+    if not v.charts:
         return "\n".join(out + ["No finished sessions yet."]) + "\n"
     out += ["| competency | sessions | trend | latest | level | target |", "| --- | --- | --- | --- | --- | --- |"]
     out += [
-        f"| {r.title} | {len(r.series)} | {sparkline([p.score for p in r.series])} | {r.latest:.2f} | {r.level} | "
-        f"{r.target} |"
-        for r in rows
+        f"| {c.title} | {len(c.points)} | {sparkline([p.score for p in c.points])} | {c.latest:.2f} | {c.level} | "
+        f"{c.target} |"
+        for c in v.charts
     ]
     return "\n".join(out) + "\n"
 
 
-def progress_html(store: Store, library: Library) -> str:
-    rows = [(r, chart(r.series, target=r.target_minimum)) for r in progress_rows(store, library)]
-    return render(
-        "progress.html.j2", page_title="TPM Coach: progress", finished=len(own_sessions(store, "finished")), rows=rows
-    )
+def progress_html(store: Store, library: Library, today: date | None = None) -> str:
+    v = progress_view(store, library, today or plan_today())
+    return render("progress.html.j2", page_title="TPM Coach: progress", view=v, rows=[(c, chart(c)) for c in v.charts])

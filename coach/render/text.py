@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from coach.library.formats import Ladder
 from coach.render.view import (  # noqa: F401
     MARKS,
+    ComparisonView,
+    PlanView,
     ReportView,
     Row,
     SummaryView,
@@ -40,8 +42,9 @@ def report_text(v: ReportView, width: int = 88, model_answer: bool = False) -> s
     out += [f"! {f.name}: {f.message}" for f in v.flags]
     out.append("")
     for c in v.criteria:
-        out.append(f"{c.bar} {c.level}/4  {c.title}  [{c.ref}]")
-        out.append(textwrap.fill(c.descriptor, width, initial_indent="    ", subsequent_indent="    "))
+        out.append(f"{c.bar} {c.level}/4  {c.title}  [{c.ref}]" if v.numbers else f"{c.title}  [{c.ref}]")
+        if c.descriptor:
+            out.append(textwrap.fill(c.descriptor, width, initial_indent="    ", subsequent_indent="    "))
         if c.note:
             out.append(textwrap.fill(c.note, width, initial_indent="    ", subsequent_indent="    "))
         out += [textwrap.fill("    " + row.line(), width, subsequent_indent="      ") for row in c.rows]
@@ -97,12 +100,18 @@ def report_markdown(v: ReportView, heading: str = "##", model_answer: bool = Tru
 
 def summary_text(s: Summary | SummaryView, width: int = 88, times: bool = True) -> str:
     v = s if isinstance(s, SummaryView) else summary_view(s)
-    out = [f"Summary: {v.title}", f"Overall {v.overall}", f"Level shown: {v.level} · target: {v.target_title}"]
+    out = [f"Summary: {v.title}"]
+    if v.numbers:
+        out += [f"Overall {v.overall}", f"Level shown: {v.level} · target: {v.target_title}"]
+    else:
+        out += [v.headline]
     out += ["", "Stages"]
     for st in v.stages:
         extra = st.extras + ([f"{int(st.seconds // 60)}m{int(st.seconds % 60):02d}s"] if times else [])
         out.append(f"  {st.score:12}  {st.band:10}  {st.title}" + (f"  ({', '.join(extra)})" if extra else ""))
-    out += ["", "Competencies"] + ([f"  {c.bar} {c.score:.2f}  {c.note}" for c in v.competencies] or ["  not assessed"])
+    if v.numbers:
+        out += ["", "Competencies"]
+        out += [f"  {c.bar} {c.score:.2f}  {c.note}" for c in v.competencies] or ["  not assessed"]
     if v.strengths:
         out += ["", "Strengths"] + [
             textwrap.fill(x, width, initial_indent="  + ", subsequent_indent="    ") for x in v.strengths
@@ -164,3 +173,66 @@ def session_markdown(session: Session, store: Store | None = None) -> str:
             continue
         out.append(report_markdown(st.report, heading=f"### {st.title}:", model_answer=True))
     return "\n".join(out)
+
+
+def comparison_text(v: ComparisonView, width: int = 88) -> str:
+    """Two attempts side by side: each stage's score, each criterion's level, and the evidence
+    the later attempt gained (+) and lost (-)."""
+    out = [f"Compare: {v.title}"]
+    for name, a in (("earlier", v.before), ("later", v.after)):
+        out.append(f"  {name:8} {a.id}  {a.started}  overall {a.overall} · level shown: {a.level}")
+    for st in v.stages:
+        out += ["", f"{st.title}: {st.before} → {st.after}"]
+        for c in st.criteria:
+            before, after = c.cells
+            change = f"  ({c.change})" if c.change else ""
+            out.append(f"  {c.title}: {before} → {after}{change}")
+            for sign, rows in (("+", c.gained), ("-", c.lost)):
+                out += [textwrap.fill(f"    {sign} {row.text}", width, subsequent_indent="      ") for row in rows]
+    if v.competencies:
+        out += ["", "Competencies (0-4)"] + [f"  {title}: {a} → {b}" for title, a, b in v.competencies]
+    return "\n".join(out) + "\n"
+
+
+def comparison_markdown(v: ComparisonView) -> str:
+    out = [
+        f"# Compare: {v.title}",
+        "",
+        "| attempt | session | started | overall | level shown |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    out += [
+        f"| {name} | `{a.id}` | {a.started} | {a.overall} | {a.level} |"
+        for name, a in (("earlier", v.before), ("later", v.after))
+    ]
+    for st in v.stages:
+        out += [
+            "",
+            f"## {st.title}: {st.before} → {st.after}",
+            "",
+            "| criterion | earlier | later | change |",
+            "| --- | --- | --- | --- |",
+        ]
+        out += [f"| {c.title} | {c.cells[0]} | {c.cells[1]} | {c.change} |" for c in st.criteria]
+        for c in st.criteria:
+            if c.gained or c.lost:
+                out += ["", f"**{c.title}**", ""]
+                out += [f"- gained: {row.text}" for row in c.gained] + [f"- lost: {row.text}" for row in c.lost]
+    if v.competencies:
+        out += ["", "## Competencies (0-4)", "", "| competency | earlier | later |", "| --- | --- | --- |"]
+        out += [f"| {title} | {a} | {b} |" for title, a, b in v.competencies]
+    return "\n".join(out) + "\n"
+
+
+def plan_text(v: PlanView, width: int = 88) -> str:
+    """The plan: the days left, the competencies in order, and each session with ✓ once done."""
+    out = [textwrap.fill(v.headline, width), v.week, "", "Competencies, the first to work on first:"]
+    out += [textwrap.fill(f"  {i}. {line}", width, subsequent_indent="     ") for i, line in enumerate(v.focus, 1)]
+    if v.job_description:
+        out.append(f"Weights from the job description in {v.job_description}.")
+    out += ["", "Sessions (✓ done):"]
+    for i, row in enumerate(v.rows):
+        here = "→" if i == v.next_row else row.mark
+        out.append(f"  {here} {row.day}  {row.scenario}")
+        out.append(textwrap.fill(row.reason, width, initial_indent="      ", subsequent_indent="      "))
+    return "\n".join(out) + "\n"

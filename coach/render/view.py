@@ -8,14 +8,18 @@ level title and "not assessed" wording is decided once, and the renderers
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Literal
 
-from coach.library.formats import Ladder, Level
-from coach.practice.history import summarise
+from coach.library.formats import Competency, Ladder, Level
+from coach.library.loader import Library
+from coach.practice.history import Point, own_sessions, summarise, timeline
+from coach.scoring.engine import CAPS
 from coach.scoring.report import CompetencyResult, CriterionResult, ScoreReport
 from coach.scoring.signals import PASS
 
 if TYPE_CHECKING:  # practice sits below render, but Session imports the scorer: keep this module light
+    from coach.practice.plan import PlanProgress
     from coach.practice.session import Session, StageSummary, Summary
     from coach.practice.store import Store
 
@@ -92,8 +96,9 @@ def quote(text: str) -> str:
     return f"“{' '.join(text.split())}”"  # a wrapped line reads as one
 
 
-def criterion_rows(c: CriterionResult) -> list[Row]:
-    """The ✓/✗ rule, in one place for every view (app, text, Markdown, HTML)."""
+def criterion_rows(c: CriterionResult, numbers: bool = True) -> list[Row]:
+    """The ✓/✗ rule, in one place for every view (app, text, Markdown, HTML). Without
+    ``numbers`` (practice without numbers), a signal is named without its measure."""
     rows = []
     for concept in c.concepts:
         if concept.found:
@@ -108,7 +113,7 @@ def criterion_rows(c: CriterionResult) -> list[Row]:
         else:
             rows.append(Row(False, concept.label, advice=concept.advice))
     for s in c.signals:
-        label = f"{s.signal.replace('_', ' ')} {s.value:.2f}"
+        label = s.signal.replace("_", " ") + (f" {s.value:.2f}" if numbers else "")
         if s.value >= PASS:
             rows.append(Row(True, label, s.note))
         else:  # reports saved before signals carried advice had it in the note
@@ -224,6 +229,9 @@ class ReportView:
     model_answer: str
     """Stripped; "" when the scenario has none."""
     takeaways: list[str]
+    numbers: bool = True
+    """False in practice without numbers: no score, band, level or measure is shown (the
+    headline says so; criteria keep their titles, ✓ evidence and ✗ advice)."""
 
     def answer_segments(self) -> list[tuple[str, HighlightKind | None]]:
         """The answer cut into (text, kind) pieces for views that cannot overlap marks:
@@ -268,27 +276,46 @@ def highlights(report: ScoreReport, answer: str) -> list[Highlight]:
     return sorted(out, key=lambda h: (h.start, h.end))
 
 
-def report_view(report: ScoreReport, answer: str = "", ladder: Ladder | None = None) -> ReportView:
-    """The view of one stage's report. ``ladder`` names the target by its title."""
+NO_NUMBERS = "Scores hidden while you practise (your history keeps them)"
+
+
+def report_view(
+    report: ScoreReport, answer: str = "", ladder: Ladder | None = None, numbers: bool = True
+) -> ReportView:
+    """The view of one stage's report. ``ladder`` names the target by its title. Without
+    ``numbers`` (practice without numbers), the view carries no score, level or measure."""
     return ReportView(
-        headline=headline(report, ladder),
+        headline=headline(report, ladder) if numbers else NO_NUMBERS,
         score=report.score,
         band=report.band,
         words=report.words,
-        flags=[FlagView(f.code.replace("_", " "), f.message) for f in report.flags],
+        flags=[FlagView(f.code.replace("_", " "), flag_message(f.code, f.message, numbers)) for f in report.flags],
         criteria=[
-            CriterionView(c.title, c.ref, c.level, c.descriptor, level_note(c), criterion_rows(c))
+            CriterionView(
+                c.title,
+                c.ref,
+                c.level,
+                c.descriptor if numbers else "",
+                level_note(c) if numbers else "",
+                criterion_rows(c, numbers),
+            )
             for c in report.criteria
         ],
         anti_patterns=[AntiPatternView(a.label, a.evidence.text, a.feedback) for a in report.anti_patterns],
-        competencies=competency_views(report.competencies),
+        competencies=competency_views(report.competencies) if numbers else [],
         strengths=list(report.strengths),
         improvements=list(report.improvements),
         answer=answer,
         highlights=highlights(report, answer),
         model_answer=(report.model_answer or "").strip(),
         takeaways=list(report.takeaways),
+        numbers=numbers,
     )
+
+
+def flag_message(code: str, message: str, numbers: bool = True) -> str:
+    """A flag's message; without ``numbers``, without the score it caps."""
+    return CAPS[code][1] if not numbers and code in CAPS else message
 
 
 # --------------------------------------------------------------------------- a session's summary
@@ -330,7 +357,7 @@ class StageRow:
     seconds: float
 
 
-def stage_row(st: StageSummary) -> StageRow:
+def stage_row(st: StageSummary, numbers: bool = True) -> StageRow:
     extras = []
     if st.skipped and st.score is not None:  # skipped a follow-up after answering
         extras.append("skipped")
@@ -339,6 +366,8 @@ def stage_row(st: StageSummary) -> StageRow:
     if st.followups:
         extras.append(f"{st.followups} follow-up(s)")
     score, band = stage_result(st)
+    if not numbers and st.score is not None:
+        score, band = "answered", ""
     return StageRow(st.stage, st.title, score, band, extras, st.seconds)
 
 
@@ -357,25 +386,31 @@ class SummaryView:
     next_scenario: str
     next_reason: str
     stages: list[StageRow]
+    numbers: bool = True
+    """False in practice without numbers: no overall score, level, competency scores, stage
+    scores, nor the recommender's reason (it quotes scores)."""
 
     @property
     def headline(self) -> str:
+        if not self.numbers:
+            return NO_NUMBERS
         return f"Overall {self.overall} · level shown: {self.level} · target: {self.target_title}"
 
 
-def summary_view(s: Summary) -> SummaryView:
+def summary_view(s: Summary, numbers: bool = True) -> SummaryView:
     return SummaryView(
         title=s.title,
-        overall=overall_text(s),
-        level=level_text(s),
+        overall=overall_text(s) if numbers else "",
+        level=level_text(s) if numbers else "",
         target_title=s.target_title,
         mode=s.mode.value,
-        competencies=competency_views(s.competencies),
+        competencies=competency_views(s.competencies) if numbers else [],
         strengths=list(s.strengths),
         work_on=list(s.work_on),
         next_scenario=s.next_scenario or "",
-        next_reason=s.next_reason,
-        stages=[stage_row(st) for st in s.stages],
+        next_reason=s.next_reason if numbers else "",
+        stages=[stage_row(st, numbers) for st in s.stages],
+        numbers=numbers,
     )
 
 
@@ -502,3 +537,281 @@ def session_view(session: Session, store: Store | None = None) -> SessionView:
         transcript=transcript,
         stages=stages,
     )
+
+
+# --------------------------------------------------------------------------- two attempts side by side
+
+
+@dataclass(frozen=True)
+class CriterionChange:
+    title: str
+    before: int | None
+    """The level in the earlier attempt; None where it was not assessed."""
+    after: int | None
+    gained: list[Row]
+    """Credited in the later attempt only, with its words."""
+    lost: list[Row]
+    """Credited in the earlier attempt only, with its words."""
+
+    @property
+    def cells(self) -> tuple[str, str]:
+        return level_cell(self.before), level_cell(self.after)
+
+    @property
+    def change(self) -> str:
+        """ "+1", "-2", "=", or "" when one side was not assessed."""
+        if self.before is None or self.after is None:
+            return ""
+        return f"{self.after - self.before:+d}" if self.after != self.before else "="
+
+
+@dataclass(frozen=True)
+class StageChange:
+    title: str
+    before: str
+    """The stage's score (0-100) as shown, or "skipped" / "not assessed" / "not reached"."""
+    after: str
+    criteria: list[CriterionChange]
+
+
+@dataclass(frozen=True)
+class AttemptView:
+    id: str
+    started: str
+    overall: str
+    level: str
+
+
+@dataclass(frozen=True)
+class ComparisonView:
+    """Two attempts at one scenario, the earlier first: per stage and criterion, the levels and
+    the evidence gained and lost."""
+
+    title: str
+    before: AttemptView
+    after: AttemptView
+    stages: list[StageChange]
+    competencies: list[tuple[str, str, str]]
+    """(title, earlier score, later score) as shown ("-" where not assessed)."""
+
+
+def _credited(c: CriterionResult) -> dict[str, Row]:
+    """A criterion's ✓ rows keyed by what they credit (a concept, a signal), so two attempts line up."""
+    keys = [k.ref for k in c.concepts] + [s.signal for s in c.signals]
+    return {key: row for key, row in zip(keys, criterion_rows(c), strict=True) if row.hit}
+
+
+def _criteria_by_stage(session: Session) -> dict[str, dict[str, CriterionResult]]:
+    """stage id -> criterion ref -> its result, for the stages that count (the mentor's view where reviewed)."""
+    return {rec.stage: {c.ref: c for c in report.criteria} for rec, report in session.assessed_reports(reviewed=True)}
+
+
+def comparison_view(first: Session, second: Session) -> ComparisonView:
+    """ValueError when the two are attempts at different scenarios."""
+    if first.scenario.id != second.scenario.id:
+        raise ValueError(
+            f"sessions {first.state.id} and {second.state.id} are attempts at different scenarios "
+            f"({first.scenario.id} and {second.scenario.id}); compare two attempts at the same scenario"
+        )
+    before, after = sorted((first, second), key=lambda s: (s.state.started, s.state.id))
+    summaries = before.summary(reviewed=True), after.summary(reviewed=True)
+    results = [{st.stage: st for st in s.stages} for s in summaries]
+    criteria = _criteria_by_stage(before), _criteria_by_stage(after)
+
+    def cell(stage_id: str, side: int) -> str:
+        st = results[side].get(stage_id)
+        return stage_result(st)[0] if st else "not reached"
+
+    stages = []
+    for stage in after.scenario.stages:
+        if stage.id not in results[0] and stage.id not in results[1]:
+            continue  # a branch neither attempt took
+        was, now = criteria[0].get(stage.id, {}), criteria[1].get(stage.id, {})
+        changes = []
+        for ref in dict.fromkeys([*was, *now]):
+            a, b = was.get(ref), now.get(ref)
+            # evidence moves only between two assessed answers: a side not assessed says so by its level
+            had, has = (_credited(a), _credited(b)) if a and b else ({}, {})
+            either = b or a
+            changes.append(
+                CriterionChange(
+                    either.title if either else ref,
+                    a.level if a else None,
+                    b.level if b else None,
+                    gained=[row for key, row in has.items() if key not in had],
+                    lost=[row for key, row in had.items() if key not in has],
+                )
+            )
+        stages.append(StageChange(stage.title, cell(stage.id, 0), cell(stage.id, 1), changes))
+    scores = [{c.competency: c for c in s.competencies} for s in summaries]
+    competencies = [
+        (
+            (scores[1].get(comp) or scores[0][comp]).title,
+            f"{scores[0][comp].score:.2f}" if comp in scores[0] else "-",
+            f"{scores[1][comp].score:.2f}" if comp in scores[1] else "-",
+        )
+        for comp in dict.fromkeys([*scores[0], *scores[1]])
+    ]
+    attempts = [
+        AttemptView(s.state.id, s.state.started[:16].replace("T", " "), overall_text(m), level_text(m))
+        for s, m in zip((before, after), summaries, strict=True)
+    ]
+    return ComparisonView(before.scenario.title, attempts[0], attempts[1], stages, competencies)
+
+
+# --------------------------------------------------------------------------- progress: the overview, charts, the plan
+
+
+def duration(seconds: float) -> str:
+    """Time practised: "45 min", "3 h 05 min"."""
+    minutes = int(seconds // 60)
+    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    day: str
+    scenario: str
+    title: str
+    reason: str
+    done: bool
+
+    @property
+    def mark(self) -> str:
+        return "✓" if self.done else "·"
+
+
+@dataclass(frozen=True)
+class PlanView:
+    interview: str
+    target_title: str
+    days_left: int
+    per_week: int
+    week_done: int
+    week_planned: int
+    focus: list[str]
+    """The competencies, the first to work on first, with where they stand and what the job asks."""
+    job_description: str
+    rows: list[PlanRow]
+    next_row: int | None
+    """The index of the next session to do; None when every planned session is done."""
+
+    @property
+    def headline(self) -> str:
+        done = sum(r.done for r in self.rows)
+        return (
+            f"Interview on {self.interview} for {self.target_title}: {self.days_left} day(s) left · "
+            f"{self.per_week} session(s) a week · {done} of {len(self.rows)} planned session(s) done"
+        )
+
+    @property
+    def week(self) -> str:
+        return f"This week: {self.week_done} of {self.week_planned} planned session(s) done"
+
+
+def plan_view(progress: PlanProgress, library: Library) -> PlanView:
+    plan = progress.plan
+    ladder = library.ladder.item if library.ladder else None
+    target = level_title(plan.target, ladder)
+    focus = []
+    for f in plan.focus:
+        where = "not practised yet" if f.latest is None else f"{f.latest:.2f}/4"
+        line = f"{Competency(f.competency).title}: {where}, {target} asks {f.needed:.2f}"
+        if f.asked:
+            line += f" · weight {f.weight:g} from the job description ({', '.join(f.asked[:3])})"
+        focus.append(line)
+    rows = [
+        PlanRow(
+            str(item.day),
+            item.scenario,
+            library.scenarios[item.scenario].item.title if item.scenario in library.scenarios else item.scenario,
+            item.reason,
+            done,
+        )
+        for item, done in zip(plan.items, progress.done, strict=True)
+    ]
+    week_done, week_planned = progress.week()
+    return PlanView(
+        str(plan.interview),
+        target,
+        progress.days_left,
+        plan.per_week,
+        week_done,
+        week_planned,
+        focus,
+        plan.job_description,
+        rows,
+        progress.next_index,
+    )
+
+
+@dataclass(frozen=True)
+class ChartPoint:
+    day: str
+    """The user's calendar day, YYYY-MM-DD."""
+    score: float
+    """0-4."""
+    scenario: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.day} {self.scenario}: {self.score:.2f}"
+
+
+@dataclass(frozen=True)
+class CompetencyChart:
+    """One competency over time: the one chart model the app (plotext) and HTML (SVG) draw."""
+
+    title: str
+    points: list[ChartPoint]
+    latest: float
+    level: str
+    """The title of the level the latest score reached ("below Associate PM")."""
+    target: str
+    """The target level's title."""
+    target_minimum: float | None
+    """What the target level asks of this competency (0-4): the target line."""
+
+
+@dataclass(frozen=True)
+class ProgressView:
+    sessions: int
+    seconds: float
+    streak: int
+    charts: list[CompetencyChart]
+    plan: PlanView | None
+
+    @property
+    def overview(self) -> str:
+        return f"{self.sessions} session(s) · {duration(self.seconds)} practised · current streak: {self.streak} day(s)"
+
+
+def progress_view(
+    store: Store, library: Library, today: date, points: dict[str, list[Point]] | None = None
+) -> ProgressView:
+    """The overview, one chart per competency practised (by title) and the plan, if one is saved
+    and ahead. The target line is the plan's target, else the target of the latest session.
+    ``points``: the timeline, when the caller already has it."""
+    from coach.practice.plan import current_progress
+    from coach.practice.progress import local_day, overview
+
+    ladder = library.ladder.item if library.ladder else None
+    points = timeline(store, library) if points is None else points
+    rows = own_sessions(store)  # read once for the plan and the overview
+    progress = current_progress(store, today, rows)
+    charts = []
+    for comp, series in sorted(points.items(), key=lambda kv: Competency(kv[0]).title):
+        last = series[-1]
+        target = progress.plan.target if progress else Level(last.target)
+        charts.append(
+            CompetencyChart(
+                Competency(comp).title,
+                [ChartPoint(str(local_day(p.started)), p.score, p.scenario) for p in series],
+                last.score,
+                reached_title(last.level, ladder),
+                level_title(target, ladder),
+                ladder.level(target).minimums[Competency(comp)] if ladder else None,
+            )
+        )
+    o = overview(store, today, rows)
+    return ProgressView(o.sessions, o.seconds, o.streak, charts, plan_view(progress, library) if progress else None)

@@ -11,6 +11,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
 
@@ -21,16 +22,20 @@ from textual.theme import Theme
 from coach.library.formats import Level
 from coach.library.loader import Library
 from coach.practice.actions import export_session, resumable, resume_session, write_atomically
+from coach.practice.history import load_session
 from coach.practice.resume import snapshot, write
 from coach.practice.session import Mode, Session
 from coach.practice.store import Store
 from coach.render.html import session_report
+from coach.render.view import comparison_view
 from coach.scoring.engine import Scorer
 from coach.tui.commands import CoachCommands
 from coach.tui.messages import (
     ExportReview,
     OpenBriefing,
+    OpenCompare,
     OpenHistory,
+    OpenPlan,
     OpenSession,
     OpenStories,
     PractiseNext,
@@ -43,11 +48,13 @@ from coach.tui.messages import (
 from coach.tui.screens import (
     BriefingScreen,
     CatalogueScreen,
+    CompareScreen,
     FeedbackScreen,
     HelpScreen,
     HistoryScreen,
     InterviewScreen,
     MentorScreen,
+    PlanScreen,
     ResumeScreen,
     StoriesScreen,
     SummaryScreen,
@@ -79,8 +86,11 @@ class CoachApp(App[int]):
         mentor_name: str = "",
         review_items: list | None = None,
         review_output: Path | None = None,
+        now: Callable[[], datetime] | None = None,
     ):
         super().__init__()
+        # the wall clock for what depends on the day: recommendations, the streak, the plan (tests freeze it)
+        self.now = now or (lambda: datetime.now(timezone.utc))
         self.library = library
         self.store = store
         self.scorer = Scorer(library)
@@ -261,6 +271,11 @@ class CoachApp(App[int]):
         self.save_everything_now()
         self.exit(0)
 
+    def on_exit_app(self) -> None:
+        """Textual's ExitApp, before Textual's own handler. Served by `coach serve`, it is how the app hears that its
+        tab closed or the server stopped (textual-serve's "quit"): save what was typed since the last pause."""
+        self.save_everything_now()
+
     async def action_quit(self) -> None:
         self.save_everything_now()
         self.exit(0)
@@ -349,6 +364,21 @@ class CoachApp(App[int]):
         if isinstance(self.screen, HistoryScreen):
             self.resume(message.session_id)
 
+    def on_open_plan(self, message: OpenPlan) -> None:
+        if not isinstance(self.screen, PlanScreen):
+            self.push_screen(PlanScreen())
+
+    def on_open_compare(self, message: OpenCompare) -> None:
+        if not isinstance(self.screen, HistoryScreen):
+            return
+        try:
+            first, second = (load_session(self.store, self.library, sid, self.scorer) for sid in message.ids)
+            view = comparison_view(first, second)
+        except (KeyError, ValueError) as exc:
+            self.notify(f"Cannot compare: {exc}", severity="error", markup=False)
+            return
+        self.push_screen(CompareScreen(view))
+
     def on_export_review(self, message: ExportReview) -> None:
         """The mentor's export: the session saved, the mentee's report (Markdown and HTML)
         and, when reviewing a file, the reviewed file; then its next session."""
@@ -379,8 +409,10 @@ def make_app(
     mentor_name: str = "",
     review_items: list | None = None,
     review_output: Path | None = None,
+    now: Callable[[], datetime] | None = None,
 ) -> CoachApp:
-    """The one way to build the app, for the CLI and the tests alike."""
+    """The one way to build the app, for the CLI and the tests alike. ``now``: the wall clock
+    for what depends on the day (recommendations, streak, plan); tests freeze it."""
     return CoachApp(
         library,
         store,
@@ -391,6 +423,7 @@ def make_app(
         mentor_name=mentor_name,
         review_items=review_items,
         review_output=review_output,
+        now=now,
     )
 
 

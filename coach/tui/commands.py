@@ -7,7 +7,10 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from coach import settings
+from coach.tui.messages import OpenPlan
 from coach.tui.screens import CatalogueScreen, HistoryScreen, StoriesScreen
+from coach.tui.screens.base import CoachScreen
 
 if TYPE_CHECKING:
     from coach.tui.app import CoachApp
@@ -25,6 +28,12 @@ class CoachCommands(Provider):
                 self._history,
             ),
             ("Stories: your story bank", "Stories for behavioral questions: write, score, match", self._stories),
+            ("Plan: your practice plan", "The sessions to the interview date, and your progress", self._plan),
+            (
+                "Scores: show" if settings.hide_scores() else "Scores: hide while practising",
+                "Practice without numbers: evidence and advice without scores or levels (remembered)",
+                self._toggle_scores,
+            ),
         ]
         for entry in sorted(app.library.scenarios.values(), key=lambda e: e.item.title):
             sc = entry.item
@@ -50,6 +59,13 @@ class CoachCommands(Provider):
 
     def _stories(self) -> None:
         self.app.push_screen(StoriesScreen())
+    def _plan(self) -> None:
+        self.app.post_message(OpenPlan())
+
+    def _toggle_scores(self) -> None:
+        screen = self.app.screen
+        if isinstance(screen, CoachScreen):
+            screen.action_toggle_scores()
 
     async def discover(self) -> Hits:
         for label, help_text, action in self._commands():

@@ -87,3 +87,20 @@ class ExportReview(Message):
     report and, when reviewing a file, write the reviewed file and open the next session."""
 
     session: Session
+
+
+@dataclass
+class OpenPlan(Message):
+    """The practice plan to the interview date, with progress against it."""
+
+
+@dataclass
+class OpenCompare(Message):
+    """Two stored attempts at one scenario side by side."""
+
+    first: str
+    second: str
+
+    @property
+    def ids(self) -> tuple[str, str]:
+        return self.first, self.second

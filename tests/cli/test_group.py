@@ -13,7 +13,7 @@ from coach.cli import main
 
 SECTIONS = {
     "Practise": ["practice"],
-    "History": ["history", "next", "report", "export", "import", "rescore"],
+    "History": ["history", "next", "report", "export", "import", "rescore", "compare", "plan"],
     "Stories": ["story"],
     "Mentor": ["mentor", "review", "cohort", "serve"],
     "Author": ["list", "show", "validate", "schema", "new", "calibrate", "explain", "draft-rubric"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import select
 import socket
 import subprocess
@@ -159,7 +160,7 @@ def test_serve_binds_localhost_and_serves_the_app_page(isolated_home):
     assert proc.stdout is not None
     try:
         output, deadline = b"", time.monotonic() + 60
-        while b"Serving" not in output:  # textual-serve says so as it starts, just before binding the port
+        while not (printed := re.search(rb"open (http://127\.0\.0\.1:\d+/\?token=[\w-]+)\n", output)):
             assert select.select([proc.stdout], [], [], max(0.0, deadline - time.monotonic()))[0], "no Serving line"
             chunk = os.read(proc.stdout.fileno(), 4096)
             assert chunk, f"the server ended: {output!r}"
@@ -167,7 +168,7 @@ def test_serve_binds_localhost_and_serves_the_app_page(isolated_home):
         page = None
         while page is None:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as response:
+                with urllib.request.urlopen(printed[1].decode(), timeout=10) as response:  # with its token
                     page = response.read().decode("utf-8", "replace")
             except urllib.error.URLError as exc:
                 assert isinstance(exc.reason, ConnectionRefusedError) and time.monotonic() < deadline, exc

@@ -7,6 +7,7 @@ Nothing in a snapshot may depend on the wall clock: the app runs on a FixedClock
 from __future__ import annotations
 
 import copy
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from textual.widgets import TextArea
@@ -97,3 +98,31 @@ def test_feedback(snap_compare, app):
 
 def test_summary(snap_compare, app):
     assert snap_compare(app, terminal_size=(80, 24), run_before=steady(_summary))
+
+
+def test_history(snap_compare, library, isolated_home):
+    """Charts with dated axes and the target line, the overview and progress against a plan.
+    Everything on this screen is fixed: the sessions' dates, the day (now) and the plan."""
+    from coach.library.formats import Level
+    from coach.practice import plan as plans
+    from coach.practice.resume import persist
+    from tests.practice.test_history import play
+
+    one = copy.copy(library)
+    one.scenarios = {"upmarket-pricing": library.scenarios["upmarket-pricing"]}
+    store = Store()
+    start = datetime(2026, 1, 5, 12, tzinfo=timezone.utc)
+    for days, label in ((0, "weak"), (3, "strong"), (9, "middling")):
+        persist(store, play(one, "upmarket-pricing", label, started=start + timedelta(days=days)))
+    now = datetime(2026, 1, 15, 12, tzinfo=timezone.utc)
+    today = now.astimezone().date()
+    plans.save_plan(plans.build_plan(store, one, Level.senior_tpm, today + timedelta(days=20), today))
+    app = make_app(one, store, clock=FixedClock(), now=lambda: now)
+
+    async def open_history(pilot):  # type: ignore[no-untyped-def]
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        pilot.app.screen.query_one("#history").scroll_home(animate=False)
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 34), run_before=steady(open_history))  # down to the dates

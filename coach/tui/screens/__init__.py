@@ -12,17 +12,20 @@ from coach.tui.screens.history import HistoryScreen
 from coach.tui.screens.interview import InterviewScreen
 from coach.tui.screens.mentor import MentorScreen, MentorSummaryScreen
 from coach.tui.screens.stories import StoriesScreen
+from coach.tui.screens.progress import CompareScreen, PlanScreen
 from coach.tui.screens.summary import SummaryScreen
 
 __all__ = [
     "BriefingScreen",
     "CatalogueScreen",
+    "CompareScreen",
     "FeedbackScreen",
     "HelpScreen",
     "HistoryScreen",
     "InterviewScreen",
     "MentorScreen",
     "MentorSummaryScreen",
+    "PlanScreen",
     "ResumeScreen",
     "StoriesScreen",
     "SummaryScreen",

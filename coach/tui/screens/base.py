@@ -3,20 +3,25 @@ through a small protocol, so no screen imports the app (screens post messages to
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Protocol, cast
 
 from textual.screen import Screen
 
+from coach import settings
 from coach.library.formats import Ladder
 from coach.library.loader import Library
 from coach.practice.store import Store
 
 
 class CoachHost(Protocol):
-    """The part of the app a screen may read: the scenario library and the session store."""
+    """The part of the app a screen may read: the scenario library, the session store and the
+    time (tests freeze it: recommendations, streaks and the plan depend on the day)."""
 
     library: Library
     store: Store
+    now: Callable[[], datetime]
 
 
 class CoachScreen(Screen[None]):
@@ -29,3 +34,19 @@ class CoachScreen(Screen[None]):
         """The career ladder: the one source of level titles (None when its file is broken)."""
         entry = self.coach.library.ladder
         return entry.item if entry else None
+
+    def action_toggle_scores(self) -> None:
+        """Practice without numbers, on or off (remembered in settings.json)."""
+        hide = not settings.hide_scores()
+        try:
+            settings.save(hide_scores=hide)
+        except OSError as exc:
+            self.notify(f"Could not remember the choice: {exc}", severity="error", markup=False)
+            return
+        self.notify(
+            "Scores and levels hidden while you practise; evidence and advice stay, and your history keeps the scores."
+            if hide
+            else "Scores and levels shown again.",
+            title="Practice without numbers" if hide else "Scores",
+            markup=False,
+        )

@@ -6,8 +6,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Label, Select
+from textual.content import Content
+from textual.widgets import Footer, Label, Select, Static
 
+from coach import settings
 from coach.library.formats import Level, exhibit_text
 from coach.practice.session import Mode, Session
 from coach.render.scenario import assessed_lines, reflow
@@ -23,6 +25,13 @@ class BriefingScreen(CoachScreen):
             "ctrl+s", "start", "Start interview", id="briefing.start", tooltip="Start the interview", priority=True
         ),
         Binding("escape", "back", "Back", id="briefing.back", tooltip="Back to the catalogue"),
+        Binding(
+            "f2",
+            "toggle_scores",
+            "Scores",
+            id="briefing.scores",
+            tooltip="Hide or show scores and levels while practising (evidence and advice stay; remembered)",
+        ),
     ]
 
     def __init__(self, session: Session):
@@ -50,6 +59,7 @@ class BriefingScreen(CoachScreen):
             yield text("What will be assessed\n" + "\n".join(f"• {a}" for a in assessed) + "\n\n" + minutes).add_class(
                 "assessed"
             )
+            yield Static(scores_state(), id="scores-state", markup=False)
         with Horizontal(id="briefing-controls"):
             yield Label("Target level")
             yield Select(
@@ -77,8 +87,18 @@ class BriefingScreen(CoachScreen):
         if isinstance(event.value, Mode):
             self.session.state.mode = event.value
 
+    def action_toggle_scores(self) -> None:
+        super().action_toggle_scores()
+        self.query_one("#scores-state", Static).update(scores_state())
+
     def action_start(self) -> None:
         self.post_message(StartInterview(self.session))
 
     def action_back(self) -> None:
         self.dismiss()
+
+
+def scores_state() -> Content:
+    if settings.hide_scores():
+        return Content("Practising without numbers: scores and levels are hidden, evidence and advice shown (F2).")
+    return Content("Scores and levels are shown with your feedback (F2 hides them while you practise).")

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Footer, Input, OptionList, Select, Static
 
 from coach.library.formats import Level
 from coach.render.view import level_choices, level_title
-from coach.tui.messages import OpenBriefing, OpenHistory, OpenStories
+from coach.tui.messages import OpenBriefing, OpenHistory, OpenPlan, OpenStories
 from coach.tui.screens.base import CoachScreen
 from coach.tui.widgets.basics import CoachHeader, highlighted_key
 
@@ -38,6 +38,14 @@ class CatalogueScreen(CoachScreen):
             priority=True,
         ),
         Binding("y", "stories", "Stories", id="catalogue.stories", tooltip="Your story bank for behavioral questions"),
+        Binding(
+            "ctrl+l",
+            "plan",
+            "Plan",
+            id="catalogue.plan",
+            tooltip="Your practice plan to the interview date",
+            priority=True,
+        ),
     ]
 
     def compose(self) -> ComposeResult:
@@ -190,6 +198,8 @@ class CatalogueScreen(CoachScreen):
 
     def action_stories(self) -> None:
         self.post_message(OpenStories())
+    def action_plan(self) -> None:
+        self.post_message(OpenPlan())
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()

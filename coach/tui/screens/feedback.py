@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
+from coach import settings
 from coach.practice.session import Session, assessed
 from coach.scoring.report import ScoreReport
 from coach.tui.messages import ShowSummary
@@ -41,7 +42,7 @@ class FeedbackScreen(CoachScreen):
         rec = next(r for r in reversed(self.session.state.records) if r.stage == self.stage_id)
         if not assessed(rec):
             return skipped_sections(self.report, self.show_model)
-        return report_sections(self.report, self._answer(), self.show_model, self.ladder)
+        return report_sections(self.report, self._answer(), self.show_model, self.ladder, not settings.hide_scores())
 
     def compose(self) -> ComposeResult:
         yield CoachHeader()

@@ -1,5 +1,6 @@
-"""History and progress: what to practise next, each competency's trend, and every session
-(reopened with Enter, re-scored with r)."""
+"""History and progress: what to practise next, progress against the plan, the overview, each
+competency's chart over time, and every session (reopened with Enter, re-scored with r,
+compared with the previous attempt with c)."""
 
 from __future__ import annotations
 
@@ -11,14 +12,15 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Static
 
-from coach.library.formats import Competency
 from coach.practice.actions import rescore_session
 from coach.practice.history import recommend, timeline
+from coach.practice.progress import previous_attempt
 from coach.render.html import sparkline
-from coach.render.view import level_title, reached_title
-from coach.tui.messages import OpenBriefing, OpenSession
+from coach.render.view import ProgressView, progress_view
+from coach.tui.messages import OpenBriefing, OpenCompare, OpenPlan, OpenSession
 from coach.tui.screens.base import CoachScreen
 from coach.tui.widgets.basics import CoachHeader, highlighted_key, local_time, text
+from coach.tui.widgets.charts import CompetencyPlot
 
 
 class HistoryScreen(CoachScreen):
@@ -29,7 +31,15 @@ class HistoryScreen(CoachScreen):
         Binding(
             "r", "rescore", "Re-score", id="history.rescore", tooltip="Score the session again with the current files"
         ),
+        Binding(
+            "c",
+            "compare",
+            "Compare",
+            id="history.compare",
+            tooltip="Put the session beside your previous attempt at the same scenario",
+        ),
         Binding("p", "practise", "Practise next", id="history.next", tooltip="Open the recommended scenario"),
+        Binding("l", "plan", "Plan", id="history.plan", tooltip="Your practice plan to the interview date"),
         Binding("escape", "back", "Back", id="history.back", tooltip="Back to the catalogue"),
     ]
 
@@ -37,9 +47,13 @@ class HistoryScreen(CoachScreen):
         yield CoachHeader()
         with VerticalScroll(id="history"):
             yield Static(id="recommendation", markup=False)
-            yield text("Progress by competency (0-4, oldest to newest)").add_class("subhead")
+            yield Static(id="plan-progress", markup=False)
+            yield Static(id="overview", markup=False)
+            yield text("Progress by competency (0-4 over time; the straight line is the target level)").add_class(
+                "subhead"
+            )
             yield Vertical(id="trends")
-            yield text("Sessions (Enter reopens one)").add_class("subhead")
+            yield text("Sessions (Enter reopens one; c compares it with the previous attempt)").add_class("subhead")
             yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -54,27 +68,33 @@ class HistoryScreen(CoachScreen):
         lib, store = self.coach.library, self.coach.store
         rows = store.sessions()
         data = timeline(store, lib)
-        rec = recommend(store, lib, points=data)
-        self.app.call_from_thread(self._show, rows, data, rec)
+        now = self.coach.now()
+        rec = recommend(store, lib, now=now, points=data)
+        progress = progress_view(store, lib, now.astimezone().date(), points=data)
+        self.app.call_from_thread(self._show, rows, progress, rec)
 
-    def _show(self, rows, data, rec) -> None:  # type: ignore[no-untyped-def]
+    def _show(self, rows, progress: ProgressView, rec) -> None:  # type: ignore[no-untyped-def]
         nxt = f"Practise next (p): {self.coach.library.scenario(rec.scenario).title}. " if rec.scenario else ""
         self.query_one("#recommendation", Static).update(Content(nxt + rec.reason))
         self._next = rec.scenario
+        plan = progress.plan
+        self.query_one("#plan-progress", Static).update(
+            Content(f"Plan (l): {plan.headline}. {plan.week}." if plan else "No practice plan yet (l).")
+        )
+        self.query_one("#overview", Static).update(Content(progress.overview))
         trends = self.query_one("#trends", Vertical)
         trends.remove_children()
-        if not data:
+        if not progress.charts:
             trends.mount(text("No finished sessions yet."))
-        for comp, series in sorted(data.items()):
-            last = series[-1]
-            level = reached_title(last.level, self.ladder)
-            # an absolute 0-4 scale: Textual's Sparkline rescales each series to its own range
-            trend = sparkline([p.score for p in series][-20:])
+        for chart in progress.charts:
+            # also as text, for screen readers; an absolute 0-4 scale (Textual's Sparkline rescales each series)
+            trend = sparkline([p.score for p in chart.points][-20:])
+            needs = f" asks {chart.target_minimum:.2f}" if chart.target_minimum is not None else ""
             trends.mount(
                 text(
-                    f"{Competency(comp).title[:30]:30} {trend:20} {last.score:.2f} · {level} "
-                    f"(target {level_title(last.target, self.ladder)})"
-                ).add_class("trend")
+                    f"{chart.title} {trend} latest {chart.latest:.2f} · {chart.level} (target {chart.target}){needs}"
+                ).add_class("trend"),
+                CompetencyPlot(chart),
             )
         table = self.query_one("#sessions", DataTable)
         table.clear(columns=True)
@@ -114,6 +134,19 @@ class HistoryScreen(CoachScreen):
             self.app.call_from_thread(self.load)
 
         self.run_worker(work, thread=True, group="rescore", exit_on_error=False)
+
+    def action_compare(self) -> None:
+        sid = self._selected_id()
+        if not sid:
+            return
+        earlier = previous_attempt(self.coach.store, sid)
+        if earlier is None:
+            self.notify("No earlier finished attempt at this scenario to compare with.", markup=False)
+            return
+        self.post_message(OpenCompare(earlier.id, sid))
+
+    def action_plan(self) -> None:
+        self.post_message(OpenPlan())
 
     def action_practise(self) -> None:
         if getattr(self, "_next", None):

@@ -13,13 +13,14 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer
 from textual.worker import Worker, WorkerState
 
+from coach import settings
 from coach.practice.actions import export_session
 from coach.practice.history import summarise
 from coach.practice.mentor import side_by_side
 from coach.practice.session import Session, Summary
 from coach.render.html import session_report
-from coach.render.text import level_text, overall_text, stage_result
-from coach.render.view import level_cell
+from coach.render.text import level_text, overall_text
+from coach.render.view import level_cell, summary_view
 from coach.tui.messages import PractiseNext, SaveSession, ShowCatalogue, ShowFeedback
 from coach.tui.screens.base import CoachScreen
 from coach.tui.widgets.basics import CoachHeader, highlighted_key, text
@@ -84,7 +85,8 @@ class SummaryScreen(CoachScreen):
         # for 200 sessions), so every view names the same scenario.
         store = self.coach.store
         self.summary = summary = summarise(self.session, store)
-        parts = summary_parts(summary)
+        numbers = not settings.hide_scores()  # practice without numbers: the history keeps them
+        parts = summary_parts(summary, numbers)
         review = self.session.state.review
         if review is not None and review.reviewed:
             mine = summarise(self.session, store, reviewed=True)
@@ -106,9 +108,9 @@ class SummaryScreen(CoachScreen):
                 parts.append(text("Mentor's advice: " + review.comment.strip()).add_class("concept"))
         self.query_one("#summary-parts", Vertical).mount_all(parts)
         table = self.query_one("#stages", DataTable)
-        table.add_columns("Stage", "Score", "Band")
-        for st in summary.stages:
-            table.add_row(Text(st.title), *(Text(cell) for cell in stage_result(st)), key=st.stage)
+        table.add_columns(*(("Stage", "Score", "Band") if numbers else ("Stage", "Result", "")))
+        for st in summary_view(summary, numbers).stages:
+            table.add_row(Text(st.title), Text(st.score), Text(st.band), key=st.stage)
         self._row = table.cursor_row
         table.focus(scroll_visible=False)  # the summary opens at its headline
         self.post_message(SaveSession(self.session))

@@ -34,16 +34,17 @@ def _model_answer(report: ScoreReport) -> Iterable[Static]:
 
 
 def report_sections(
-    report: ScoreReport, answer: str, model_answer: bool, ladder: Ladder | None = None
+    report: ScoreReport, answer: str, model_answer: bool, ladder: Ladder | None = None, numbers: bool = True
 ) -> Iterable[Static]:
-    v = report_view(report, answer, ladder)
+    """``numbers``: False in practice without numbers (no score, level or measure; evidence and advice stay)."""
+    v = report_view(report, answer, ladder, numbers)
     yield text(v.headline).add_class("headline")
     for f in v.flags:
         yield text(f"! {f.name}: {f.message}").add_class("flag")
     for crit in v.criteria:
+        heading = f"{bar(crit.level)} {crit.level}/4  {crit.title}" if numbers else crit.title
         yield text(
-            f"{bar(crit.level)} {crit.level}/4  {crit.title}\n{crit.descriptor}"
-            + (f"\n{crit.note}" if crit.note else "")
+            heading + (f"\n{crit.descriptor}" if crit.descriptor else "") + (f"\n{crit.note}" if crit.note else "")
         ).add_class("criterion")
         for row in crit.rows:
             yield text(row.line()).add_class("concept", "hit" if row.hit else "miss")
@@ -68,11 +69,12 @@ def skipped_sections(report: ScoreReport, model_answer: bool) -> Iterable[Static
         yield from _model_answer(report)
 
 
-def summary_parts(s: Summary) -> list[Static]:
-    v = summary_view(s)
+def summary_parts(s: Summary, numbers: bool = True) -> list[Static]:
+    v = summary_view(s, numbers)
     parts = [text(f"{v.title}\n{v.headline}").add_class("headline")]
-    parts.append(text("Competencies").add_class("subhead"))
-    parts += [text(f"{c.bar} {c.score:.2f}  {c.note}").add_class("concept") for c in v.competencies]
+    if numbers:
+        parts.append(text("Competencies").add_class("subhead"))
+        parts += [text(f"{c.bar} {c.score:.2f}  {c.note}").add_class("concept") for c in v.competencies]
     if v.strengths:
         parts.append(text("Strengths").add_class("subhead"))
         parts += [text(f"+ {x}").add_class("concept") for x in v.strengths]
@@ -80,6 +82,6 @@ def summary_parts(s: Summary) -> list[Static]:
         parts.append(text("Work on next").add_class("subhead"))
         parts += [text(f"→ {x}").add_class("concept") for x in v.work_on]
     if v.next_scenario or v.next_reason:
-        nxt = f"Practise next (n): {v.next_scenario}. {v.next_reason}" if v.next_scenario else v.next_reason
+        nxt = f"Practise next (n): {v.next_scenario}. {v.next_reason}".rstrip() if v.next_scenario else v.next_reason
         parts.append(text(nxt).add_class("next"))
     return parts

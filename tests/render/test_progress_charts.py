@@ -1,0 +1,77 @@
+"""The progress report's charts: dates across, the target level as a line, every text escaped,
+and no script; the overview (sessions, time practised, streak)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date, datetime, timedelta, timezone
+from html.parser import HTMLParser
+
+from coach.practice.progress import streak
+from coach.practice.resume import persist
+from coach.practice.store import Store
+from coach.render.html import progress_html, progress_markdown
+from tests.practice.test_history import play
+
+T = datetime(2026, 1, 5, 12, tzinfo=timezone.utc)
+
+
+class Svg(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.dates: list[str] = []
+        self.targets: list[dict[str, str | None]] = []
+        self._in_date = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        a = dict(attrs)
+        self._in_date = tag == "text" and a.get("class") == "date"
+        if tag == "line" and a.get("class") == "target":
+            self.targets.append(a)
+
+    def handle_data(self, data: str) -> None:
+        if self._in_date:
+            self.dates.append(data)
+            self._in_date = False
+
+
+def test_progress_html_charts_have_dated_axes_and_the_target_line(isolated_home, library):
+    store = Store()
+    persist(store, play(library, "upmarket-pricing", "weak", started=T))
+    persist(store, play(library, "upmarket-pricing", "strong", started=T + timedelta(days=10)))
+    page = progress_html(store, library, today=date(2026, 1, 16))
+    assert "<script" not in page and "http" not in page  # inline SVG, nothing external
+    first_chart = page[page.index("<svg") : page.index("</svg>")]
+    svg = Svg()
+    svg.feed(first_chart)
+    assert svg.dates == ["2026-01-05", "2026-01-10", "2026-01-15"]  # the first day, the middle, the last
+    (target,) = svg.targets  # the target level's minimum: TPM asks 2.25 of architecture on a 0-4 scale
+    assert target["stroke-dasharray"] and target["y1"] == target["y2"]
+    assert ">target: TPM</text>" in first_chart
+    assert "2 session(s) · 0 min practised · current streak: 1 day(s)" in page  # the 15th, seen on the 16th
+    assert "2 session(s)" in progress_markdown(store, library, today=date(2026, 1, 16))
+
+
+def test_progress_html_escapes_the_ladder_titles_it_draws(isolated_home, library):
+    store = Store()
+    persist(store, play(library, "upmarket-pricing", "strong", started=T))
+    nasty = '<script>alert(1)</script> & "TPM"'
+    ladder = library.ladder.item
+    levels = [lvl.model_copy(update={"title": nasty}) for lvl in ladder.levels]
+    hostile = replace(library, ladder=replace(library.ladder, item=ladder.model_copy(update={"levels": levels})))
+    page = progress_html(store, hostile, today=date(2026, 1, 16))
+    assert "<script" not in page
+    assert "target: &lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;TPM&#34;" in page
+    assert re.search(r"<svg[^>]*>", page)
+
+
+def test_a_streak_counts_days_in_a_row_and_stands_until_a_day_is_missed():
+    d = date(2026, 3, 10)
+    assert streak(set(), d) == 0
+    assert streak({d}, d) == 1
+    assert streak({d - timedelta(days=1), d - timedelta(days=2)}, d) == 2  # today not practised yet
+    assert streak({d, d - timedelta(days=2)}, d) == 1
+    assert streak({d - timedelta(days=2)}, d) == 0
