@@ -224,7 +224,9 @@ def phrase_terms(phrase: str, synonyms: Synonyms) -> tuple[Term, ...]:
             continue
         covered |= span
         word = tokens[first].word if first == last else ""
-        taken[first] = Term(key, word, all(tokens[i].stem in GENERIC_STEMS for i in span))
+        # a run of several words from the lexicon is an idiom ("next time", "going forward"): it says
+        # something specific even when each of its words is everyday
+        taken[first] = Term(key, word, len(span) == 1 and all(tokens[i].stem in GENERIC_STEMS for i in span))
     for i, t in enumerate(tokens):
         if i not in covered and (not t.is_stop or t.word in KEPT_SMALL):
             taken[i] = Term(t.stem, t.word, t.stem in GENERIC_STEMS or t.is_stop)

@@ -49,7 +49,7 @@ STOPWORDS = frozenset(
 # Small words that change a phrase's meaning: "understand why" is not "understand", "test
 # before launch" is not "test after launch". A phrase keeps them as words it needs, though
 # they never carry a match alone.
-KEPT_SMALL = frozenset({"why", "how", "who", "before", "after", "until", "against", "more", "less", "than", "other"})
+KEPT_SMALL = frozenset({"i", "why", "how", "who", "before", "after", "until", "against", "more", "less", "than", "other"})
 # Everyday words that are not small but cannot carry a match alone: a phrase needs at
 # least one other word ("need a rollback" matches on "rollback", never on "need").
 GENERIC = frozenset(
@@ -57,7 +57,7 @@ GENERIC = frozenset(
     come go going time people lot lots well right sure new next first one two part today now start try
     put done able still even much many big small bit kind sort stuff actually like okay ok yes something
     anything everything someone everyone somebody everybody really quite pretty little whole able
-    different important different great"""
+    important great"""
     .split()
 )
 NEGATORS = frozenset(
