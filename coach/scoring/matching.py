@@ -114,9 +114,10 @@ class Synonyms:
             key = ""
             for member in members:
                 for variant in expand(member):
-                    stems = tuple(t.stem for t in tokenize(variant) if not t.is_stop)
-                    if not stems:
-                        continue
+                    words = tokenize(variant)
+                    stems = tuple(t.stem for t in words if not t.is_stop)
+                    if not stems or (len(stems) == 1 < len(words) and stems[0] in GENERIC_STEMS):
+                        continue  # "from now on" would be any "now": such a member cannot be told apart
                     key = key or "~" + "_".join(stems)
                     if len(stems) == 1:
                         if key not in self.single.setdefault(stems[0], []):
