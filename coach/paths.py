@@ -7,6 +7,7 @@ otherwise the platform's user data folder is used.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -47,3 +48,33 @@ def database() -> Path:
 
 def settings_file() -> Path:
     return home() / "settings.json"
+
+
+# --------------------------------------------------------------------------- safe names
+
+# A session id, or a name the coach puts in a file name: letters and digits first, then
+# letters, digits, ".", "_" and "-" (no "/", no "..", no control characters). Ids come from
+# files others send (imports, reviews), so nothing that could climb out of a folder gets in.
+SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+_SAFE_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
+
+
+def check_id(value: str) -> str:
+    """``value`` when it is a safe id (see SAFE_ID); ValueError saying why otherwise."""
+    if not SAFE_ID.fullmatch(value) or ".." in value:
+        raise ValueError(
+            f"{value[:80]!r} is not a valid id: 1-64 letters, digits, '.', '_' or '-', starting with a letter "
+            "or digit, without '..'"
+        )
+    return value
+
+
+def file_in(folder: Path, name: str) -> Path:
+    """``folder / name``, for a file name built from ids: ValueError unless the name is safe
+    and the path stays directly inside ``folder`` (the one check every file the coach names goes through)."""
+    if not _SAFE_FILE_NAME.fullmatch(name) or ".." in name:
+        raise ValueError(f"{name[:80]!r} is not a safe file name")
+    path = folder / name
+    if path.resolve().parent != folder.resolve():
+        raise ValueError(f"{name[:80]!r} would be written outside {folder}")
+    return path

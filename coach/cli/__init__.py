@@ -23,8 +23,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     0 ok, 1 problems found, 2 a usage or user error, 130 interrupted."""
     try:
         code = cli.main(args=list(argv) if argv is not None else None, prog_name="coach", standalone_mode=False)
-    except UserError as exc:
-        print(f"coach: {exc}", file=sys.stderr)
+    except UserError as exc:  # its message may quote ids and names from files: shown harmlessly
+        from coach.render.terminal import visible
+
+        print(f"coach: {visible(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except click.ClickException as exc:  # a usage error: click says what and how to get help
         exc.show()

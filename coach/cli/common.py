@@ -146,6 +146,16 @@ def scenario_stage(lib: Library, scenario_id: str, stage_id: str | None) -> tupl
     return sc, stage
 
 
+def checked_id(session_id: str) -> str:
+    """A session id given on the command line, or a UserError when it could not be one."""
+    from coach import paths
+
+    try:
+        return paths.check_id(session_id)
+    except ValueError as exc:
+        raise UserError(f"{exc} (see `coach history`)") from None
+
+
 def target_level(raw: str | None) -> Level | None:
     from coach.library.formats import Level
 
@@ -276,12 +286,23 @@ def write_text(target: str | Path, text: str) -> None:
 
 
 def emit(text: str, output: str | None) -> None:
-    """`text` on standard output, or written to `output` (then `wrote FILE` on standard output)."""
+    """`text` on standard output, or written to `output` (then `wrote FILE` on standard output).
+    Control characters from user text are shown harmlessly either way (a file is read in a terminal too)."""
+    from coach.render.terminal import visible
+
     if output:
-        write_text(output, text)
-        print(f"wrote {output}")
+        write_text(output, visible(text))
+        say(f"wrote {output}")
     else:
-        print(text, end="")
+        print(visible(text), end="")
+
+
+def say(text: str, err: bool = False) -> None:
+    """One line for the user (on standard error with `err`), its user text shown harmlessly: how every
+    command prints ids, names, file names and messages that came from files."""
+    from coach.render.terminal import visible
+
+    print(visible(text), file=sys.stderr if err else sys.stdout)
 
 
 def emit_report(report: ScoreReport, fmt: str, output: str | None, model_answer: bool = False) -> None:
@@ -324,6 +345,9 @@ def plain_table(header: Sequence[str], rows: Sequence[Sequence[str]], width: int
 
 def print_table(header: Sequence[str], rows: Sequence[Sequence[str]], output: str | None = None) -> None:
     """A table: drawn by rich to fit a terminal; as plain full-width text when piped or written to a file."""
+    from coach.render.terminal import one_line
+
+    rows = [[one_line(str(c)) for c in row] for row in rows]  # ids and names from files stay one harmless line
     if output or not sys.stdout.isatty():
         emit(plain_table(header, rows), output)
         return

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,11 +13,13 @@ from coach.cli.common import (
     Sources,
     UserError,
     atomic_output,
+    checked_id,
     emit,
     library_options,
     open_store,
     output_options,
     print_table,
+    say,
     target_level,
 )
 
@@ -77,8 +78,10 @@ def history_command(sources: Sources, limit: int, as_json: bool, fmt: str, outpu
         return str(review.get("mentor") or "yes") if review.get("reviewed") else "-"
 
     def score(r: SessionRow) -> str:
-        """The mentor's score is final; the automatic one stays beside it."""
+        """The mentor's score is final; the automatic one stays beside it. A score another coach
+        exported, not recomputed here, says so."""
         auto = f"{r.score:g}" if r.score is not None else "-"
+        auto += "" if r.verified or r.score is None else " (as exported, not verified)"
         return f"{mentor[r.id]:g} (auto {auto})" if r.id in mentor else auto
 
     # LEARNER: "you", or the mentee a mentor ran or reviewed the session for (not in your progress)
@@ -105,6 +108,7 @@ def history_command(sources: Sources, limit: int, as_json: bool, fmt: str, outpu
 def _open_session(session_id: str, lib: Library) -> tuple[Store, Session]:
     from coach.practice.history import load_session
 
+    session_id = checked_id(session_id)
     store = open_store()
     try:
         return store, load_session(store, lib, session_id)
@@ -153,20 +157,25 @@ def export_command(
     from coach.practice.stories import export_lines as story_lines
 
     store = open_store()
-    lines = list(export_lines(store, list(sessions) or None, learner or ""))
-    count = len(lines)
-    if not sessions and not learner:  # your stories move machines with you, but are not sent to a mentor
-        lines += story_lines(StoryBank(store))
+    lines = export_lines(store, [checked_id(s) for s in sessions], learner or "")  # one session at a time
+    stories = [] if sessions or learner else list(story_lines(StoryBank(store)))  # your stories move with you only
+    count = 0
     if output:
         try:
             with atomic_output(output) as f:
-                f.writelines(line + "\n" for line in lines)
+                for line in lines:
+                    f.write(line + "\n")
+                    count += 1
+                for line in stories:
+                    f.write(line + "\n")
         except OSError as exc:
             raise UserError(f"{output}: cannot write: {exc.strerror or exc}") from None
-        stories = f" and {len(lines) - count} story(ies)" if len(lines) > count else ""
-        print(f"exported {count} session(s){stories} to {output}", file=sys.stderr)
+        told = f" and {len(stories)} story(ies)" if stories else ""
+        say(f"exported {count} session(s){told} to {output}", err=True)
     else:
         for line in lines:
+            print(line)
+        for line in stories:
             print(line)
     return EXIT_OK
 
@@ -182,25 +191,36 @@ def export_command(
 def import_command(sources: Sources, files: tuple[str, ...], mine: bool) -> int:
     """Import sessions from JSON Lines exports; sessions already present are kept."""
     from coach.practice.history import import_file
+    from coach.render.terminal import visible
 
+    lib = sources.load()
     store = open_store()
     problems = 0
     for name in files:
         try:
-            result = import_file(store, Path(name), mine=mine)
+            # control characters in the file's text are stored as visible marks: no screen ever gets them
+            result = import_file(store, lib, Path(name), mine=mine, clean=visible)
         except OSError as exc:
             raise UserError(f"{name}: {exc.strerror}") from None
         except UnicodeDecodeError:
             raise UserError(f"{name}: not a UTF-8 text file") from None
-        for problem in result.problems or []:
-            print(f"{name}: {problem} (skipped)", file=sys.stderr)
-        problems += len(result.problems or [])
+        for problem in result.problems:
+            say(f"{name}: {problem} (skipped)", err=True)
+        problems += len(result.problems)
+        for record in result.records:
+            say(f"{name}: {record}")
         reviewed = f", {result.reviewed} updated with a mentor's review" if result.reviewed else ""
         reviewed += f", {result.claimed} now counted as yours" if result.claimed else ""
-        print(f"{name}: added {result.added} session(s), {result.unchanged} already present{reviewed}")
+        say(f"{name}: added {result.added} session(s), {result.unchanged} already present{reviewed}")
         problems += _report_stories(name, result.stories)
+        if result.unverified:
+            say(
+                f"{name}: {result.unverified} of them are for scenarios not in your library: their scores are "
+                "shown as exported, not verified, and do not count in your progress until `coach rescore` "
+                "can score them (add the scenario, then `coach rescore --apply`)"
+            )
         if result.for_others:
-            print(
+            say(
                 f"{name}: {result.for_others} of them were run for another learner and do not count in your "
                 "progress; "
                 "if they are yours (a mock interview your mentor ran for you), run the import again with --mine"
@@ -213,10 +233,10 @@ def _report_stories(name: str, result: StoryImport | None) -> int:
     if result is None or not (result.added or result.unchanged or result.problems):
         return 0
     for number, problem in result.problems:
-        print(f"{name}: line {number}: {problem} (story skipped)", file=sys.stderr)
-    print(f"{name}: added {result.added} story(ies), {result.unchanged} already present")
+        say(f"{name}: line {number}: {problem} (story skipped)", err=True)
+    say(f"{name}: added {result.added} story(ies), {result.unchanged} already present")
     for theirs, ours in result.renamed:
-        print(f"{name}: story {theirs!r} differs from your story with that id; added it as {ours!r}")
+        say(f"{name}: story {theirs!r} differs from your story with that id; added it as {ours!r}")
     return len(result.problems)
 
 
@@ -234,7 +254,7 @@ def rescore_command(sources: Sources, session: str | None, every: bool, apply: b
     lib = sources.load()
     store = open_store()
     if session:
-        ids = [session]
+        ids = [checked_id(session)]
     else:
         ids = [r.id for r in store.sessions(status="finished", limit=1_000_000) if r.scenario in lib.scenarios]
     rescored = changed = skipped = 0
@@ -246,7 +266,7 @@ def rescore_command(sources: Sources, session: str | None, every: bool, apply: b
         try:
             played = load_session(store, lib, sid)
         except (KeyError, ValueError) as exc:
-            print(f"{sid}: skipped ({str(exc).splitlines()[0]})", file=sys.stderr)
+            say(f"{sid}: skipped ({str(exc).splitlines()[0]})", err=True)
             skipped += 1
             continue
         if not session and not is_outdated(played) and not every:
@@ -257,9 +277,9 @@ def rescore_command(sources: Sources, session: str | None, every: bool, apply: b
         moved = [d for d in deltas if abs(d.after - d.before) >= 0.05]
         rescored += 1
         changed += bool(moved)
-        print(f"{sid} {played.scenario.id}: overall {overall(before)} -> {overall(after)}")
+        say(f"{sid} {played.scenario.id}: overall {overall(before)} -> {overall(after)}")
         for d in moved:
-            print(f"    {d.stage}: {d.before:g} -> {d.after:g}")
+            say(f"    {d.stage}: {d.before:g} -> {d.after:g}")
         if apply:
             persist(store, played)
     # always end by saying what happened, so an empty output never leaves the user guessing
@@ -288,8 +308,8 @@ def next_command(sources: Sources, level: str | None) -> int:
     lib = sources.load()
     rec = recommend(open_store(), lib, target_level(level))
     if rec.scenario:
-        print(f"Practise next: {rec.scenario} ({lib.scenario(rec.scenario).title})")
-    print(rec.reason)
+        say(f"Practise next: {rec.scenario} ({lib.scenario(rec.scenario).title})")
+    say(rec.reason)
     return EXIT_OK
 
 

@@ -10,6 +10,7 @@ import click
 
 from coach.cli.common import (
     EXIT_OK,
+    EXIT_PROBLEMS,
     Sources,
     UserError,
     complete_scenario_id,
@@ -19,6 +20,7 @@ from coach.cli.common import (
     output_options,
     print_table,
     require_terminal,
+    say,
     target_level,
 )
 
@@ -64,16 +66,25 @@ def review_command(sources: Sources, file: str, name: str | None, output: str | 
     """Open a mentee's export (FILE, from `coach export`), one session after another: read each answer with
     its automatic feedback, agree or override with a reason, comment, and export the reviewed file for the
     mentee to `coach import`."""
-    from coach.practice.mentor import read_export
+    from coach.practice.mentor import sessions_in
+    from coach.render.terminal import visible
 
     lib = sources.load()
     try:
-        items = read_export(Path(file))
+        # the automatic scores are recomputed, not taken from the file; control characters in its text
+        # become visible marks, so the review screens never send them to the terminal
+        mentee = sessions_in(Path(file), lib, clean=visible)
     except OSError as exc:
         raise UserError(f"{file}: {exc.strerror}") from None
-    except ValueError as exc:
-        raise UserError(str(exc)) from None
-    items = [(s, r) for s, r in items if s.scenario in lib.scenarios and s.records]
+    except UnicodeDecodeError:
+        raise UserError(f"{file}: not a UTF-8 text file") from None
+    for problem in mentee.problems:
+        say(f"{problem} (skipped)", err=True)
+    items = [
+        (s, r.model_dump(mode="json", exclude={"state"}))
+        for s, r in mentee.sessions
+        if s.scenario in lib.scenarios and s.records
+    ]
     if not items:
         raise UserError(f"{file}: no session with answers for a scenario in your library")
     require_terminal()
@@ -93,32 +104,57 @@ def cohort_command(sources: Sources, files: tuple[str, ...], fmt: str, output: s
     """A table of learners against competencies, from mentees' .jsonl exports."""
     from coach.library.formats import Competency
     from coach.practice.mentor import cohort
+    from coach.render.terminal import visible
 
     lib = sources.load()
     try:
-        columns, rows = cohort([Path(f) for f in files], lib)
-    except (OSError, ValueError) as exc:
-        raise UserError(str(exc)) from None
+        table = cohort([Path(f) for f in files], lib, clean=visible)
+    except OSError as exc:
+        raise UserError(f"{exc.filename}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise UserError("a file is not UTF-8 text") from None
+    for problem in table.problems:
+        say(f"{problem} (skipped)", err=True)
+    if table.left_out:
+        say(f"{table.left_out} finished session(s) of scenarios not in your library were left out", err=True)
+    columns, rows = table.columns, table.rows
+    code = EXIT_PROBLEMS if table.problems else EXIT_OK
     if fmt == "json":
         import json
 
         data = [
-            {"learner": name, "competencies": {c: scores[c] for c in columns if c in scores}} for name, scores in rows
+            {
+                "learner": name,
+                "competencies": {c: scores[c][0] for c in columns if c in scores},
+                "not_verified": [c for c in columns if c in scores and not scores[c][1]],
+            }
+            for name, scores in rows
         ]
         emit(json.dumps(data, indent=2) + "\n", output)
-        return EXIT_OK
+        return code
     if not rows:
         emit("No finished sessions in these files.\n", output)
-        return EXIT_OK
+        return code
+
+    def cell(score: tuple[float, bool] | None) -> str:
+        return "-" if score is None else f"{score[0]:.2f}" + ("" if score[1] else "*")
+
     header = ["LEARNER"] + [Competency(c).title for c in columns]
-    table = [[name] + [f"{scores[c]:.2f}" if c in scores else "-" for c in columns] for name, scores in rows]
+    table_rows = [[name] + [cell(scores.get(c)) for c in columns] for name, scores in rows]
+    verified = "Scores recomputed from the answers with your library: verified"
+    if any(not ok for _, scores in rows for _, ok in scores.values()):
+        verified += "; * as exported, not verified (a mentor's review, or stages your scenario no longer has)"
+    note = verified + "."
     if fmt == "md":
+        from coach.render.text import md_cell
+
         lines = ["| " + " | ".join(header) + " |", "| " + " | ".join("---" for _ in header) + " |"]
-        lines += ["| " + " | ".join(row) + " |" for row in table]
-        emit("\n".join(lines) + "\n", output)
+        lines += ["| " + " | ".join(md_cell(cell) for cell in row) + " |" for row in table_rows]
+        emit("\n".join(lines) + "\n\n" + note + "\n", output)
     else:
-        print_table(header, table, output)
-    return EXIT_OK
+        print_table(header, table_rows, output)
+        say(note)
+    return code
 
 
 @click.command("serve", short_help="serve the coach to a browser (for a remote mentee)")

@@ -17,6 +17,7 @@ from coach.practice.resume import persist, save_draft
 from coach.practice.session import Mode, Session
 from coach.practice.store import Store
 from coach.render.scenario import briefing_text
+from coach.render.terminal import visible
 from coach.render.text import report_text, summary_text
 from coach.render.view import report_view, summary_view
 
@@ -62,7 +63,7 @@ def run_plain(
 ) -> int:
     """``numbers``: False in practice without numbers (feedback keeps its evidence and advice)."""
     sc = session.scenario
-    say = lambda text="": print(text, file=stdout, flush=True)  # noqa: E731
+    say = lambda text="": print(visible(text), file=stdout, flush=True)  # noqa: E731 (a resumed answer may hold escapes)
     who = sc.persona.name
 
     def save() -> None:

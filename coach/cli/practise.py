@@ -9,6 +9,7 @@ import click
 from coach.cli.common import (
     Sources,
     UserError,
+    checked_id,
     complete_scenario_id,
     library_options,
     open_store,
@@ -64,9 +65,11 @@ def practice_command(
         from coach.practice.resume import resume as resume_session
 
         try:
-            session = resume_session(store, lib, resume)
+            session = resume_session(store, lib, checked_id(resume))
         except KeyError as exc:
             raise UserError(exc.args[0]) from None
+        except ValueError as exc:
+            raise UserError(f"session {resume!r} cannot be read by this coach: {str(exc).splitlines()[0]}") from None
     elif scenario_id:
         try:
             session = Session.new(lib, scenario_id, target_level(level), Mode(mode))

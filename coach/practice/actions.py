@@ -56,9 +56,10 @@ def rescore_session(store: Store, library: Library, session_id: str) -> RescoreR
 
 
 def export_base(session: Session, tag: str = "") -> Path:
-    """Where a session's report goes, without its suffix: exports/<scenario>-<id>[-tag]."""
+    """Where a session's report goes, without its suffix: exports/<scenario>-<id>[-tag].
+    ValueError when the ids would not make a safe name inside the exports folder."""
     name = f"{session.scenario.id}-{session.state.id}" + (f"-{tag}" if tag else "")
-    return paths.home() / "exports" / name
+    return paths.file_in(paths.home() / "exports", name)
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -84,7 +85,7 @@ def export_session(session: Session, render: Callable[[str], str], tag: str = ""
     layer above this one, so the caller passes it in. Both are rendered before either is
     written, so a failure leaves no half-exported pair."""
     base = export_base(session, tag)
-    pages = {base.with_suffix(".md"): render("md"), base.with_suffix(".html"): render("html")}
+    pages = {base.with_name(base.name + ".md"): render("md"), base.with_name(base.name + ".html"): render("html")}
     for path, page in pages.items():
         write_atomically(path, page)
     return list(pages)

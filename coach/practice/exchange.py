@@ -8,6 +8,7 @@ A bad line never stops a file: the reader skips it and reports it with its line 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,10 +60,15 @@ class ExportRecord(BaseModel):
         return json.dumps(self.model_dump(mode="json"), ensure_ascii=False)
 
     @classmethod
-    def from_line(cls, line: str) -> ExportRecord:
-        """Parse one line; ValueError says in one line what is wrong with it."""
+    def from_line(cls, line: str, clean: Callable[[str], str] | None = None) -> ExportRecord:
+        """Parse one line; ValueError says in one line what is wrong with it. ``clean`` rewrites
+        every string in it first (the caller's rule for text from others: control characters
+        made harmless, so no screen ever gets them)."""
         try:
             data = json.loads(line)
+            data = _cleaned(data, clean) if clean else data
+        except RecursionError:  # arrays or objects nested hundreds deep (a real session is a few levels)
+            raise ValueError("JSON nested too deep to read") from None
         except ValueError as exc:
             raise ValueError(f"not valid JSON ({exc})") from None
         if is_story_record(data):  # a story of the story bank, travelling with the sessions
@@ -84,17 +90,36 @@ class OtherRecord(ValueError):
         self.data = data
 
 
+def _cleaned(value: Any, clean: Callable[[str], str]) -> Any:
+    """``value`` (parsed JSON) with ``clean`` applied to every string, keys included."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, list):
+        return [_cleaned(item, clean) for item in value]
+    if isinstance(value, dict):
+        return {clean(key): _cleaned(item, clean) for key, item in value.items()}
+    return value
+
+
 def _first_problem(exc: ValidationError) -> str:
     error = exc.errors()[0]
-    if error["type"] == "value_error" and not error["loc"][1:]:  # our own message, e.g. from _ours
-        return str(error["ctx"]["error"])
+    message = str(error["ctx"]["error"]) if error["type"] == "value_error" else error["msg"]  # ours, as written
+    if error["type"] == "value_error" and not error["loc"][1:]:  # e.g. from _ours
+        return message
     where = ".".join(str(part) for part in error["loc"])
-    return f"{where}: {error['msg']}" if where else error["msg"]
+    return f"{where}: {message}" if where else message
 
 
 def export_record(state: SessionState | dict[str, Any], title: str, score: float | None) -> str:
     """One export line for a session state."""
     return ExportRecord.of(state, title, score).line()
+
+
+# One session is one line. Answers are scored up to about 60,000 characters each, and a line
+# holds each answer twice (record and transcript) with its reports: a few hundred kilobytes
+# for the longest real sessions. A longer line is not read into memory, only reported.
+MAX_LINE = 4 * 1024 * 1024
+"""The longest line read, in characters."""
 
 
 @dataclass
@@ -113,18 +138,40 @@ class ExportFile:
         return [f"line {number}: {message}" for number, message in self.problems]
 
 
-def read_export(path: Path) -> ExportFile:
-    """Every record of a JSON Lines export; blank lines are ignored and bad ones reported.
-    OSError and UnicodeDecodeError (the file cannot be read at all) are the caller's to report."""
-    out = ExportFile(path)
+def records_in(
+    path: Path, clean: Callable[[str], str] | None = None
+) -> Iterator[tuple[int, ExportRecord | str | dict[str, Any]]]:
+    """(line number, the record, a story record's JSON, or what is wrong with the line) for every line of a JSON Lines
+    export but blank ones, one at a time: a file of any size is read in bounded memory. ``clean``:
+    see ExportRecord.from_line. OSError and UnicodeDecodeError (the file cannot be read at all)
+    are the caller's to report."""
     with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
+        number = 0
+        while line := handle.readline(MAX_LINE + 1):
+            number += 1
+            if len(line) > MAX_LINE:
+                while line and not line.endswith("\n"):  # skip the rest of the line unread
+                    line = handle.readline(64 * 1024)
+                yield number, f"longer than the limit of {MAX_LINE // (1024 * 1024)} MB for one session"
+                continue
             if not line.strip():
                 continue
             try:
-                out.records.append((number, ExportRecord.from_line(line)))
-            except OtherRecord as other:
-                out.stories.append((number, other.data))
+                yield number, ExportRecord.from_line(line, clean)
+            except OtherRecord as other:  # a story: its own reader validates it
+                yield number, other.data
             except ValueError as exc:
-                out.problems.append((number, str(exc).splitlines()[0]))
+                yield number, str(exc).splitlines()[0]
+
+
+def read_export(path: Path, clean: Callable[[str], str] | None = None) -> ExportFile:
+    """Every record of a JSON Lines export; blank lines are ignored and bad ones reported."""
+    out = ExportFile(path)
+    for number, item in records_in(path, clean):
+        if isinstance(item, str):
+            out.problems.append((number, item))
+        elif isinstance(item, dict):
+            out.stories.append((number, item))
+        else:
+            out.records.append((number, item))
     return out

@@ -3,15 +3,19 @@ sessions between machines. Plain Python over coach.practice.store; no UI."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+import pickle
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import IO, Any
 
 from coach.library.formats import Competency, Level
 from coach.library.loader import Library
-from coach.practice.exchange import ExportRecord, read_export
+from coach.practice.exchange import ExportRecord, records_in
 from coach.practice.resume import resume
+from coach.practice.review import MentorReview
 from coach.practice.session import Session, SessionState, Summary
 from coach.practice.store import SessionRow, Store
 from coach.practice.stories import StoryBank, StoryImport, import_records
@@ -39,9 +43,10 @@ def own_sessions(store: Store, status: str | None = None) -> list[SessionRow]:
 
 
 def finished_sessions(store: Store, library: Library, scorer: Scorer | None = None) -> Iterator[Session]:
-    """The user's own finished sessions whose scenario still exists, in the order they were started."""
+    """The user's own finished sessions whose scenario still exists, in the order they were started;
+    not those with scores as exported by another coach (re-scoring them makes them count)."""
     for row in sorted(own_sessions(store, "finished"), key=lambda r: r.started):
-        if row.scenario in library.scenarios:
+        if row.scenario in library.scenarios and row.verified:
             try:
                 yield load_session(store, library, row.id, scorer)
             except (ValueError, KeyError):
@@ -90,13 +95,16 @@ def rescore(session: Session, scorer: Scorer | None = None) -> list[Rescore]:
         changes.append(Rescore(rec.stage, before, rec.report.score))
     session.state.scenario_version = session.scenario.version
     session.state.rubric_versions = {r: session.library.rubric(r).version for r in session.scenario.rubrics}
+    if len(changes) == len(session.state.records):  # every report is this coach's own now
+        session.state.unverified = False
     return changes
 
 
 def is_outdated(session: Session) -> bool:
-    """True when the scenario or a rubric changed version since the session was scored."""
+    """True when the scenario or a rubric changed version since the session was scored, or its
+    scores are as another coach exported them."""
     lib = session.library
-    if session.state.scenario_version != session.scenario.version:
+    if session.state.scenario_version != session.scenario.version or session.state.unverified:
         return True
     return any(r in lib.rubrics and lib.rubric(r).version != v for r, v in session.state.rubric_versions.items())
 
@@ -206,18 +214,25 @@ def recommend(
 
 
 def export_lines(store: Store, ids: Iterable[str] | None = None, learner: str = "") -> Iterator[str]:
-    """Export lines of the stored sessions (all, or ``ids``), oldest first; ``learner``
-    names whose sessions they are (a mentee sending them to a mentor)."""
-    wanted = set(ids) if ids else None
-    for row in reversed(store.sessions(limit=1_000_000)):
-        if wanted is None or row.id in wanted:
-            try:
-                state = SessionState.model_validate_json(store.load_state(row.id))
-            except ValueError:
-                continue  # a state this coach cannot read (it stays in the store); the count says what was exported
-            if learner:
-                state.learner = learner
-            yield ExportRecord.of(state, row.title, row.score).line()
+    """Export lines of the stored sessions (all, or ``ids``), oldest first, read and written one
+    at a time; ``learner`` names whose sessions they are (a mentee sending them to a mentor)."""
+    for _, title, score, state_json in store.exported(tuple(ids or ())):
+        try:
+            state = SessionState.model_validate_json(state_json)
+        except ValueError:
+            continue  # a state this coach cannot read (it stays in the store); the count says what was exported
+        if learner:
+            state.learner = learner
+        yield ExportRecord.of(state, title, score).line()
+
+
+def verify_scores(session: Session) -> bool:
+    """Recompute the session's reports from its answers with the current files, instead of
+    trusting the ones it came with (a file from someone else). False, and the session marked
+    unverified, when they cannot be recomputed: a stage it answered is not in the scenario."""
+    every_stage = len(rescore(session)) == len(session.state.records)
+    session.state.unverified = not every_stage
+    return every_stage
 
 
 @dataclass
@@ -225,63 +240,181 @@ class ImportResult:
     added: int = 0
     unchanged: int = 0
     reviewed: int = 0  # sessions already present that gained a (newer) mentor review
-    problems: list[str] | None = None
+    problems: list[str] = field(default_factory=list)
     for_others: int = 0
     """New sessions kept as run for someone else (they carry a learner's name)."""
     claimed: int = 0
     """Sessions imported before as someone else's, now the user's own (``mine``)."""
     stories: StoryImport | None = None
     """What happened to the story-bank records of the file."""
+    unverified: int = 0
+    """New sessions whose scores are kept as exported (their scenario is not in the library)."""
+    records: list[str] = field(default_factory=list)
+    """What happened to each record, as "line N, session ID: what"."""
 
 
-def import_file(store: Store, path: Path, mine: bool = False) -> ImportResult:
-    """Add the sessions in a JSON Lines export; a session already present is left as it is
-    (so importing the same file twice adds nothing) unless the file brings a newer mentor
-    review of it, which is then taken.
+@dataclass
+class _Pending:
+    """A record checked (and scored), waiting for the one write transaction: plain strings, so
+    spooling it to disk is cheap."""
 
-    A new session that names a learner (a mentee's export, a mock interview a mentor ran)
-    stays someone else's and does not feed the user's progress, unless ``mine`` says the
-    user is that learner: then it becomes the user's own."""
-    exported = read_export(path)
-    result = ImportResult(problems=exported.problem_lines())
-    existing = {row.id for row in store.sessions(limit=1_000_000)}
-    for _, record in exported.records:
-        state = record.state
-        if state.id in existing:
-            stored = SessionState.model_validate_json(store.load_state(state.id))
-            if _newer_review(state, store):  # a review of a session of ours: take it, keep whose it is
-                state.learner = "" if mine else stored.learner
-                result.reviewed += 1
-            elif mine and stored.learner:  # imported before without --mine: it is the user's after all
-                state, state.learner = stored, ""
-                result.claimed += 1
-            else:
-                result.unchanged += 1
+    number: int
+    session_id: str
+    said: str
+    """What happens to it, for the user."""
+    state_json: str = ""
+    """A new session: its whole state."""
+    row: dict[str, Any] = field(default_factory=dict)
+    """A new session: the other columns of its row (Store.save_session's keywords)."""
+    review_json: str = ""
+    """A session present: the newer review to take ("": none)."""
+    mine: bool = False
+    """Make it the user's own."""
+    for_others: bool = False
+    unverified: bool = False
+
+
+def import_file(
+    store: Store, library: Library, path: Path, mine: bool = False, clean: Callable[[str], str] | None = None
+) -> ImportResult:
+    """Add the sessions in a JSON Lines export, and say what happened to each record.
+
+    A new session's scores are never taken from the file: they are recomputed from its answers
+    with the current scenario and rubric files, or, when the scenario is not in the library,
+    kept marked "as exported, not verified". A session already present keeps its answers and
+    scores (importing the same file twice adds nothing); only a newer mentor review of it is
+    taken. A new session that names a learner (a mentee's export, a mock interview a mentor ran)
+    stays someone else's and does not feed the user's progress, unless ``mine`` says the user
+    is that learner: then it becomes the user's own.
+
+    Records are checked and scored first, then written in one transaction: one commit (one disk
+    sync) however many sessions, and the database is not held while scoring. ``clean`` rewrites
+    every string of a record before anything else (see ExportRecord.from_line)."""
+    result = ImportResult()
+    scorer = Scorer(library)
+    with tempfile.TemporaryFile("w+b") as spool:  # checked records, so memory stays flat with the file's size
+        seen: set[str] = set()
+        stories: list[tuple[int, dict[str, Any]]] = []
+        for number, item in records_in(path, clean):
+            if isinstance(item, str):
+                result.problems.append(f"line {number}: {item}")
                 continue
-        else:
-            if mine:
-                state.learner = ""
-            elif state.learner:
-                result.for_others += 1
-            result.added += 1
-        store.save_session(
-            state.model_dump_json(),
-            id=state.id,
-            scenario=state.scenario,
-            title=record.title or state.scenario,
-            target=state.target.value,
-            mode=state.mode.value,
-            started=state.started,
-            status=state.status,
-            score=record.score,
-        )
-        existing.add(state.id)
-    result.stories = import_records(StoryBank(store), exported.stories)
+            if isinstance(item, dict):  # a story of the story bank
+                stories.append((number, item))
+                continue
+            if item.state.id in seen:
+                result.problems.append(f"line {number}: session {item.state.id} appears earlier in the file")
+                continue
+            seen.add(item.state.id)
+            pending = _check(store, library, scorer, number, item, mine)
+            if pending is None:
+                result.unchanged += 1
+                result.records.append(f"line {number}, session {item.state.id}: already present, kept as it is")
+            else:
+                pickle.dump(pending, spool)
+        spool.seek(0)
+        with store.transaction():
+            for pending in _unspooled(spool):
+                _write(store, pending, result)
+    result.stories = import_records(StoryBank(store), stories)
     return result
 
 
-def _newer_review(incoming: SessionState, store: Store) -> bool:
-    if incoming.review is None or incoming.review.reviewed is None:
-        return False
-    current = SessionState.model_validate_json(store.load_state(incoming.id))
-    return current.review is None or (current.review.reviewed or "") < incoming.review.reviewed
+def _check(
+    store: Store, library: Library, scorer: Scorer, number: int, record: ExportRecord, mine: bool
+) -> _Pending | None:
+    """What to write for one record (None: nothing, the session is present and the file brings
+    nothing new for it). Only reads the store."""
+    state = record.state
+    try:
+        stored = SessionState.model_validate_json(store.load_state(state.id))
+    except KeyError:  # a new session
+        return _new(library, scorer, number, record, mine)
+    except ValueError:  # a stored state this coach cannot read: left as it is
+        return None
+    incoming = state.review
+    if incoming and incoming.reviewed and (stored.review is None or (stored.review.reviewed or "") < incoming.reviewed):
+        said = f"already present; took the newer review by {incoming.mentor or 'a mentor'} ({incoming.reviewed})"
+        if [r.answers for r in state.records] != [r.answers for r in stored.records]:
+            said += "; the file's answers differ from yours and were not taken"
+        return _Pending(number, state.id, said, review_json=incoming.model_dump_json(), mine=mine)
+    if mine and stored.learner:
+        return _Pending(number, state.id, "already present; now counted as yours", mine=True)
+    return None
+
+
+def _new(library: Library, scorer: Scorer, number: int, record: ExportRecord, mine: bool) -> _Pending:
+    """A new session, its scores recomputed from its answers, or marked unverified when they cannot be."""
+    state = record.state
+    state.learner = "" if mine else state.learner
+    title, score = record.title or state.scenario, record.score
+    exported_version = state.scenario_version
+    if state.scenario not in library.scenarios:
+        state.unverified = True
+        said = f"added; scores as exported, not verified (scenario {state.scenario} is not in your library)"
+    else:
+        session = Session(library, state, scorer)
+        title = session.scenario.title
+        if verify_scores(session):
+            score = session.summary().score if session.finished else None
+            said = f"added; scores recomputed from the answers with {state.scenario} version {state.scenario_version}"
+            if exported_version != state.scenario_version:
+                said += f" (the file's were from version {exported_version})"
+            if record.score is not None and score is not None and abs(record.score - score) >= 0.05:
+                said += f"; the file said {record.score:g}, recomputed {score:g}"
+        else:
+            said = "added; scores as exported, not verified (it answers stages the scenario no longer has)"
+    row = dict(
+        id=state.id, scenario=state.scenario, title=title, target=state.target.value, mode=state.mode.value,
+        started=state.started, status=state.status, score=score,
+    )  # fmt: skip
+    return _Pending(
+        number,
+        state.id,
+        said,
+        state_json=state.model_dump_json(),
+        row=row,
+        for_others=bool(state.learner),
+        unverified=state.unverified,
+    )
+
+
+def _unspooled(spool: IO[bytes]) -> Iterator[_Pending]:
+    while True:
+        try:
+            yield pickle.load(spool)  # our own file, written just now
+        except EOFError:
+            return
+
+
+def _write(store: Store, pending: _Pending, result: ImportResult) -> None:
+    """Write one checked record (inside the import's transaction). A present session only ever
+    changes its review or whose it is, never its answers or scores."""
+    where = f"line {pending.number}, session {pending.session_id}"
+    try:
+        raw = store.load_state(pending.session_id)
+    except KeyError:
+        raw = None
+    if pending.state_json:  # new
+        if raw is not None:  # added by another coach process since it was checked
+            result.unchanged += 1
+            result.records.append(f"{where}: already present, kept as it is")
+            return
+        store.save_session(pending.state_json, **pending.row)
+        result.added += 1
+        result.for_others += pending.for_others
+        result.unverified += pending.unverified
+    else:
+        if raw is None:  # deleted by another coach process since it was checked
+            result.records.append(f"{where}: no longer in your history, skipped")
+            return
+        stored = SessionState.model_validate_json(raw)
+        if pending.review_json:
+            stored.review = MentorReview.model_validate_json(pending.review_json)
+            result.reviewed += 1
+        else:
+            result.claimed += 1
+        if pending.mine:
+            stored.learner = ""
+        store.update_state(stored.id, stored.model_dump_json())  # its review or whose it is: nothing else
+    result.records.append(f"{where}: {pending.said}")

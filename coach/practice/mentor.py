@@ -7,6 +7,8 @@ report from it, so both can be shown side by side, and the mentor's is final.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -15,8 +17,10 @@ from coach.library.formats import Competency
 from coach.library.loader import Library
 from coach.practice import exchange
 from coach.practice.exchange import ExportRecord
+from coach.practice.history import verify_scores
 from coach.practice.review import MentorReview, StageReview, reviewed_report
 from coach.practice.session import Session, SessionState
+from coach.scoring.engine import Scorer
 from coach.scoring.report import ScoreReport
 
 
@@ -93,40 +97,87 @@ def finish(session: Session, comment: str = "") -> None:
 # --------------------------------------------------------------------------- files and cohorts
 
 
-def sessions_in(path: Path) -> list[tuple[SessionState, ExportRecord]]:
-    """The sessions of an export file for a mentor (review, cohort), each naming its
-    learner (the file's name when the export did not), so a reviewed session saved in the
-    mentor's history is never taken for the mentor's own. A bad line is an error that names
-    every bad line ("FILE:N: why"): a mentor reviews or compares whole files, never a part."""
-    exported = exchange.read_export(path)
-    if exported.problems:
-        raise ValueError("; ".join(f"{path}:{number}: {message}" for number, message in exported.problems))
-    out = []
-    for _, record in exported.records:
-        state = record.state
-        state.learner = state.learner or record.learner or path.stem
-        out.append((state, record))
+@dataclass
+class MenteeFile:
+    """The sessions of an export file a mentor reads (review, cohort), and its bad lines."""
+
+    sessions: list[tuple[SessionState, ExportRecord]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    """Each line skipped, as "FILE:N: why"."""
+
+
+def sessions_in(path: Path, library: Library | None = None, clean: Callable[[str], str] | None = None) -> MenteeFile:
+    """The sessions of an export file for a mentor (review, cohort), each naming its learner
+    (the file's name when the export did not), so a reviewed session saved in the mentor's
+    history is never taken for the mentor's own. A bad line is skipped and named ("FILE:N: why"),
+    the rest is read. With a library, each session's scores are recomputed from its answers
+    (the file's are not trusted); a session whose scenario is not in it is marked unverified.
+    ``clean`` rewrites every string first (see ExportRecord.from_line)."""
+    out = MenteeFile()
+    scorer = Scorer(library) if library else None
+    for number, item in exchange.records_in(path, clean):
+        if isinstance(item, str):
+            out.problems.append(f"{path}:{number}: {item}")
+            continue
+        if isinstance(item, dict):  # a story: a mentor reviews sessions only
+            continue
+        state = item.state
+        state.learner = state.learner or item.learner or path.stem
+        state.unverified = True  # until recomputed here
+        if library is not None and state.scenario in library.scenarios:
+            verify_scores(Session(library, state, scorer))
+        out.sessions.append((state, item))
     return out
 
 
-def read_export(path: Path) -> list[tuple[SessionState, dict[str, Any]]]:
-    """sessions_in() with each record as its JSON data (title, score, learner), as the
-    app's review screens read it."""
-    return [(state, record.model_dump(mode="json", exclude={"state"})) for state, record in sessions_in(path)]
+def read_export(
+    path: Path, library: Library | None = None, clean: Callable[[str], str] | None = None
+) -> list[tuple[SessionState, dict[str, Any]]]:
+    """The sessions of sessions_in() with each record as its JSON data (title, score, learner),
+    as the app's review screens read it; bad lines are left out."""
+    return [
+        (state, record.model_dump(mode="json", exclude={"state"}))
+        for state, record in sessions_in(path, library, clean).sessions
+    ]
 
 
-def cohort(files: list[Path], library: Library) -> tuple[list[str], list[tuple[str, dict[str, float]]]]:
-    """Learners against competencies: each learner's latest score per competency (the
-    mentor's where a mentor reviewed the session)."""
-    table: dict[str, dict[str, tuple[str, float]]] = {}
+@dataclass
+class Cohort:
+    """Learners against competencies."""
+
+    columns: list[str]
+    """The competencies some learner has a score in."""
+    rows: list[tuple[str, dict[str, tuple[float, bool]]]]
+    """(learner, {competency: (score, verified)}), by learner. A score is verified when this
+    coach recomputed it from the answers; a mentor's review in the file is not."""
+    problems: list[str]
+    """Lines skipped, as "FILE:N: why"."""
+    left_out: int
+    """Finished sessions of scenarios not in the library: they cannot be scored here."""
+
+
+def cohort(files: list[Path], library: Library, clean: Callable[[str], str] | None = None) -> Cohort:
+    """Each learner's latest score per competency (the mentor's where a mentor reviewed the
+    session), recomputed from the answers with the library."""
+    table: dict[str, dict[str, tuple[str, float, bool]]] = {}
+    problems: list[str] = []
+    left_out = 0
     for path in files:
-        for state, _ in sessions_in(path):
-            if state.status != "finished" or state.scenario not in library.scenarios:
+        mentee = sessions_in(path, library, clean)
+        problems += mentee.problems
+        for state, _ in mentee.sessions:
+            if state.status != "finished":
+                continue
+            if state.scenario not in library.scenarios:
+                left_out += 1
                 continue
             summary = Session(library, state).summary(reviewed=True)
+            judged = state.review is not None and any(sr.ticked or sr.overrides for sr in state.review.stages.values())
+            verified = not state.unverified and not judged
             scores = table.setdefault(state.learner, {})
             for comp in summary.competencies:
                 if comp.competency not in scores or scores[comp.competency][0] <= state.started:
-                    scores[comp.competency] = (state.started, comp.score)
+                    scores[comp.competency] = (state.started, comp.score, verified)
     columns = [c.value for c in Competency if any(c.value in s for s in table.values())]
-    return columns, [(name, {k: v for k, (_, v) in scores.items()}) for name, scores in sorted(table.items())]
+    rows = [(name, {k: (v, ok) for k, (_, v, ok) in scores.items()}) for name, scores in sorted(table.items())]
+    return Cohort(columns, rows, problems, left_out)

@@ -15,8 +15,9 @@ from datetime import datetime, timezone
 from enum import Enum
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
+from coach import paths
 from coach.library import conditions
 from coach.library.formats import Competency, Level, Scenario, Stage
 from coach.library.loader import Library, next_stage
@@ -75,6 +76,29 @@ class SessionState(BaseModel):
     learner: str = ""
     review: MentorReview | None = None
     """A mentor's review; the mentor's scores are final where it exists."""
+    unverified: bool = False
+    """The reports are as another coach exported them, not recomputed here (the scenario was
+    not in the library when the session was imported). Set by the import, never taken from a
+    file; re-scoring clears it."""
+
+    # A state comes from files others send (imports, reviews): the id ends up in file names and
+    # the start time in date arithmetic, so both are checked here, where every state is made.
+    @field_validator("id")
+    @classmethod
+    def _safe_id(cls, value: str) -> str:
+        return paths.check_id(value)
+
+    @field_validator("started")
+    @classmethod
+    def _a_time(cls, value: str) -> str:
+        try:
+            when = datetime.fromisoformat(value)
+        except ValueError:
+            when = None
+        if when is None or not 1 < when.year < 9999:  # years 1 and 9999 overflow in other time zones
+            raise ValueError(f"{value[:40]!r} is not an ISO date and time")
+        # a time without a zone is taken as UTC, so it compares with every other start time
+        return value if when.tzinfo else when.replace(tzinfo=timezone.utc).isoformat()
 
 
 class Outcome(BaseModel):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -58,6 +59,8 @@ class SessionRow:
     score: float | None
     learner: str = ""
     """Who the session was run for when not the user (a mentor's mock interview or review)."""
+    verified: bool = True
+    """False when the scores are as another coach exported them (see SessionState.unverified)."""
 
 
 def now() -> str:
@@ -69,6 +72,7 @@ class Store:
         self.path = path or paths.database()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.lock = threading.RLock()  # the UI's worker threads share this connection
+        self.depth = 0  # transactions open (nested ones join the outermost)
         try:
             self.db = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
             self.db.execute("PRAGMA busy_timeout = 10000")
@@ -100,7 +104,9 @@ class Store:
                 self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
     def transaction(self) -> _Transaction:
-        return _Transaction(self.db, self.lock)
+        """A write transaction; one opened inside another joins it (an import writes every
+        session in one transaction, so one commit and one disk sync)."""
+        return _Transaction(self)
 
     def close(self) -> None:
         self.db.close()
@@ -131,6 +137,11 @@ class Store:
             if status == "finished":
                 self.db.execute("DELETE FROM drafts WHERE session_id = ?", (id,))
 
+    def update_state(self, session_id: str, state_json: str) -> None:
+        """Replace a stored session's state and nothing else (an import taking a mentor's review)."""
+        with self.transaction():
+            self.db.execute("UPDATE sessions SET state = ?, updated = ? WHERE id = ?", (state_json, now(), session_id))
+
     def load_state(self, session_id: str) -> str:
         row = self.db.execute("SELECT state FROM sessions WHERE id = ?", (session_id,)).fetchone()
         if row is None:
@@ -141,7 +152,8 @@ class Store:
     def sessions(self, status: str | None = None, limit: int = 500) -> list[SessionRow]:
         sql = (
             "SELECT id, scenario, title, target, mode, started, updated, status, score, "
-            "CASE WHEN json_valid(state) THEN coalesce(json_extract(state, '$.learner'), '') ELSE '' END "
+            "CASE WHEN json_valid(state) THEN coalesce(json_extract(state, '$.learner'), '') ELSE '' END, "
+            "NOT (json_valid(state) AND coalesce(json_extract(state, '$.unverified'), 0)) "
             "FROM sessions"
         )
         args: tuple[str, ...] = ()
@@ -151,7 +163,15 @@ class Store:
         # newest first by when it was started (an import or a rescore does not move it);
         # `coach history` and the history screen both show this order
         sql += " ORDER BY started DESC, rowid DESC LIMIT ?"
-        return [SessionRow(*row) for row in self.db.execute(sql, args + (limit,))]
+        # mypy cannot count the columns: the first ten are the fields before `verified`
+        return [SessionRow(*row[:10], verified=bool(row[10])) for row in self.db.execute(sql, args + (limit,))]  # type: ignore[misc]
+
+    def exported(self, ids: Sequence[str] = ()) -> Iterator[tuple[str, str, float | None, str]]:
+        """(id, title, score, state JSON) of every session (or those in ``ids``), oldest first,
+        one at a time: an export streams them, so its memory does not grow with the history."""
+        where = f" WHERE id IN ({', '.join('?' * len(ids))})" if ids else ""
+        cursor = self.db.execute(f"SELECT id, title, score, state FROM sessions{where} ORDER BY started, rowid", ids)
+        yield from cursor  # sqlite3 fetches rows as they are asked for
 
     def practice_seconds(self) -> float:
         """Time spent answering, summed over the user's own sessions (not those run for a learner)."""
@@ -191,19 +211,23 @@ class Store:
 
 
 class _Transaction:
-    def __init__(self, db: sqlite3.Connection, lock: threading.RLock):
-        self.db, self.lock = db, lock
+    def __init__(self, store: Store):
+        self.store = store
 
     def __enter__(self) -> None:
-        self.lock.acquire()
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
-        except BaseException:
-            self.lock.release()
-            raise
+        self.store.lock.acquire()
+        if self.store.depth == 0:
+            try:
+                self.store.db.execute("BEGIN IMMEDIATE")
+            except BaseException:
+                self.store.lock.release()
+                raise
+        self.store.depth += 1
 
     def __exit__(self, kind: object, value: object, tb: object) -> None:
+        self.store.depth -= 1
         try:
-            self.db.execute("COMMIT" if kind is None else "ROLLBACK")
+            if self.store.depth == 0:
+                self.store.db.execute("COMMIT" if kind is None else "ROLLBACK")
         finally:
-            self.lock.release()
+            self.store.lock.release()

@@ -3,6 +3,7 @@ exports), drawn from the views in coach.render.view."""
 
 from __future__ import annotations
 
+import re
 import textwrap
 from typing import TYPE_CHECKING
 
@@ -72,29 +73,51 @@ def to_markdown(r: ScoreReport, heading: str = "##", model_answer: bool = True, 
     return report_markdown(report_view(r, ladder=ladder), heading, model_answer)
 
 
+# Markdown punctuation that could make a link, an image, code, emphasis or a table cell out of text.
+_MD_PUNCTUATION = re.compile(r"([\\`*_\[\]|])")
+# A script URL scheme, even as plain text: a zero-width space after its name keeps any renderer from linking it.
+_SCRIPT_SCHEME = re.compile(r"(?i)\b(javascript|vbscript)(\s*):")
+
+
+def md(text: str) -> str:
+    """Text from a user or a file, as Markdown that shows exactly that text: never raw HTML (``<``,
+    ``>`` and ``&`` become entities), never a link, image, code span or emphasis (their punctuation
+    is escaped), and no ``javascript:`` for a renderer to link. Line breaks stay."""
+    text = _MD_PUNCTUATION.sub(r"\\\1", text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _SCRIPT_SCHEME.sub("\\1\u200b\\2:", text)
+
+
+def md_cell(text: str) -> str:
+    """``md`` on one line, for a table cell."""
+    return md(" ".join(text.split()))
+
+
 def report_markdown(v: ReportView, heading: str = "##", model_answer: bool = True) -> str:
-    out = [f"{heading} {v.headline}", ""]
-    out += [f"> **{f.name}**: {f.message}" for f in v.flags]
+    out = [f"{heading} {md(v.headline)}", ""]
+    out += [f"> **{md(f.name)}**: {md(f.message)}" for f in v.flags]
     if v.flags:
         out.append("")
     out += ["| criterion | level | what it looks like |", "| --- | --- | --- |"]
-    out += [f"| {c.title} | {c.bar} {c.level}/4 | {c.descriptor} |" for c in v.criteria]
+    out += [f"| {md_cell(c.title)} | {c.bar} {c.level}/4 | {md_cell(c.descriptor)} |" for c in v.criteria]
     for c in v.criteria:
         out += (
-            ["", f"**{c.title}**", ""] + ([f"*{c.note}*", ""] if c.note else []) + [f"- {row.line()}" for row in c.rows]
+            ["", f"**{md(c.title)}**", ""]
+            + ([f"*{md(c.note)}*", ""] if c.note else [])
+            + [f"- {md(row.line())}" for row in c.rows]
         )
     if v.anti_patterns:
-        out += ["", "**Anti-patterns**", ""] + [f"- {a.text}" for a in v.anti_patterns]
+        out += ["", "**Anti-patterns**", ""] + [f"- {md(a.text)}" for a in v.anti_patterns]
     if v.competencies:
-        out += ["", "**Competencies**", ""] + [f"- {c.bar} {c.score:.2f}: {c.note}" for c in v.competencies]
+        out += ["", "**Competencies**", ""] + [f"- {c.bar} {c.score:.2f}: {md(c.note)}" for c in v.competencies]
     if v.strengths:
-        out += ["", "**What went well**", ""] + [f"- {s}" for s in v.strengths]
+        out += ["", "**What went well**", ""] + [f"- {md(s)}" for s in v.strengths]
     if v.improvements:
-        out += ["", "**Work on**", ""] + [f"- {s}" for s in v.improvements]
+        out += ["", "**Work on**", ""] + [f"- {md(s)}" for s in v.improvements]
     if model_answer and v.model_answer:
-        out += ["", "**Model answer**", "", v.model_answer]
+        out += ["", "**Model answer**", "", md(v.model_answer)]
     if model_answer and v.takeaways:
-        out += ["", "**Takeaways**", ""] + [f"- {t}" for t in v.takeaways]
+        out += ["", "**Takeaways**", ""] + [f"- {md(t)}" for t in v.takeaways]
     return "\n".join(out) + "\n"
 
 
@@ -128,50 +151,58 @@ def summary_text(s: Summary | SummaryView, width: int = 88, times: bool = True) 
 
 
 def session_markdown(session: Session, store: Store | None = None) -> str:
-    """The transcript, each stage's feedback and the summary, as one Markdown document."""
+    """The transcript, each stage's feedback and the summary, as one Markdown document. Every
+    piece of text in it goes through ``md``: an answer or a name is shown, never rendered."""
     v = session_view(session, store)
     s = v.summary
-    learner = f"Learner: **{v.learner}** · " if v.learner else ""
+    learner = f"Learner: **{md(v.learner)}** · " if v.learner else ""
     out = [
-        f"# {v.title}",
+        f"# {md(v.title)}",
         "",
         (
-            f"{learner}*{v.persona_name}, {v.persona_role}* · target level: {v.target_title} · "
-            f"mode: {v.mode} · started {v.started}"
+            f"{learner}*{md(v.persona_name)}, {md(v.persona_role)}* · target level: {md(v.target_title)} · "
+            f"mode: {v.mode} · started {md(v.started)}"
         ),
         "",
+    ]
+    if v.unverified:
+        out += [f"> **{md(v.unverified)}**", ""]
+    out += [
         "## Summary",
         "",
-        f"Overall **{s.overall}**; level shown: **{s.level}**.",
+        f"Overall **{md(s.overall)}**; level shown: **{md(s.level)}**.",
         "",
     ]
     out += ["| competency | score | note |", "| --- | --- | --- |"]
-    out += [f"| {c.title} | {c.bar} {c.score:.2f} | {c.note} |" for c in s.competencies]
+    out += [f"| {md_cell(c.title)} | {c.bar} {c.score:.2f} | {md_cell(c.note)} |" for c in s.competencies]
     if s.strengths:
-        out += ["", "**Strengths**", ""] + [f"- {x}" for x in s.strengths]
+        out += ["", "**Strengths**", ""] + [f"- {md(x)}" for x in s.strengths]
     if s.work_on:
-        out += ["", "**Work on next**", ""] + [f"- {x}" for x in s.work_on]
+        out += ["", "**Work on next**", ""] + [f"- {md(x)}" for x in s.work_on]
     if s.next_scenario:
-        out += ["", f"**Practise next:** `{s.next_scenario}`. {s.next_reason}"]
+        out += ["", f"**Practise next:** {md(s.next_scenario)}. {md(s.next_reason)}"]
     if v.review is not None:
-        out += ["", f"## {v.review.heading}", ""]
+        out += ["", f"## {md(v.review.heading)}", ""]
         if v.review.comment:
-            out += [v.review.comment, ""]
+            out += [md(v.review.comment), ""]
         out += ["| stage | criterion | automatic | mentor | reason |", "| --- | --- | --- | --- | --- |"]
-        out += [f"| {r.stage} | {r.criterion} | {r.cells[0]} | {r.cells[1]} | {r.reason} |" for r in v.review.rows]
-        out += [f"\n**Notes on {sid}:** {notes}" for sid, notes in v.review.notes]
+        out += [
+            f"| {md_cell(r.stage)} | {md_cell(r.criterion)} | {r.cells[0]} | {r.cells[1]} | {md_cell(r.reason)} |"
+            for r in v.review.rows
+        ]
+        out += [f"\n**Notes on {md(sid)}:** {md(notes)}" for sid, notes in v.review.notes]
     out += ["", "## Transcript", ""]
     for turn in v.transcript:
-        body = turn.text.replace("\n", "\n> ")
-        out += [f"**{turn.who}** ({turn.stage}):", "", f"> {body}", ""]
+        body = md(turn.text).replace("\n", "\n> ")
+        out += [f"**{md(turn.who)}** ({md(turn.stage)}):", "", f"> {body}", ""]
     out += ["## Feedback by stage", ""]
     for st in v.stages:
         if not st.assessed:  # no score and no marks for a question not answered
-            out += [f"### {st.title}: {st.status}", ""]
+            out += [f"### {md(st.title)}: {md(st.status)}", ""]
             if st.report.model_answer:
-                out += ["**Model answer**", "", st.report.model_answer, ""]
+                out += ["**Model answer**", "", md(st.report.model_answer), ""]
             continue
-        out.append(report_markdown(st.report, heading=f"### {st.title}:", model_answer=True))
+        out.append(report_markdown(st.report, heading=f"### {md(st.title)}:", model_answer=True))
     return "\n".join(out)
 
 

@@ -485,6 +485,8 @@ class SessionView:
     transcript: list[TurnView]
     stages: list[StageView] = field(default_factory=list)
     """Each stage's feedback, in the order played."""
+    unverified: str = ""
+    """Why the scores cannot be trusted, when they are as another coach exported them; else ""."""
 
 
 def review_view(session: Session) -> ReviewView | None:
@@ -536,6 +538,15 @@ def session_view(session: Session, store: Store | None = None) -> SessionView:
         review=review_view(session),
         transcript=transcript,
         stages=stages,
+        unverified=unverified_text(session.state.id) if session.state.unverified else "",
+    )
+
+
+def unverified_text(session_id: str) -> str:
+    """The mark on scores another coach exported and this one did not recompute."""
+    return (
+        "Scores as exported, not verified: they came with an imported file and were not recomputed from "
+        f"the answers here. `coach rescore {session_id} --apply` scores the answers with your library."
     )
 
 

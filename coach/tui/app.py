@@ -389,7 +389,7 @@ class CoachApp(App[int]):
             if self.review_output is not None:
                 self.write_review_file(session)
                 saved.append(str(self.review_output))
-        except OSError as exc:
+        except (OSError, ValueError) as exc:  # ValueError: not a safe file name (see paths.file_in)
             self.notify(f"Could not save the report: {exc}", severity="error", markup=False)
             return
         self.notify("Saved " + ", ".join(saved), title="Exported", markup=False)

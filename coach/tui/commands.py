@@ -59,6 +59,7 @@ class CoachCommands(Provider):
 
     def _stories(self) -> None:
         self.app.push_screen(StoriesScreen())
+
     def _plan(self) -> None:
         self.app.post_message(OpenPlan())
 

@@ -74,3 +74,13 @@ def test_resumable_skips_sessions_whose_scenario_is_gone_and_resume_keeps_the_dr
     assert row is not None and row.id == kept.state.id
     back = resume_session(store, library, kept.state.id, clock=lambda: 42.0)
     assert back.state.draft == "half an answer" and back.clock() == 42.0
+
+
+def test_an_export_is_never_named_outside_the_exports_folder(library, isolated_home):
+    """Ids are checked where a state is made; should one get past (a state built without validation), the
+    file name is checked again and nothing is written."""
+    session = play(library, "upmarket-pricing", "strong")
+    session.state = session.state.model_construct(**dict(session.state) | {"id": "/../../../tmp/x"})
+    with pytest.raises(ValueError, match="not a safe file name"):
+        export_session(session, lambda fmt: fmt)
+    assert not list(isolated_home.parent.rglob("x-*.md")) and not (isolated_home / "exports").exists()

@@ -70,7 +70,7 @@ def test_import_keeps_the_good_lines_around_a_bad_one(library, tmp_path: Path):
     path.write_text(
         '{"format": "tpm-coach-session", "version": 7}\n' + ExportRecord.of(s.state, "t", 1.0).line() + "\n"
     )
-    result = import_file(Store(), path)
+    result = import_file(Store(), library, path)
     assert result.added == 1 and result.problems == ["line 1: written by a newer coach; upgrade to import it"]
 
 
@@ -82,3 +82,282 @@ def test_cohort_names_every_bad_line_of_a_file(library, tmp_path: Path, capsys):
     err = capsys.readouterr().err
     assert f"{path}:2: not valid JSON" in err and f"{path}:4: not a TPM Coach session export" in err
     assert "Traceback" not in err
+
+
+# --------------------------------------------------------------------------- hostile files (issue 13)
+
+HOSTILE = Path(__file__).resolve().parent.parent / "data" / "hostile"
+
+
+def _stored(store: Store, session_id: str) -> dict:
+    return json.loads(store.load_state(session_id))
+
+
+def test_an_import_never_rewrites_a_stored_sessions_answers_or_scores(library, capsys):
+    """import-overwrite.jsonl: the id of a session we have, a newer review, other answers and a score of 100.
+    The review is taken; the answers, reports and score stay ours; the import says so for the record."""
+    store = Store()
+    ours = play(library, "upmarket-pricing", "middling")
+    ours.state.id = "victim0001"
+    persist(store, ours)
+    before = _stored(store, "victim0001")
+    score_before = store.sessions()[0].score
+
+    assert main(["import", str(HOSTILE / "import-overwrite.jsonl")]) == 0
+    out = capsys.readouterr().out
+    after = _stored(store, "victim0001")
+    assert after["records"] == before["records"] and after["transcript"] == before["transcript"]
+    assert "OVERWRITTEN BY IMPORT" not in json.dumps(after)
+    assert store.sessions()[0].score == score_before != 100
+    assert after["review"]["mentor"] == "Mallory" and after["review"]["comment"] == "Reviewed by Mallory"
+    assert "line 1, session victim0001: already present; took the newer review by Mallory" in out
+    assert "the file's answers differ from yours and were not taken" in out
+
+
+def test_imported_scores_are_recomputed_or_marked_not_verified(library, capsys, tmp_path):
+    """forged-scores.jsonl: 100 and 4.00 for "I do not know." (recomputed on import, with the version that scored
+    it), and 100 for a scenario not in the library (kept, marked "as exported, not verified" everywhere)."""
+    store = Store()
+    assert main(["import", str(HOSTILE / "forged-scores.jsonl")]) == 0
+    out = capsys.readouterr().out
+    assert "session forged0001: added; scores recomputed from the answers with upmarket-pricing version 1 " in out
+    assert "(the file's were from version 7); the file said 100, recomputed " in out
+    assert "session forged0002: added; scores as exported, not verified (scenario no-such-scenario" in out
+
+    rows = {r.id: r for r in store.sessions()}
+    assert rows["forged0001"].verified and rows["forged0001"].score < 30
+    assert not rows["forged0002"].verified and rows["forged0002"].score == 100
+    state = _stored(store, "forged0001")
+    assert state["scenario_version"] == 1 and state["records"][0]["report"]["score"] < 30
+    assert all(c["score"] < 1 for c in state["records"][0]["report"]["competencies"])
+
+    assert main(["history"]) == 0
+    history = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()[1:]}
+    assert "100 (as exported, not verified)" in history["forged0002"]
+    assert " 100" not in history["forged0001"]
+    assert main(["history", "--json"]) == 0
+    verified = {row["id"]: row["verified"] for row in json.loads(capsys.readouterr().out)}
+    assert verified == {"forged0001": True, "forged0002": False}
+    assert timeline_ids(store, library) == {"forged0001"}, "a score nobody verified is not progress"
+
+    assert main(["report", "forged0001"]) == 0
+    report = capsys.readouterr().out
+    assert "Overall **100" not in report and "not verified" not in report
+    assert main(["cohort", str(HOSTILE / "forged-scores.jsonl"), "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    (row,) = json.loads(captured.out)
+    assert max(row["competencies"].values()) < 1 and row["not_verified"] == []
+    assert "1 finished session(s) of scenarios not in your library were left out" in captured.err
+
+
+def timeline_ids(store: Store, library) -> set[str]:
+    from coach.practice.history import timeline
+
+    return {p.session_id for series in timeline(store, library).values() for p in series}
+
+
+def test_a_session_whose_scenario_arrives_later_says_not_verified_until_rescored(isolated_home, capsys):
+    """forged0002 was imported without its scenario. When the scenario arrives (in the user folder), the
+    session's report says "not verified" and `coach rescore` picks it up; once re-scored, it is verified."""
+    from coach import paths
+
+    assert main(["import", str(HOSTILE / "forged-scores.jsonl")]) == 0
+    (isolated_home / "scenarios").mkdir()
+    builtin = paths.builtin_library() / "scenarios" / "upmarket-pricing.toml"
+    text = builtin.read_text().replace('id = "upmarket-pricing"', 'id = "no-such-scenario"', 1)
+    (isolated_home / "scenarios" / "no-such-scenario.toml").write_text(text)
+    capsys.readouterr()
+    assert main(["report", "forged0002"]) == 0
+    assert "Scores as exported, not verified" in capsys.readouterr().out
+    assert main(["rescore", "--apply"]) == 0
+    assert "forged0002 no-such-scenario: overall 100 -> " in capsys.readouterr().out
+    assert main(["report", "forged0002"]) == 0
+    assert "not verified" not in capsys.readouterr().out
+    assert main(["history"]) == 0
+    assert "not verified" not in capsys.readouterr().out
+
+
+def test_every_record_is_validated_and_a_bad_one_skipped_with_its_line(library, capsys):
+    """bad-records.jsonl: [] null 1 "a string", a good record (line 5), a bad date, wrong types, a bad id, year 1."""
+    store = Store()
+    assert main(["import", str(HOSTILE / "bad-records.jsonl")]) == 1
+    captured = capsys.readouterr()
+    err = captured.err
+    for number in (1, 2, 3, 4):
+        assert f"bad-records.jsonl: line {number}: not a TPM Coach session export (skipped)" in err
+    assert "line 6: state.started: 'not-a-date' is not an ISO date and time (skipped)" in err
+    assert "line 7: score: " in err
+    assert "line 8: state.id: " in err and "is not a valid id" in err
+    assert "line 9: state.started: '0001-01-01T00:00:00+14:00' is not an ISO date and time (skipped)" in err
+    assert "Traceback" not in err
+    assert [r.id for r in store.sessions()] == ["goodline01"]
+    assert "added 1 session(s), 0 already present" in captured.out
+
+
+def test_review_and_cohort_skip_a_bad_line_and_read_the_rest(library, capsys):
+    from coach.practice.mentor import cohort, read_export, sessions_in
+
+    path = HOSTILE / "bad-records.jsonl"
+    mentee = sessions_in(path, library)
+    assert [state.id for state, _ in mentee.sessions] == ["goodline01"]
+    assert [p.split(": ")[0] for p in mentee.problems] == [f"{path}:{n}" for n in (1, 2, 3, 4, 6, 7, 8, 9)]
+    assert [state.id for state, _ in read_export(path, library)] == ["goodline01"]
+    table = cohort([path], library)
+    assert [name for name, _ in table.rows] == ["bad-records"] and len(table.problems) == 8
+    assert main(["cohort", str(path)]) == 1  # the table, and the bad lines named on stderr
+    captured = capsys.readouterr()
+    assert "bad-records" in captured.out and f"{path}:6: state.started" in captured.err
+
+
+def test_a_line_nested_thousands_deep_is_reported_not_a_traceback(library, capsys):
+    """deep-nesting.jsonl: arrays 20,000 deep raised RecursionError out of `coach import` (line 1); 970 deep
+    (line 3) parse, but are too deep to clean and validate."""
+    assert main(["import", str(HOSTILE / "deep-nesting.jsonl")]) == 1
+    captured = capsys.readouterr()
+    assert "line 1: JSON nested too deep to read (skipped)" in captured.err and "Traceback" not in captured.err
+    assert "line 3: JSON nested too deep to read (skipped)" in captured.err
+    assert [r.id for r in Store().sessions()] == ["goodline01"]
+
+
+def test_a_line_over_the_size_limit_is_reported_and_skipped_unread(library, tmp_path, monkeypatch):
+    from coach.practice import exchange
+    from coach.practice.history import import_file
+
+    good = (HOSTILE / "bad-records.jsonl").read_text().splitlines()[4]
+    path = tmp_path / "huge.jsonl"
+    with path.open("w") as f:
+        f.write('{"format": "tpm-coach-session", "pad": "' + "x" * (exchange.MAX_LINE + 10) + '"}\n')
+        f.write(good + "\n")
+    result = import_file(Store(), library, path)
+    assert result.problems == ["line 1: longer than the limit of 4 MB for one session"]
+    assert result.added == 1
+
+
+def test_a_stored_session_with_a_bad_date_does_not_break_next_or_history(library, capsys):
+    """A session stored with started = "not-a-date" (imported by an older coach): `coach next` and
+    `coach history` still work, and the session is listed, not charted."""
+    store = Store()
+    persist(store, play(library, "upmarket-pricing"))
+    bad = json.loads((HOSTILE / "bad-records.jsonl").read_text().splitlines()[5])["state"]
+    store.save_session(
+        json.dumps(bad), id=bad["id"], scenario=bad["scenario"], title="t", target="tpm", mode="study",
+        started=bad["started"], status="finished", score=100.0,
+    )  # fmt: skip
+    assert main(["next"]) == 0
+    assert capsys.readouterr().out.startswith("Practise next: ")
+    assert main(["history"]) == 0
+    assert "baddate001" in capsys.readouterr().out
+    assert main(["report", "baddate001"]) == 2
+    assert "cannot be read by this coach" in capsys.readouterr().err
+
+
+def test_session_ids_are_checked_at_every_entry(library, capsys, tmp_path):
+    """traversal-id.jsonl: the id /../../../tmp/x is refused on import and review, and on the command line."""
+    from coach import paths
+    from coach.practice.mentor import sessions_in
+
+    path = HOSTILE / "traversal-id.jsonl"
+    assert main(["import", str(path)]) == 1
+    assert "line 1: state.id: " in capsys.readouterr().err and Store().sessions() == []
+    assert sessions_in(path, library).sessions == []
+    for argv in (["report", "/../../../tmp/x"], ["rescore", "../x"], ["practice", "--resume", "../x", "--plain"]):
+        assert main(argv) == 2
+        assert "is not a valid id" in capsys.readouterr().err
+    assert main(["export", "--session", "a/b"]) == 2
+    with pytest.raises(ValueError):
+        paths.file_in(tmp_path, "upmarket-pricing-/../../../tmp/x-mentor")
+    with pytest.raises(ValueError):
+        paths.file_in(tmp_path, "..")
+    assert paths.file_in(tmp_path, "upmarket-pricing-abc.1-mentor") == tmp_path / "upmarket-pricing-abc.1-mentor"
+
+
+# --------------------------------------------------------------------------- streaming export, one-transaction import
+
+
+def _many(store: Store, library, count: int) -> None:
+    """``count`` copies of one finished session under different ids, written in one transaction."""
+    state = json.loads(play(library, "upmarket-pricing").dump())
+    with store.transaction():
+        for i in range(count):
+            state["id"] = f"many{i:05d}"
+            store.save_session(
+                json.dumps(state), id=state["id"], scenario=state["scenario"], title="t", target="tpm",
+                mode="study", started=f"2026-01-01T00:{i // 60 % 60:02d}:{i % 60:02d}+00:00", status="finished",
+                score=50.0,
+            )  # fmt: skip
+
+
+def test_export_reads_and_writes_one_session_at_a_time(library, tmp_path, monkeypatch):
+    """Each line is written before the next session is read (old: every line in a list first)."""
+    import inspect
+
+    from coach.practice import history
+
+    store = Store()
+    _many(store, library, 3)
+    assert inspect.isgenerator(store.exported())  # the store hands rows over lazily
+    events: list[str] = []
+    real_exported = Store.exported
+
+    def watched(self: Store, ids=()):
+        for row in real_exported(self, ids):
+            events.append("read")
+            yield row
+
+    monkeypatch.setattr(Store, "exported", watched)
+    real_line = history.ExportRecord.line
+    monkeypatch.setattr(history.ExportRecord, "line", lambda self: events.append("line") or real_line(self))
+
+    class Sink:
+        def write(self, text: str) -> None:
+            events.append("wrote")
+
+    from coach.cli import common
+
+    monkeypatch.setattr(common, "atomic_output", lambda target: _nullcontext(Sink()))
+    import coach.cli.history as cli_history
+
+    monkeypatch.setattr(cli_history, "atomic_output", lambda target: _nullcontext(Sink()))
+    assert main(["export", "-o", str(tmp_path / "out.jsonl")]) == 0
+    assert events == ["read", "line", "wrote"] * 3
+
+
+def _nullcontext(value):
+    import contextlib
+
+    return contextlib.nullcontext(value)
+
+
+@pytest.mark.serial  # measures memory: alone, so another test's allocations are not counted
+def test_export_memory_stays_flat_with_the_number_of_sessions(library, tmp_path):
+    import tracemalloc
+
+    from coach.practice.history import export_lines
+
+    peaks = []
+    for count in (20, 200):
+        store = Store(tmp_path / f"h{count}.sqlite3")
+        _many(store, library, count)
+        tracemalloc.start()
+        with (tmp_path / f"out{count}.jsonl").open("w") as out:
+            for line in export_lines(store):
+                out.write(line + "\n")
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+        store.close()
+    assert peaks[1] < 2 * peaks[0], peaks  # ten times the sessions, not ten times the memory
+
+
+def test_an_import_writes_every_session_in_one_transaction(library, tmp_path):
+    from coach.practice.history import export_lines, import_file
+
+    source = Store(tmp_path / "source.sqlite3")
+    _many(source, library, 5)
+    path = tmp_path / "five.jsonl"
+    path.write_text("".join(line + "\n" for line in export_lines(source)))
+    store = Store()
+    statements: list[str] = []
+    store.db.set_trace_callback(statements.append)
+    result = import_file(store, library, path)
+    assert result.added == 5 and len(store.sessions()) == 5
+    assert [s for s in statements if s.startswith(("BEGIN", "COMMIT"))] == ["BEGIN IMMEDIATE", "COMMIT"]

@@ -193,8 +193,8 @@ def test_export_and_import_round_trip_and_twice_adds_nothing(isolated_home, libr
 
     monkeypatch.setenv("COACH_HOME", str(tmp_path / "other-machine"))
     other = Store()
-    first = import_file(other, export)
-    again = import_file(other, export)
+    first = import_file(other, library, export)
+    again = import_file(other, library, export)
     assert (first.added, first.unchanged) == (2, 0)
     assert (again.added, again.unchanged) == (0, 2)
     for s in sessions:
@@ -371,7 +371,7 @@ def test_a_review_imported_back_stays_in_the_mentees_own_progress(isolated_home,
     # the mentor reviews it on their machine and sends it back
     monkeypatch.setenv("COACH_HOME", str(tmp_path / "mentor-home"))
     mentor_store = Store()
-    import_file(mentor_store, export)
+    import_file(mentor_store, library, export)
     reviewed = load_session(mentor_store, library, s.state.id)
     finish(reviewed, "Good")
     persist(mentor_store, reviewed)
@@ -379,7 +379,7 @@ def test_a_review_imported_back_stays_in_the_mentees_own_progress(isolated_home,
     back = tmp_path / "sam.reviewed.jsonl"
     back.write_text("\n".join(export_lines(mentor_store)) + "\n")
     monkeypatch.setenv("COACH_HOME", str(isolated_home))
-    assert import_file(store, back).reviewed == 1
+    assert import_file(store, library, back).reviewed == 1
     assert load_session(store, library, s.state.id).state.review.comment == "Good"
     ids = {p.session_id for series in timeline(store, library).values() for p in series}
     assert ids == {s.state.id}, "the mentee's own session, reviewed, still counts for the mentee"

@@ -275,7 +275,7 @@ def calibration_reports(library):  # type: ignore[no-untyped-def]
 
 
 def test_every_mark_quotes_evidence_or_gives_advice_and_levels_agree(library):
-    from coach.render.text import criterion_rows, level_note, to_markdown
+    from coach.render.text import criterion_rows, level_note, md, to_markdown
 
     checked = capped = 0
     for answer, report in calibration_reports(library):
@@ -302,7 +302,7 @@ def test_every_mark_quotes_evidence_or_gives_advice_and_levels_agree(library):
                 assert note.startswith(f"Capped at {crit.level}/4")  # a capped level says why
                 capped += 1
             # the Markdown report shows exactly these rows
-            assert all(f"- {row.line()}" in markdown for row in rows)
+            assert all(f"- {md(row.line())}" in markdown for row in rows)  # escaped as Markdown
             checked += 1
         assert markdown.count("\n- ✓ ") + markdown.count("\n- ✗ ") == sum(
             len(criterion_rows(c)) for c in report.criteria

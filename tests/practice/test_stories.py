@@ -7,6 +7,7 @@ import sqlite3
 
 import pytest
 
+from coach.library.loader import load_library
 from coach.practice.exchange import read_export
 from coach.practice.history import import_file
 from coach.practice.store import Store
@@ -44,6 +45,9 @@ FAILURE = {
 @pytest.fixture
 def bank() -> StoryBank:
     return StoryBank(Store())
+
+
+LIBRARY = load_library(include_user=False)
 
 
 def test_stories_round_trip_through_the_database(bank: StoryBank):
@@ -142,10 +146,10 @@ def test_export_then_import_round_trip(bank: StoryBank, tmp_path, monkeypatch):
 
     monkeypatch.setenv("COACH_HOME", str(tmp_path / "other-machine"))
     other = Store()
-    first = import_file(other, exported)
+    first = import_file(other, LIBRARY, exported)
     assert (first.added, first.problems, first.stories.added, first.stories.problems) == (0, [], 2, [])
     assert StoryBank(other).stories() == bank.stories()  # ids, text and dates as they were
-    again = import_file(other, exported)
+    again = import_file(other, LIBRARY, exported)
     assert (again.stories.added, again.stories.unchanged) == (0, 2)  # importing twice adds nothing
 
 
@@ -154,15 +158,15 @@ def test_import_never_overwrites_a_different_story_with_the_same_id(bank: StoryB
     theirs = mine.model_copy(update={"result": "We slipped a week."})
     path = tmp_path / "theirs.jsonl"
     path.write_text(json.dumps({"format": "tpm-coach-story", "version": 1, "story": theirs.model_dump()}) + "\n")
-    result = import_file(bank.store, path).stories
+    result = import_file(bank.store, LIBRARY, path).stories
     assert result.renamed == [(mine.id, mine.id + "-2")] and result.added == 1
     assert bank.get(mine.id) == mine  # untouched
     assert bank.get(mine.id + "-2").result == "We slipped a week."
-    assert import_file(bank.store, path).stories.unchanged == 1  # and not added a third time
+    assert import_file(bank.store, LIBRARY, path).stories.unchanged == 1  # and not added a third time
 
 
 def test_hostile_story_records_are_skipped_with_their_line_numbers(bank: StoryBank):
-    result = import_file(bank.store, DATA / "hostile" / "stories.jsonl")
+    result = import_file(bank.store, LIBRARY, DATA / "hostile" / "stories.jsonl")
     assert result.problems == []  # story lines are not the session reader's problems
     assert [s.id for s in bank.stories()] == ["cut-scope"]
     problems = dict(result.stories.problems)

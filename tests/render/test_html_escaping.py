@@ -51,20 +51,26 @@ class Page(HTMLParser):
         self.text.append(data)
 
 
-def test_user_text_is_escaped_everywhere(library):
+def hostile_session(library, text: str) -> Session:
+    """A reviewed session with ``text`` in everything a user or mentee types (the Markdown test uses it too)."""
     s = Session.new(library, "upmarket-pricing")
-    s.state.learner = NASTY
+    s.state.learner = text
     s.start()
-    s.submit(NASTY + " We need a billing engine.")
+    s.submit(text + " We need a billing engine.")
     while not s.finished:
         s.skip()
-    review = mentor.review_of(s, mentor=NASTY)
+    mentor.review_of(s, mentor=text)
     first = s.state.records[0]
     sr = mentor.stage_review(s, first.stage)
-    sr.overrides[first.report.criteria[0].ref] = Override(level=2, reason=NASTY)
-    sr.notes = NASTY
-    mentor.finish(s, comment=NASTY)
-    assert review.reviewed
+    sr.overrides[first.report.criteria[0].ref] = Override(level=2, reason=text)
+    sr.notes = text
+    mentor.finish(s, comment=text)
+    return s
+
+
+def test_user_text_is_escaped_everywhere(library):
+    s = hostile_session(library, NASTY)
+    assert s.state.review and s.state.review.reviewed
 
     page = session_html(s)
     parsed = Page()
@@ -75,3 +81,17 @@ def test_user_text_is_escaped_everywhere(library):
     assert text.count(NASTY) >= 8, text.count(NASTY)
     assert "[bold]" in text  # shown as typed, not interpreted as markup
     assert re.search(r"<mark>[^<]*billing engine[^<]*</mark>", page)
+
+
+def test_the_hostile_markup_corpus_stays_text_in_the_html_report(library):
+    """tests/data/hostile/markup.json, the corpus the Markdown report is tested with, in everything a user types."""
+    import json
+
+    from tests.conftest import DATA
+
+    for nasty in json.loads((DATA / "hostile" / "markup.json").read_text()):
+        page = session_html(hostile_session(library, nasty))
+        parsed = Page()
+        parsed.feed(page)
+        assert parsed.tags <= REPORT_TAGS, (nasty, parsed.tags - REPORT_TAGS)  # no <a>, <img>, <script>...
+        assert "".join(parsed.text).count(nasty.splitlines()[0].strip()) >= 6, nasty  # shown as typed

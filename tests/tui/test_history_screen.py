@@ -66,3 +66,36 @@ async def test_summary_history_screen_and_next_command_name_the_same_scenario(is
         await settle(pilot)
         assert isinstance(app.screen, HistoryScreen)
         assert f"Practise next (p): {title}. {summary.next_reason}" in screen_text(app)
+
+
+async def test_history_screen_lists_sessions_around_a_stored_bad_date_and_marks_unverified_scores(
+    isolated_home, library
+):
+    """A session stored with started = "not-a-date" (tests/data/hostile/bad-records.jsonl, as an older coach
+    imported it) left the screen blank; and a score nobody recomputed must not look like one that was."""
+    import json
+
+    from coach.tui.app import make_app
+    from coach.tui.screens import HistoryScreen
+    from tests.conftest import DATA
+    from tests.tui.helpers import FixedClock, screen_text, settle
+
+    store = Store()
+    persist(store, play(library, "upmarket-pricing", "strong"))
+    for line in (5, 8):  # "not-a-date", and year 1 in UTC+14 (out of range in any zone west of it)
+        bad = json.loads((DATA / "hostile" / "bad-records.jsonl").read_text().splitlines()[line])["state"]
+        store.save_session(
+            json.dumps(bad), id=bad["id"], scenario=bad["scenario"], title="Bad date", target="tpm", mode="study",
+            started=bad["started"], status="finished", score=100.0,
+        )  # fmt: skip
+    assert main(["import", str(DATA / "hostile" / "forged-scores.jsonl")]) == 0
+    app = make_app(library, store, clock=FixedClock())
+    async with app.run_test(size=(120, 34)) as pilot:
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        shown = screen_text(app)
+        assert "Practise next (p):" in shown and "not-a-date" in shown and "0001-01-01T00:00:00+14:00" in shown
+        assert "100 (as exported, not verified)" in shown and "A scenario you do not have" in shown

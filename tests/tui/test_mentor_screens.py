@@ -124,9 +124,9 @@ async def test_review_round_trip_shows_the_override_in_the_mentees_history(
     assert reviewed.exists()
 
     monkeypatch.setenv("COACH_HOME", str(isolated_home))
-    result = import_file(mentee, reviewed)
+    result = import_file(mentee, library, reviewed)
     assert (result.added, result.reviewed) == (0, 1)
-    again = import_file(mentee, reviewed)
+    again = import_file(mentee, library, reviewed)
     assert again.unchanged == 1
     back = load_session(mentee, library, s.state.id)
     assert back.state.review.mentor == "Jo"
@@ -420,3 +420,25 @@ async def test_notes_and_overrides_made_before_scoring_the_typed_answer_are_kept
     review = load_session(store, library, session.state.id).state.review
     assert review.stages["strategy"].notes == "Nervous start"
     assert review.stages["strategy"].overrides["communication.clarity"].reason == "Rambled"
+
+
+async def test_reviewing_a_file_with_a_climbing_id_writes_nothing_outside_the_exports_folder(
+    library, isolated_home, tmp_path
+):
+    """tests/data/hostile/traversal-id.jsonl: the id /../../../tmp/x made the mentor's export write
+    exports/upmarket-pricing-/../../../tmp/x-mentor.md, outside the data folder. The line is now refused
+    (named, skipped), so there is nothing to review and nothing is written anywhere."""
+    from coach.practice.mentor import sessions_in
+    from tests.conftest import DATA
+
+    path = DATA / "hostile" / "traversal-id.jsonl"
+    before = set(isolated_home.parent.rglob("*"))
+    app = make_app(library, Store(), review_items=read_export(path), review_output=tmp_path / "x.reviewed.jsonl")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for _ in range(2):
+            await pilot.press("ctrl+e")
+            await settle(pilot)
+    written = {p for p in set(isolated_home.parent.rglob("*")) - before if p.is_file()}
+    assert {p.name for p in written} <= {"history.sqlite3", "history.sqlite3-wal", "history.sqlite3-shm"}, written
+    assert [p.split(": ")[1] for p in sessions_in(path, library).problems] == ["state.id"]

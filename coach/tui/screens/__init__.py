@@ -11,8 +11,8 @@ from coach.tui.screens.feedback import FeedbackScreen
 from coach.tui.screens.history import HistoryScreen
 from coach.tui.screens.interview import InterviewScreen
 from coach.tui.screens.mentor import MentorScreen, MentorSummaryScreen
-from coach.tui.screens.stories import StoriesScreen
 from coach.tui.screens.progress import CompareScreen, PlanScreen
+from coach.tui.screens.stories import StoriesScreen
 from coach.tui.screens.summary import SummaryScreen
 
 __all__ = [

@@ -198,6 +198,7 @@ class CatalogueScreen(CoachScreen):
 
     def action_stories(self) -> None:
         self.post_message(OpenStories())
+
     def action_plan(self) -> None:
         self.post_message(OpenPlan())
 

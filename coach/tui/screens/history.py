@@ -101,6 +101,7 @@ class HistoryScreen(CoachScreen):
         table.add_columns("Started", "Score", "Status", "Mode", "Scenario")
         for r in rows:
             score = f"{r.score:g}" if r.score is not None else "-"
+            score += "" if r.verified or r.score is None else " (as exported, not verified)"
             table.add_row(
                 Text(local_time(r.started)), Text(score), Text(r.status), Text(r.mode), Text(r.title), key=r.id
             )

@@ -216,6 +216,7 @@ class StoryFormScreen(Screen["str | None"]):
         super().__init__()
         self.story = story
         self.saving = False
+        self.kept = False  # what was typed has been kept on quit
 
     @property
     def coach(self) -> CoachHost:
@@ -307,12 +308,13 @@ class StoryFormScreen(Screen["str | None"]):
     def keep_typed(self) -> None:
         """On quit or hang-up: save what was typed rather than lose it (a new story with no title
         gets one, so that it can be found)."""
-        if self.saving or not self.changed():
-            return
+        if self.saving or self.kept or not self.changed():
+            return  # kept already: quitting calls this twice (the quit action, then Textual's ExitApp)
         fields = self.fields()
         fields["title"] = fields["title"].strip() or "Untitled story (saved when the coach closed)"
         try:
             self._write(fields)
+            self.kept = True
         except StoryError:
             pass  # nothing can be shown now; the form said what is wrong when it was saved
 

@@ -31,7 +31,7 @@ def text(value: str) -> Static:
 def local_time(iso: str) -> str:
     try:
         return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
-    except ValueError:
+    except (ValueError, OverflowError):  # a bad or out-of-range date stored by an older coach: shown as it is
         return iso
 
 
