@@ -47,7 +47,7 @@ GENERIC_STEMS = frozenset(stem(w) for w in GENERIC)  # "given" is "give"
 MIN_FUZZY_LEN = 5
 MAX_WINDOWS = 12  # affirmed/negated candidates examined per phrase
 MAX_VARIANTS = 32  # a pattern may stand for at most this many phrases
-MAX_GAP = 2  # other words allowed between the words of a several-word synonym ("switch everyone back")
+MAX_GAP = 2  # small words allowed between the words of a several-word synonym ("switch it back")
 
 
 def typo_edits(word: str) -> int:
@@ -135,12 +135,15 @@ class Synonyms:
         """(group key, first, last) of every group member in the tokens; a member of several
         words may have up to MAX_GAP other words between its words, within one clause."""
         found: list[tuple[str, int, int]] = []
+        present = {t.stem for t in tokens}
         for i, t in enumerate(tokens):
             if i in skip or t.is_stop:
                 continue
             for key in self.single.get(t.stem, ()):
                 found.append((key, i, i))
             for stems, key in self.multi.get(t.stem, ()):
+                if not all(s in present for s in stems[1:]):
+                    continue  # most runs are ruled out by a word the answer never uses
                 last = _run_end(tokens, i, stems, skip)
                 if last is not None:
                     found.append((key, i, last))
@@ -148,12 +151,18 @@ class Synonyms:
 
 
 def _run_end(tokens: Sequence[Token], first: int, stems: tuple[str, ...], skip: frozenset[int]) -> int | None:
+    """Where a member of several words ends, if it starts at ``first``: its words in order, with
+    at most MAX_GAP small words between them ("switch it back"; a member that allows a word of
+    meaning in between says so: "(switch|turn) [everyone] back")."""
     pos = first
     for s in stems[1:]:
         for j in range(pos + 1, min(len(tokens), pos + 2 + MAX_GAP)):
-            if j not in skip and tokens[j].stem == s and tokens[j].clause == tokens[first].clause:
+            t = tokens[j]
+            if j not in skip and t.stem == s and t.clause == tokens[first].clause:
                 pos = j
                 break
+            if not t.is_stop:
+                return None  # "roll back the release" is not "rolling release"
         else:
             return None
     return pos
@@ -388,7 +397,9 @@ class AnswerIndex:
 
     def phrase_words(self, keys: Iterable[str]) -> set[int]:
         """Positions of the answer's words that are words (or synonyms) of any of the terms."""
-        return {i for key in keys for i in self.positions.get(key, ())}
+        return {
+            j for key in keys for i in self.positions.get(key, ()) for j in range(i, self.ends.get((key, i), i) + 1)
+        }
 
     def occurrences(self, term: Term) -> list[tuple[int, float]]:
         """(token index, similarity) of every place the term appears: by stem or synonym,

@@ -113,7 +113,7 @@ def concepts(scorer: Scorer, answer: str, rubric: str = "release-safety") -> dic
 @pytest.mark.parametrize(
     "answer",
     [
-        "If the numbers dip we switch the release back within minutes.",
+        "If the numbers dip we switch everyone back to the last release.",
         "We revert the release within minutes when errors climb.",
         "Undo the release at the first sign of lost edits.",
     ],
