@@ -26,8 +26,8 @@ gives the whole run 50 s on a 2-core machine.
 from __future__ import annotations
 
 import argparse
-import functools
 import csv
+import functools
 import json
 import math
 import os

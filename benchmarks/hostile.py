@@ -20,7 +20,9 @@ def cases() -> dict[str, str]:
     """The hostile answers of tests/data/hostile/answers.json, built from their recipes."""
     recipes = json.loads(RECIPES.read_text())
     return {
-        name: r["before"] + r["piece"] * r["times"] + r["after"] for name, r in recipes.items() if not name.startswith("_")
+        name: r["before"] + r["piece"] * r["times"] + r["after"]
+        for name, r in recipes.items()
+        if not name.startswith("_")
     }
 
 

@@ -3,6 +3,7 @@ list, show, validate, schema, new, calibrate, explain, draft-rubric."""
 
 from __future__ import annotations
 
+import difflib
 import re
 import sys
 from pathlib import Path
@@ -34,28 +35,62 @@ def _check_id(ident: str) -> None:
         raise UserError(f"{ident!r} is not a valid id: use lower-case letters, digits and hyphens")
 
 
+def _areas() -> tuple[str, ...]:
+    from coach.library.formats import AREAS  # imported here: `coach --help` loads click alone
+
+    return AREAS
+
+
 @click.command("list", short_help="list the scenarios in the library")
 @click.option("--json", "as_json", is_flag=True, help="print JSON (the same as --format json)")
+@click.option(
+    "--area",
+    metavar="AREA",
+    shell_complete=lambda ctx, param, incomplete: [a for a in _areas() if a.startswith(incomplete)],
+    help="only one round of the interview loop: program-execution, system-design, behavioral, ...",
+)
 @output_options("table", "json")
 @library_options
-def list_command(sources: Sources, as_json: bool, fmt: str, output: str | None) -> int:
-    """List every scenario: id, title, competencies, difficulty, target level, time, and where it came from."""
+def list_command(sources: Sources, as_json: bool, area: str | None, fmt: str, output: str | None) -> int:
+    """List every scenario: id, title, loop area, competencies, difficulty, target level, time, and
+    where it came from. A coaching scenario is marked: it is not counted as interview evidence."""
+    if area is not None and area not in _areas():
+        close = difflib.get_close_matches(area, _areas(), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise UserError(f"unknown area {area!r}{hint}; areas are {', '.join(_areas())}")
     lib = sources.load()
-    rows = []
+    rows, records = [], []
     for entry in sorted(lib.scenarios.values(), key=lambda e: e.item.id):
         sc = entry.item
+        if area and sc.area != area:
+            continue
         comps = sorted(c.value for c in lib.competencies(sc))
-        rows.append([sc.id, sc.title, ", ".join(comps), sc.difficulty, sc.level.value, f"{sc.minutes}m", entry.origin])
+        shown_area = (sc.area or "-") + (" (coaching)" if sc.coaching else "")
+        # title and competencies stay second and third: they are the columns that shrink to fit a terminal
+        rows.append([sc.id, sc.title, ", ".join(comps), shown_area, sc.difficulty, sc.level.value, f"{sc.minutes}m"])
+        rows[-1].append(entry.origin)
+        records.append(
+            {
+                "id": sc.id,
+                "title": sc.title,
+                "area": sc.area,
+                "coaching": sc.coaching,
+                "competencies": ", ".join(comps),
+                "difficulty": sc.difficulty,
+                "level": sc.level.value,
+                "minutes": f"{sc.minutes}m",
+                "origin": entry.origin,
+            }
+        )
     if as_json or fmt == "json":
         import json
 
-        keys = ["id", "title", "competencies", "difficulty", "level", "minutes", "origin"]
-        emit(json.dumps([dict(zip(keys, r, strict=True)) for r in rows], indent=2) + "\n", output)
+        emit(json.dumps(records, indent=2) + "\n", output)
         return EXIT_OK
     if not rows:
-        emit("No scenarios loaded.\n", output)
+        emit("No scenarios loaded.\n" if not area else f"No scenario in the {area} area.\n", output)
     else:
-        print_table(["ID", "TITLE", "COMPETENCIES", "DIFFICULTY", "LEVEL", "TIME", "FROM"], rows, output)
+        print_table(["ID", "TITLE", "COMPETENCIES", "AREA", "DIFFICULTY", "LEVEL", "TIME", "FROM"], rows, output)
     for ident, old, new in lib.overrides:
         print(f"note: {new} overrides {ident!r} from {old}", file=sys.stderr)
     report_problems(lib)
@@ -109,7 +144,9 @@ def validate_command(sources: Sources, paths: tuple[str, ...]) -> int:
     else:
         what = f"{len(lib.scenarios)} scenario(s), {len(lib.rubrics)} rubric(s), the ladder"
         what += f" and {len(lib.lexicons)} lexicon file(s)" if lib.lexicons else ""
-    checked = len(files) if paths else len(lib.scenarios) + len(lib.rubrics) + (1 if lib.ladder else 0) + len(lib.lexicons)
+    checked = (
+        len(files) if paths else len(lib.scenarios) + len(lib.rubrics) + (1 if lib.ladder else 0) + len(lib.lexicons)
+    )
     print(f"ok: {what} valid" if checked else "nothing to check")
     return EXIT_OK
 

@@ -8,13 +8,14 @@ Grammar (whitespace-insensitive)::
     atom    := "(" expr ")"
              | ("all" | "any") "(" expr ("," expr)* ")"
              | ("hit" | "missed" | "negated") "(" REF ")"
+             | "anti" "(" ANTI ")"                 -- an anti-pattern was found
              | "flag" "(" NAME ")"
              | "band" "(" NAME ")"
              | "score" OP NUMBER                  -- stage score, 0-100
              | "level" "(" REF ")" OP NUMBER      -- criterion level, 0-4
 
 REF is ``rubric.criterion.concept`` for hit/missed/negated and ``rubric.criterion``
-for level. Expressions are parsed once, checked against the stage, and evaluated
+for level; ANTI is ``rubric.anti-pattern``. Expressions are parsed once, checked against the stage, and evaluated
 against a :class:`Facts` object. Nothing here ever runs Python from a file.
 """
 
@@ -67,6 +68,8 @@ class Facts:
     score: float = 0.0
     band: str = "weak"
     flags: frozenset[str] = frozenset()
+    anti: frozenset[str] = frozenset()
+    """The anti-patterns found, as ``rubric.anti-pattern``."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,14 @@ class Concept:
         if self.kind == "negated":
             return self.ref in f.negated
         return self.ref not in f.hit
+
+
+@dataclass(frozen=True)
+class AntiPattern:
+    ref: str  # rubric.anti-pattern
+
+    def evaluate(self, f: Facts) -> bool:
+        return self.ref in f.anti
 
 
 @dataclass(frozen=True)
@@ -120,28 +131,29 @@ class Combine:
         return test(p.evaluate(f) for p in self.parts)
 
 
-Node = Concept | Named | Compare | Not | Combine
+Node = Concept | AntiPattern | Named | Compare | Not | Combine
+
+
+def _atoms(node: Node) -> list[Node]:
+    if isinstance(node, Not):
+        return _atoms(node.inner)
+    if isinstance(node, Combine):
+        return [atom for part in node.parts for atom in _atoms(part)]
+    return [node]
 
 
 def concept_refs(node: Node) -> set[str]:
     """Every concept reference used in a condition (for load-time checks)."""
-    if isinstance(node, Concept):
-        return {node.ref}
-    if isinstance(node, Not):
-        return concept_refs(node.inner)
-    if isinstance(node, Combine):
-        return set().union(*(concept_refs(p) for p in node.parts))
-    return set()
+    return {a.ref for a in _atoms(node) if isinstance(a, Concept)}
 
 
 def criterion_refs(node: Node) -> set[str]:
-    if isinstance(node, Compare) and node.subject != "score":
-        return {node.subject}
-    if isinstance(node, Not):
-        return criterion_refs(node.inner)
-    if isinstance(node, Combine):
-        return set().union(*(criterion_refs(p) for p in node.parts))
-    return set()
+    return {a.subject for a in _atoms(node) if isinstance(a, Compare) and a.subject != "score"}
+
+
+def anti_refs(node: Node) -> set[str]:
+    """Every anti-pattern reference (``rubric.anti-pattern``) used in a condition."""
+    return {a.ref for a in _atoms(node) if isinstance(a, AntiPattern)}
 
 
 def parse(text: str) -> Node:
@@ -209,6 +221,16 @@ class _Parser:
             return Not(self.unary())
         return self.atom()
 
+    def ref(self, word: str, shape: str) -> str:
+        """``(REF)`` after ``word``, where ``shape`` says what it takes: its dots must match the example's."""
+        self.take("(")
+        ref = self.take(kind="word")
+        if ref.count(".") != shape.count("."):
+            self.pos -= 1
+            self.fail(f"{word}() takes {shape}, not {ref!r}")
+        self.take(")")
+        return ref
+
     def atom(self) -> Node:
         word = self.peek()
         if word == "(":
@@ -228,13 +250,9 @@ class _Parser:
             self.take(")")
             return Combine(word, tuple(parts))
         if word in ("hit", "missed", "negated"):
-            self.take("(")
-            ref = self.take(kind="word")
-            if ref.count(".") != 2:
-                self.pos -= 1
-                self.fail(f"{word}() takes a concept as rubric.criterion.concept, not {ref!r}")
-            self.take(")")
-            return Concept(word, ref)
+            return Concept(word, self.ref(word, "a concept as rubric.criterion.concept"))
+        if word == "anti":
+            return AntiPattern(self.ref(word, "an anti-pattern as rubric.anti-pattern"))
         if word in ("flag", "band"):
             self.take("(")
             name = self.take(kind="word")
@@ -247,15 +265,10 @@ class _Parser:
         if word == "score":
             return Compare("score", self.take(kind="op"), float(self.take(kind="num")))
         if word == "level":
-            self.take("(")
-            ref = self.take(kind="word")
-            if ref.count(".") != 1:
-                self.pos -= 1
-                self.fail(f"level() takes a criterion as rubric.criterion, not {ref!r}")
-            self.take(")")
+            ref = self.ref(word, "a criterion as rubric.criterion")
             return Compare(ref, self.take(kind="op"), float(self.take(kind="num")))
         self.pos -= 1
-        words = ["hit", "missed", "negated", "flag", "band", "score", "level", "all", "any", "not"]
+        words = ["hit", "missed", "negated", "anti", "flag", "band", "score", "level", "all", "any", "not"]
         close = difflib.get_close_matches(word, words, n=1, cutoff=0.6)
         self.fail(
             f"unknown word {word!r} (did you mean {close[0]!r}?)"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import Enum
 from itertools import pairwise
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -40,6 +40,7 @@ class Competency(str, Enum):
     architecture = "architecture"
     career_growth = "career-growth"
     behavioral = "behavioral"
+    product_sense = "product-sense"
 
     @property
     def title(self) -> str:  # type: ignore[override]  # the display title; str.title() is not used on competencies
@@ -56,7 +57,21 @@ COMPETENCY_TITLES = {
     Competency.architecture: "Architecture fluency",
     Competency.career_growth: "Career growth",
     Competency.behavioral: "Behavioral stories",
+    Competency.product_sense: "Product sense",
 }
+
+Area = Literal["program-execution", "system-design", "behavioral", "metrics", "product-sense", "written"]
+"""The round of a TPM interview loop a scenario practises."""
+
+AREA_TITLES: dict[str, str] = {
+    "program-execution": "Program execution",
+    "system-design": "System design",
+    "behavioral": "Behavioral",
+    "metrics": "Metrics",
+    "product-sense": "Product sense",
+    "written": "Written exercise",
+}
+AREAS: tuple[str, ...] = get_args(Area)
 
 
 class Level(str, Enum):
@@ -443,6 +458,13 @@ class Scenario(Strict):
     """How demanding the scenario is."""
     level: Level
     """The career level the scenario targets."""
+    area: Area | None = None
+    """The round of the interview loop it practises: `program-execution`, `system-design`,
+    `behavioral`, `metrics`, `product-sense` or `written`. `coach list --area` and the
+    catalogue filter on it; every built-in scenario sets it."""
+    coaching: bool = False
+    """A coaching conversation (e.g. with your manager), not an interview question: its sessions
+    are kept and scored but do not count as interview evidence on the ladder."""
     tags: list[Id] = []
     """Free-form tags for search."""
     minutes: int = Field(ge=1, le=240)

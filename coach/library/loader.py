@@ -378,6 +378,11 @@ def check_scenario(sc: Scenario, lib: Library) -> list[tuple[tuple[Any, ...], st
             assessed[a.criterion] = (list(a.concepts) or own) + [e.id for e in a.extra]
             unresolved.discard(a.criterion)
         concept_refs = {f"{crit}.{c}" for crit, cs in assessed.items() for c in cs}
+        # the anti-patterns a stage is scored for are those of the rubrics it assesses
+        anti_refs = {
+            f"{rid}.{a.id}" for rid in {c.split(".")[0] for c in assessed} for a in lib.rubrics[rid].item.anti_patterns
+        }
+        unresolved_rubrics = {c.split(".")[0] for c in unresolved}
         rules = [("followups", i, f.when) for i, f in enumerate(stage.followups)]
         rules += [("branches", i, b.when) for i, b in enumerate(stage.branches)]
         for kind, i, when in rules:
@@ -388,6 +393,11 @@ def check_scenario(sc: Scenario, lib: Library) -> list[tuple[tuple[Any, ...], st
                 found.append((here + (kind, i, "when"), _unknown("concept", ref, concept_refs) + " for this stage"))
             for ref in sorted(conditions.criterion_refs(node) - set(assessed) - unresolved):
                 found.append((here + (kind, i, "when"), _unknown("criterion", ref, assessed) + " for this stage"))
+            for ref in sorted(conditions.anti_refs(node) - anti_refs):
+                if ref.split(".")[0] not in unresolved_rubrics:
+                    found.append(
+                        (here + (kind, i, "when"), _unknown("anti-pattern", ref, anti_refs) + " for this stage")
+                    )
         for i, b in enumerate(stage.branches):
             if b.goto != "end" and b.goto not in stage_ids:
                 found.append((here + ("branches", i, "goto"), _unknown("stage", b.goto, stage_ids)))

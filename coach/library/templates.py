@@ -17,6 +17,9 @@ One or two sentences a learner reads in the catalogue: the situation and what is
 """
 difficulty = "intermediate"          # foundation | intermediate | advanced
 level = "tpm"                        # associate-pm | tpm | senior-tpm | principal-tpm | vp-product
+area = "program-execution"           # the loop round: program-execution | system-design | behavioral |
+                                     # metrics | product-sense | written
+# coaching = true                    # a coaching talk, not an interview question: not ladder evidence
 tags = ["roadmap"]
 minutes = 15                         # estimated time to play it through
 rubrics = ["trade-offs", "communication"]   # ids of the rubrics the stages assess

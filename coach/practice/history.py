@@ -63,7 +63,11 @@ def timeline(store: Store, library: Library) -> dict[str, list[Point]]:
 
 
 def session_points(session: Session) -> list[tuple[str, Point]]:
-    """(competency, point) for each competency the session assessed (skipped stages count for none)."""
+    """(competency, point) for each competency the session assessed (skipped stages count for none).
+    A coaching scenario (a talk with your manager, not an interview question) gives none: it is
+    not interview evidence, so it never moves the ladder level, the trends or what comes next."""
+    if session.scenario.coaching:
+        return []
     st = session.state
     return [
         (comp.competency, Point(st.id, st.started, st.scenario, comp.score, comp.level, st.target.value))
@@ -158,6 +162,8 @@ def recommend(
         planned = follow_plan(store, library, now, target, session)
         if planned is not None:  # a saved practice plan decides, while it lasts
             return planned
+    # what to practise next is interview practice: coaching scenarios are never suggested
+    interview = [e for e in library.scenarios.values() if not e.item.coaching]
     if points is None:
         points = timeline(store, library) if store is not None else {}
     last_played: dict[str, str] = {}
@@ -170,10 +176,10 @@ def recommend(
         points = {comp: sorted(series, key=lambda p: p.started) for comp, series in points.items() if series}
         sid = session.state.scenario
         last_played[sid] = max(last_played.get(sid, ""), session.state.started)
+    if not points and not interview:
+        return Recommendation(None, None, "No interview scenario is loaded.")
     if not points:
-        start = min(
-            library.scenarios.values(), key=lambda e: (e.item.level.rank, e.item.difficulty != "foundation", e.item.id)
-        )
+        start = min(interview, key=lambda e: (e.item.level.rank, e.item.difficulty != "foundation", e.item.id))
         return Recommendation(start.item.id, None, "No answered sessions yet: start with a foundation scenario.")
     if target is None:  # the level the learner practised for last
         target = Level(max((p for series in points.values() for p in series), key=lambda p: p.started).target)
@@ -183,7 +189,7 @@ def recommend(
         age = (now - datetime.fromisoformat(last.started)).total_seconds() / 86400
         overdue = age / rest_days(last.score)  # 1.0 means due today
         due.append((overdue + (4 - last.score) * 0.1, comp, last))
-    exercised = {c.value for e in library.scenarios.values() for c in library.competencies(e.item)}
+    exercised = {c.value for e in interview for c in library.competencies(e.item)}
     never = sorted(exercised - set(points))  # only what some scenario can practise
     if never and max(d[0] for d in due) < 1.0:
         comp, reason = never[0], f"You have not practised {Competency(never[0]).title.lower()} yet."
@@ -197,7 +203,7 @@ def recommend(
         if last.score < 2.0:
             reason += " A weak score, so it comes back soon."
     candidates = []
-    for entry in library.scenarios.values():
+    for entry in interview:
         sc = entry.item
         comps = {c.value for c in library.competencies(sc)}
         if comp in comps:

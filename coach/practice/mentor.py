@@ -171,6 +171,8 @@ def cohort(files: list[Path], library: Library, clean: Callable[[str], str] | No
             if state.scenario not in library.scenarios:
                 left_out += 1
                 continue
+            if library.scenario(state.scenario).coaching:
+                continue  # a coaching conversation is not interview evidence
             summary = Session(library, state).summary(reviewed=True)
             judged = state.review is not None and any(sr.ticked or sr.overrides for sr in state.review.stages.values())
             verified = not state.unverified and not judged

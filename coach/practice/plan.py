@@ -130,6 +130,8 @@ def job_weights(found: dict[str, list[str]], library: Library) -> dict[str, floa
     """A competency's weight grows with the share of its concepts the job description asks for."""
     totals: dict[str, int] = {}
     for entry in library.rubrics.values():
+        if entry.item.competency is None:
+            continue
         comp = entry.item.competency.value
         totals[comp] = totals.get(comp, 0) + sum(len(c.concepts) for c in entry.item.criteria)
     shares = {comp: len(labels) / totals[comp] for comp, labels in found.items() if totals.get(comp)}
@@ -141,7 +143,8 @@ def job_weights(found: dict[str, list[str]], library: Library) -> dict[str, floa
 
 
 def competencies_of(scenario: Scenario, library: Library) -> list[str]:
-    return [library.rubrics[r].item.competency.value for r in scenario.rubrics if r in library.rubrics]
+    found = (library.rubrics[r].item.competency for r in scenario.rubrics if r in library.rubrics)
+    return [c.value for c in found if c is not None]
 
 
 def focus_list(

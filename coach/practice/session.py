@@ -144,6 +144,8 @@ class Summary(BaseModel):
     """The three most valuable things to work on."""
     next_scenario: str | None = None
     next_reason: str = ""
+    coaching: bool = False
+    """A coaching scenario: scored, but not interview evidence on the ladder."""
 
 
 def assessed(rec: StageRecord, review: StageReview | None = None) -> bool:
@@ -355,6 +357,7 @@ class Session:
             score=report.score,
             band=report.band,
             flags=frozenset(report.flag_codes()),
+            anti=frozenset(a.ref for a in report.anti_patterns),
         )
 
     def _next_followup(self, report: ScoreReport) -> str | None:
@@ -520,6 +523,7 @@ class Session:
             level_title=combined.level_title,
             strengths=strengths,
             work_on=work_on,
+            coaching=self.scenario.coaching,
         )
 
     @staticmethod

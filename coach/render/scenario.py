@@ -7,6 +7,7 @@ import textwrap
 
 from coach.library.formats import Scenario, exhibit_text
 from coach.library.loader import Library
+from coach.render.view import area_text
 
 
 def assessed_lines(sc: Scenario, stage_index: int, lib: Library) -> list[str]:
@@ -42,6 +43,7 @@ def briefing_text(sc: Scenario) -> str:
 def scenario_text(sc: Scenario, lib: Library) -> str:
     head = [
         f"{sc.id}  ·  {sc.difficulty}  ·  targets {sc.level.value}  ·  about {sc.minutes} minutes",
+        f"Loop area: {area_text(sc)}",
         "Scored on: " + ", ".join(lib.rubrics[r].item.title for r in sc.rubrics if r in lib.rubrics),
         "",
         textwrap.fill(" ".join(sc.summary.split()), 88),

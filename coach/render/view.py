@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
-from coach.library.formats import Competency, Ladder, Level
+from coach.library.formats import AREA_TITLES, Competency, Ladder, Level, Scenario
 from coach.library.loader import Library
 from coach.practice.history import Point, own_sessions, summarise, timeline
 from coach.scoring.engine import CAPS
@@ -34,6 +34,16 @@ def level_title(level: Level | str, ladder: Ladder | None) -> str:
     a ladder (a broken library) the level's id stands in, as the summary does."""
     lvl = Level(level)
     return ladder.level(lvl).title if ladder else lvl.value
+
+
+COACHING_NOTE = "coaching, not counted"
+"""Said wherever a coaching scenario shows: it is scored, but it is not interview evidence on the ladder."""
+
+
+def area_text(sc: Scenario) -> str:
+    """The loop area a scenario practises, as shown, with the coaching note where it applies."""
+    area = AREA_TITLES[sc.area] if sc.area else "No loop area"
+    return f"{area} ({COACHING_NOTE})" if sc.coaching else area
 
 
 def reached_title(level: Level | str | None, ladder: Ladder | None) -> str:
@@ -339,8 +349,10 @@ def overall_text(s: Summary) -> str:
 
 def level_text(s: Summary) -> str:
     if s.level_title:
-        return s.level_title
-    return "below the first ladder level" if s.competencies else "not assessed"
+        shown = s.level_title
+    else:
+        shown = "below the first ladder level" if s.competencies else "not assessed"
+    return f"{shown} ({COACHING_NOTE})" if s.coaching else shown
 
 
 @dataclass(frozen=True)

@@ -178,7 +178,9 @@ class Scorer:
             texts = [" ".join(p) for p in phrase_sets] + [r.description for r in rubrics]
             for sc in scenarios:
                 texts += [sc.briefing.situation, *(exhibit_text(e) for e in sc.briefing.exhibits)]
-                texts += [t for st in sc.stages for t in (st.prompt, st.model_answer, *(c.answer for c in st.calibration))]
+                texts += [
+                    t for st in sc.stages for t in (st.prompt, st.model_answer, *(c.answer for c in st.calibration))
+                ]
             known = frozenset(t.stem for text in texts for t in tokenize(text) if not t.is_stop)
             known |= {k for k in synonyms.members}
             known |= {s for s in synonyms.single}
@@ -442,7 +444,9 @@ def score(target: Target, answer: str, ladder: Ladder | None = None, target_leve
         pending.append((crit, results, weights))
 
     hit_spans = [(c.evidence.start, c.evidence.end) for _, rs, _ in pending for c in rs if c.found and c.evidence]
-    content = [(exact_level(c.spec, rs, ws, []), c.effective_weight) for c, rs, ws in pending if c.spec.scoring != "signals"]
+    content = [
+        (exact_level(c.spec, rs, ws, []), c.effective_weight) for c, rs, ws in pending if c.spec.scoring != "signals"
+    ]
     # what the content earned, weighted as the criteria are: how the answer is said cannot lift it above this
     content_level = sum(lv * w for lv, w in content) / sum(w for _, w in content) if content else None
     for crit, results, weights in pending:

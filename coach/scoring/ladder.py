@@ -43,7 +43,9 @@ def exact_level(
         found = sum(c.found for c in concepts) - REJECTED_COST * sum(c.negated and not c.found for c in concepts)
         return float(next((b.level for b in spec.bands if found >= b.count), 0))
     total = sum(weights)
-    credit = sum(w if c.found else (-REJECTED_COST * w if c.negated else 0.0) for c, w in zip(concepts, weights, strict=True))
+    credit = sum(
+        w if c.found else (-REJECTED_COST * w if c.negated else 0.0) for c, w in zip(concepts, weights, strict=True)
+    )
     share = max(0.0, credit / total) if total else 0.0
     # Gently concave: a solid answer rarely names every concept a criterion lists.
     return 4 * float(share**SHARE_CURVE)  # float ** float is typed Any (it could be complex); share >= 0

@@ -61,7 +61,12 @@ def phrase_problems(library: Library, files: Sequence[Path] | None = None) -> tu
                 if ignored:
                     words = ", ".join(f"“{w}”" for w in dict.fromkeys(ignored))
                     warnings.append(
-                        Problem(path, f"warning: “{variant}” is matched without {words}, which may carry its meaning", line, key)
+                        Problem(
+                            path,
+                            f"warning: “{variant}” is matched without {words}, which may carry its meaning",
+                            line,
+                            key,
+                        )
                     )
                     break
     return errors, warnings
@@ -73,7 +78,9 @@ def _phrases(library: Library) -> Iterator[tuple[Path, list[tuple[Loc, str, bool
         found: list[tuple[Loc, str, bool]] = []
         for i, crit in enumerate(rubric.criteria):
             for j, concept in enumerate(crit.concepts):
-                found += [(("criteria", i, "concepts", j, "phrases", k), p, False) for k, p in enumerate(concept.phrases)]
+                found += [
+                    (("criteria", i, "concepts", j, "phrases", k), p, False) for k, p in enumerate(concept.phrases)
+                ]
         for i, anti in enumerate(rubric.anti_patterns):
             found += [(("anti_patterns", i, "phrases", k), p, False) for k, p in enumerate(anti.phrases)]
         yield entry.path, found
@@ -108,4 +115,3 @@ def _line_of(text: str, start: int | None, phrase: str) -> int | None:
         if f'"{phrase}"' in line or f"'{phrase}'" in line:
             return n
     return start
-

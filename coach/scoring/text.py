@@ -13,8 +13,8 @@ import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
-import snowballstemmer
 import simplemma
+import snowballstemmer
 
 _STEMMER = snowballstemmer.stemmer("english")
 MAX_WORD = 40  # longer "words" (a pasted hash, a 100,000-letter run) are kept whole but never analysed further
@@ -49,7 +49,9 @@ STOPWORDS = frozenset(
 # Small words that change a phrase's meaning: "understand why" is not "understand", "test
 # before launch" is not "test after launch". A phrase keeps them as words it needs, though
 # they never carry a match alone.
-KEPT_SMALL = frozenset({"i", "why", "how", "who", "before", "after", "until", "against", "more", "less", "than", "other"})
+KEPT_SMALL = frozenset(
+    {"i", "why", "how", "who", "before", "after", "until", "against", "more", "less", "than", "other"}
+)
 # Everyday words that are not small but cannot carry a match alone: a phrase needs at
 # least one other word ("need a rollback" matches on "rollback", never on "need").
 GENERIC = frozenset(
@@ -57,8 +59,7 @@ GENERIC = frozenset(
     come go going time people lot lots well right sure new next first one two part today now start try
     put done able still even much many big small bit kind sort stuff actually like okay ok yes something
     anything everything someone everyone somebody everybody really quite pretty little whole able
-    important great"""
-    .split()
+    important great""".split()
 )
 NEGATORS = frozenset(
     {"not", "no", "never", "without", "nor", "neither", "none", "nothing", "nobody", "avoid", "skip", "lack", "lacking"}
@@ -294,7 +295,9 @@ _LATER = frozenset({"later", "eventually", "someday"})  # "acceptance criteria c
 _COPULAS = frozenset(
     {"is", "are", "was", "were", "be", "been", "do", "does", "did", "would", "will", "could", "can", "seems", "seem"}
 )
-_ONLY_HARM = frozenset({"add", "slow", "delay", "create", "cause", "waste", "distract", "confuse", "complicate", "burn"})
+_ONLY_HARM = frozenset(
+    {"add", "slow", "delay", "create", "cause", "waste", "distract", "confuse", "complicate", "burn"}
+)
 _NOTHING = frozenset({"nothing", "none"})
 
 

@@ -23,14 +23,38 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 def test_list_shows_catalogue(capsys):
     code, out, _ = run(capsys, "list")
     assert code == 0
-    assert out.splitlines()[0].split()[:3] == ["ID", "TITLE", "COMPETENCIES"]
+    assert out.splitlines()[0].split()[:4] == ["ID", "TITLE", "COMPETENCIES", "AREA"]
     assert any(line.startswith("upmarket-pricing ") for line in out.splitlines())
+
+
+def test_list_filters_by_loop_area_and_marks_coaching(capsys):
+    code, out, _ = run(capsys, "list", "--area", "system-design")
+    rows = out.splitlines()[1:]
+    assert code == 0 and rows and all(" system-design " in row for row in rows)
+    assert any(row.startswith("collaborators-design ") for row in rows)
+    assert not any(row.startswith("upmarket-pricing ") for row in rows)
+    _, out, _ = run(capsys, "list", "--area", "behavioral", "--json")
+    rows = json.loads(out)
+    assert {r["area"] for r in rows} == {"behavioral"}
+    assert next(r for r in rows if r["id"] == "ladder-growth")["coaching"] is True
+    _, out, _ = run(capsys, "list", "--area", "behavioral")
+    assert "behavioral (coaching)" in next(line for line in out.splitlines() if line.startswith("ladder-growth "))
+
+
+def test_list_unknown_area_suggests_and_lists_them(capsys):
+    code, out, err = run(capsys, "list", "--area", "sytem-design")
+    assert code == 2 and out == ""
+    assert err.strip() == (
+        "coach: unknown area 'sytem-design' (did you mean 'system-design'?); areas are program-execution, "
+        "system-design, behavioral, metrics, product-sense, written"
+    )
 
 
 def test_list_json_has_every_field(capsys):
     code, out, _ = run(capsys, "list", "--json")
     row = next(r for r in json.loads(out) if r["id"] == "upmarket-pricing")
     assert row["level"] == "tpm" and row["minutes"] == "30m" and row["origin"] == "built-in"
+    assert row["area"] == "product-sense" and row["coaching"] is False
     assert "trade-offs" in row["competencies"]
 
 
@@ -47,9 +71,15 @@ def test_show_prints_briefing_persona_and_stages(capsys):
     code, out, _ = run(capsys, "show", "upmarket-pricing")
     assert code == 0
     assert "Interviewer: Marta Lindqvist" in out
+    assert "Loop area: Product sense" in out
     assert "GIF support in task notes" in out  # the exhibit table
     assert "1. What the strategy means for engineering [strategy, 5 min]" in out
     assert "Assesses:" in out and "Sees billing as a major investment" in out
+
+
+def test_show_says_a_coaching_scenario_is_not_counted(capsys):
+    code, out, _ = run(capsys, "show", "ladder-growth")
+    assert code == 0 and "Loop area: Behavioral (coaching, not counted)" in out
 
 
 def test_show_unknown_id_suggests(capsys):
@@ -67,7 +97,7 @@ def test_validate_folder_with_problems_exits_nonzero(capsys):
     code, out, err = run(capsys, "validate", str(DATA / "bad"))
     assert code == 1
     assert "unknown_key.toml:20: stages[0].promt: unknown key 'promt' (did you mean 'prompt'?)" in out
-    assert "problem(s) in 19 file(s)" in err
+    assert f"problem(s) in {len(list((DATA / 'bad').glob('*.toml')))} file(s)" in err  # one per fixture
 
 
 def test_validate_missing_path(capsys):

@@ -1,14 +1,16 @@
-"""The built-in library: the rules every scenario and rubric keeps, and every scenario
-played through the UI to its summary."""
+"""The built-in library: the rules every scenario and rubric keeps, every scenario played to
+its summary, and a sample covering every loop area played through the UI."""
 
 from __future__ import annotations
 
 import pytest
 from textual.widgets import TextArea
 
-from coach.library.formats import Competency, exhibit_text
+from coach.library.formats import AREAS, Competency, exhibit_text
 from coach.library.loader import load_library
+from coach.practice.session import Session
 from coach.practice.store import Store
+from coach.render.text import summary_text, to_text
 from coach.scoring.text import tokenize
 from coach.tui.app import make_app
 from coach.tui.screens import FeedbackScreen, SummaryScreen
@@ -16,6 +18,13 @@ from tests.tui.helpers import FixedClock, screen_text, settle
 
 LIBRARY = load_library(include_user=False)
 SCENARIOS = sorted(LIBRARY.scenarios)
+# Playing a scenario through the app costs about 2.5 s of CPU, so the app plays a sample: the
+# first scenario of each loop area and every scenario with a branch-only stage (its own path
+# through the screens). Every scenario still plays to its summary through the session below.
+UI_SAMPLE = sorted(
+    {next(sid for sid in SCENARIOS if LIBRARY.scenario(sid).area == area) for area in AREAS}
+    | {sid for sid in SCENARIOS if any(st.branch_only for st in LIBRARY.scenario(sid).stages)}
+)
 
 
 def test_library_size_and_rubric_coverage():
@@ -75,7 +84,28 @@ def _strong(stage) -> str:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("scenario_id", SCENARIOS)
-async def test_every_scenario_plays_to_its_summary_in_the_ui(scenario_id, isolated_home):
+def test_every_scenario_plays_to_a_strong_summary(scenario_id):
+    session = Session.new(LIBRARY, scenario_id, clock=FixedClock())
+    session.start()
+    for _ in range(30):
+        if session.finished:
+            break
+        outcome = session.submit(_strong(session.stage))
+        assert to_text(outcome.report, ladder=LIBRARY.ladder.item), "every report renders"
+        if outcome.kind == "followup":
+            session.skip()  # decline the follow-up, as a candidate may
+    assert session.finished, f"{scenario_id} did not reach its summary"
+    summary = session.summary()
+    assert summary_text(summary)
+    assert summary.band in ("solid", "strong"), "strong answers make a strong interview"
+
+
+def test_the_ui_sample_covers_every_loop_area():
+    assert {LIBRARY.scenario(sid).area for sid in UI_SAMPLE} == set(AREAS)
+
+
+@pytest.mark.parametrize("scenario_id", UI_SAMPLE)
+async def test_every_loop_area_plays_to_its_summary_in_the_ui(scenario_id, isolated_home):
     app = make_app(LIBRARY, Store(), scenario_id=scenario_id, clock=FixedClock())
     async with app.run_test(size=(100, 34)) as pilot:
         await pilot.press("ctrl+s")  # start from the briefing

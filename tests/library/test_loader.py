@@ -60,6 +60,14 @@ EXPECTED = {
         "'weak', 'developing', 'solid' or 'strong'"
     ],
     "bad_exhibit": ["17: briefing.exhibits[0]: row 0 has 1 cell(s); there are 2 columns"],
+    "bad_area": [
+        "7: area: 'system design' is not allowed; input should be 'program-execution', 'system-design', "
+        "'behavioral', 'metrics', 'product-sense' or 'written' (did you mean 'system-design'?)"
+    ],
+    "unknown_anti_pattern": [
+        "28: stages[0].followups[0].when: unknown anti-pattern 'trade-offs.no-downsides' "
+        "(did you mean 'trade-offs.no-downside'?) for this stage"
+    ],
 }
 
 
@@ -151,6 +159,17 @@ def test_conditions_parse_and_evaluate():
     assert parse("flag(parroting)").evaluate(Facts(flags=frozenset({"parroting"})))
 
 
+def test_anti_condition_asks_about_an_anti_pattern_found():
+    """anti(rubric.anti-pattern) holds when the answer made that harmful claim: the hook for a
+    follow-up that challenges a confident wrong answer."""
+    from coach.library.conditions import Facts, anti_refs, parse
+
+    node = parse("anti(architecture.keep-ramping) or missed(a.b.c)")
+    assert node.evaluate(Facts(anti=frozenset({"architecture.keep-ramping"}), hit=frozenset({"a.b.c"})))
+    assert not node.evaluate(Facts(anti=frozenset({"trade-offs.no-downside"}), hit=frozenset({"a.b.c"})))
+    assert anti_refs(parse("not anti(x.y) and any(anti(z.w), band(strong))")) == {"x.y", "z.w"}
+
+
 @pytest.mark.parametrize(
     "text, error",
     [
@@ -163,6 +182,11 @@ def test_conditions_parse_and_evaluate():
             "parroting, repetitive, off_topic, truncated, stitched, buzzword_salad, red_flag at column 6 in 'flag(nope)'",
         ),
         ("__import__('os')", "cannot read \"'os')\" at column 12"),
+        (
+            "anti(a.b.c)",
+            "anti() takes an anti-pattern as rubric.anti-pattern, not 'a.b.c' at column 6 in 'anti(a.b.c)'",
+        ),
+        ("ant(a.b)", "unknown word 'ant' (did you mean 'anti'?) at column 1 in 'ant(a.b)'"),
     ],
 )
 def test_condition_errors_are_clear(text: str, error: str):

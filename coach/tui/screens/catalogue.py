@@ -1,4 +1,4 @@
-"""The catalogue: every scenario, filtered by search, competency, difficulty and level."""
+"""The catalogue: every scenario, filtered by search, loop area, competency, difficulty and level."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Input, OptionList, Select, Static
 
-from coach.library.formats import Level
-from coach.render.view import level_choices, level_title
+from coach.library.formats import AREA_TITLES, AREAS, Level
+from coach.render.view import area_text, level_choices, level_title
 from coach.tui.messages import OpenBriefing, OpenHistory, OpenPlan, OpenStories
 from coach.tui.screens.base import CoachScreen
 from coach.tui.widgets.basics import CoachHeader, highlighted_key
@@ -28,6 +28,13 @@ class CatalogueScreen(CoachScreen):
             priority=True,
         ),
         Binding("/", "search", "Search", id="catalogue.search", tooltip="Type to filter by title, id, tag or summary"),
+        Binding(
+            "a",
+            "next_area",
+            "Loop area",
+            id="catalogue.area",
+            tooltip="Show the next round of the interview loop (behavioral, system design...), then all",
+        ),
         Binding("escape", "clear", "Clear filters", id="catalogue.clear", show=False),
         Binding(
             "ctrl+r",
@@ -57,14 +64,15 @@ class CatalogueScreen(CoachScreen):
         yield CoachHeader()
         with Horizontal(id="filters"):
             yield Input(placeholder="Search (/)", id="search", compact=True)
-            yield Select([(c.title, c) for c in comps], prompt="Any competency", id="competency", compact=True)
+            yield Select([(AREA_TITLES[a], a) for a in AREAS], prompt="Area", id="area", compact=True)
+            yield Select([(c.title, c) for c in comps], prompt="Competency", id="competency", compact=True)
             yield Select(
                 [(d.capitalize(), d) for d in ("foundation", "intermediate", "advanced")],
-                prompt="Any difficulty",
+                prompt="Difficulty",
                 id="difficulty",
                 compact=True,
             )
-            yield Select(level_choices(self.ladder), prompt="Any level", id="level", compact=True)
+            yield Select(level_choices(self.ladder), prompt="Level", id="level", compact=True)
         with Horizontal(id="catalogue-body"):
             yield DataTable(id="scenarios", cursor_type="row", zebra_stripes=True)
             with Vertical(id="detail-pane"):
@@ -89,16 +97,17 @@ class CatalogueScreen(CoachScreen):
             status.display = False
         table.focus()
 
-    def _filters(self) -> tuple[str, object, object, object]:
+    def _filters(self) -> tuple[str, object, object, object, object]:
         return (
             self.query_one("#search", Input).value.strip().lower(),
+            self.query_one("#area", Select).value,
             self.query_one("#competency", Select).value,
             self.query_one("#difficulty", Select).value,
             self.query_one("#level", Select).value,
         )
 
     def matching(self) -> list[str]:
-        query, comp, difficulty, level = self._filters()
+        query, area, comp, difficulty, level = self._filters()
         lib = self.coach.library
         out = []
         for entry in sorted(lib.scenarios.values(), key=lambda e: (e.item.level.rank, e.item.title)):
@@ -106,6 +115,8 @@ class CatalogueScreen(CoachScreen):
             comps = lib.competencies(sc)
             haystack = " ".join([sc.id, sc.title, sc.summary, " ".join(sc.tags)]).lower()
             if query and not all(word in haystack for word in query.split()):
+                continue
+            if area is not Select.NULL and sc.area != area:
                 continue
             if comp is not Select.NULL and comp not in comps:
                 continue
@@ -146,6 +157,7 @@ class CatalogueScreen(CoachScreen):
             "",
             " ".join(sc.summary.split()),
             "",
+            f"Loop area: {area_text(sc)}",
             f"Interviewer: {sc.persona.name}, {sc.persona.role}",
             f"Level: {level_title(sc.level, self.ladder)} · {sc.difficulty} · about {sc.minutes} minutes",
             f"Competencies: {', '.join(comps)}",
@@ -204,6 +216,15 @@ class CatalogueScreen(CoachScreen):
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()
+
+    def action_next_area(self) -> None:
+        """Cycle the area filter: each round of the loop in turn, then every area again."""
+        select = self.query_one("#area", Select)
+        following = AREAS[AREAS.index(select.value) + 1 :] if select.value in AREAS else AREAS
+        if following:
+            select.value = following[0]
+        else:
+            select.clear()
 
     def action_clear(self) -> None:
         self.query_one("#search", Input).value = ""
