@@ -288,6 +288,26 @@ def _clause_evidence(text: str, tokens: list[Token], first: int, last: int) -> E
     return _evidence(text, tokens, lo, hi)
 
 
+# What makes a clause concrete: a number, a time, a condition, or who does it.
+CONCRETE_WORDS = frozenset(
+    """one two three four five six seven eight nine ten twelve twenty fifty hundred thousand million billion
+    half double twice quarter percent minute minutes hour hours day days week weeks month months
+    sprint sprints monday tuesday wednesday thursday friday weekend tomorrow daily weekly monthly
+    if unless until when before after
+    owner owns engineer engineers support finance legal sales marketing designer vp cto ceo cfo sre lead""".split()
+)
+
+
+def _concrete(tokens: list[Token], first: int, last: int) -> bool:
+    clause = tokens[first].clause
+    lo, hi = first, last
+    while lo > 0 and tokens[lo - 1].clause == clause:
+        lo -= 1
+    while hi + 1 < len(tokens) and tokens[hi + 1].clause == clause:
+        hi += 1
+    return any(t.word[0].isdigit() or t.word in CONCRETE_WORDS for t in tokens[lo : hi + 1])
+
+
 def _span_evidence(text: str, span: tuple[int, int]) -> Evidence:
     return Evidence(start=span[0], end=span[1], text=text[span[0] : span[1]])
 
@@ -438,6 +458,7 @@ def score(target: Target, answer: str, ladder: Ladder | None = None, target_leve
                     if m and m.match and m.match.negation is not None
                     else None,
                     advice=concept.advice,
+                    concrete=not found or bool(m and m.match and _concrete(tokens, m.match.first, m.match.last)),
                 )
             )
             weights.append(concept.weight)
