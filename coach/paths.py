@@ -42,8 +42,25 @@ def coach_path() -> list[Path]:
     return [Path(p).expanduser() for p in raw.split(os.pathsep) if p.strip()]
 
 
+def cache() -> Path:
+    """What the coach keeps only to start faster (the parsed library): safe to delete."""
+    override = os.environ.get("COACH_HOME")
+    if override:
+        return Path(override).expanduser() / "cache"
+    from platformdirs import user_cache_path
+
+    return user_cache_path("tpm-coach", appauthor=False)
+
+
 def database() -> Path:
     return home() / "history.sqlite3"
+
+
+def unsaved_folders() -> list[Path]:
+    """Where a session is kept when the history cannot be saved: the data folder, else the temporary folder."""
+    import tempfile
+
+    return [home() / "unsaved", Path(tempfile.gettempdir()) / f"tpm-coach-unsaved-{os.getuid()}"]
 
 
 def settings_file() -> Path:

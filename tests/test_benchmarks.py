@@ -112,3 +112,43 @@ def test_tpm_blind_part_runs_and_ends_with_a_short_summary() -> None:
         f"tpm-blind pairwise accuracy ({res['pairwise']['ties']} ties)",
     ]
     assert all(line.endswith(("PASS", "FAIL")) and "(target >= 0." in line for line in tail[1:3])
+
+
+# --------------------------------------------------------------------------- history and start-up (issue 15)
+
+
+def run_benchmark(name: str, *args: str) -> dict:  # type: ignore[type-arg]
+    """Run benchmarks/NAME.py with ARGS and --json; the figures it printed."""
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / f"{name}.py"), *args, "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr
+    figures: dict = json.loads(run.stdout)  # type: ignore[type-arg]
+    return figures
+
+
+@pytest.mark.serial
+def test_history_benchmark_measures_every_figure_on_tiny_histories() -> None:
+    figures = run_benchmark("history", "--sizes", "2,3", "--repeat", "1")
+    assert [r["size"] for r in figures["results"]] == [2, 3]
+    for r in figures["results"]:
+        assert min(r["next_s"], r["progress_s"], r["history_screen_s"], r["export_mb"], r["import_per_s"]) > 0
+    assert set(figures["ratios"]) == {"next_s", "progress_s", "history_screen_s"}
+    assert set(figures["pass"]) == {
+        "next_s ratio",
+        "progress_s ratio",
+        "history_screen_s ratio",
+        "export memory",
+        "import rate",
+    }
+
+
+@pytest.mark.serial
+def test_startup_benchmark_compares_the_catalogue_with_an_empty_app() -> None:
+    figures = run_benchmark("startup", "--runs", "1")
+    assert figures["empty_app_s"] > 0 and figures["coach_catalogue_s"] > 0
+    assert figures["ratio"] == pytest.approx(figures["coach_catalogue_s"] / figures["empty_app_s"])

@@ -36,4 +36,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # piped into `head`: the reader has all it wanted
         return EXIT_OK
+    except Exception as exc:
+        # the history failed under a command (sqlite3 is not imported here: `coach --help` stays fast)
+        if type(exc).__module__ != "sqlite3":
+            raise
+        print(
+            f"coach: your history could not be read or written ({exc}); nothing was lost from it. "
+            "If the disk is full, free some space and run the command again.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     return code if isinstance(code, int) else EXIT_OK

@@ -92,14 +92,14 @@ def report_problems(lib: Library, limit: int = 20) -> None:
 def expand_paths(paths: Sequence[str], not_files: list[str] | None = None) -> list[Path]:
     """The .toml files named or found in folders, each once (by its real path), in order.
 
-    A path that exists but is neither a folder to search nor a file (a folder named x.toml)
-    goes to `not_files` when given, else is a usage error."""
+    A folder named x.toml goes to `not_files` when given, else is a usage error. Anything else
+    that exists is the loader's to read or refuse (a named pipe, a device), never skipped."""
     out: dict[Path, Path] = {}
     for raw in paths:
         p = Path(raw)
         if p.is_dir() and p.suffix != ".toml":
-            found = sorted(q for q in p.rglob("*.toml") if q.is_file())
-        elif p.is_file():
+            found = sorted(q for q in p.rglob("*.toml") if not q.is_dir())
+        elif p.exists() and not p.is_dir():
             found = [p]
         elif p.exists():
             if not_files is None:
@@ -114,17 +114,19 @@ def expand_paths(paths: Sequence[str], not_files: list[str] | None = None) -> li
 
 
 def read_answer(source: str) -> str:
-    """An answer from a file, or from standard input for `-`."""
+    """An answer from a regular file, or from standard input for `-`, read with a bounded read (a
+    pipe that never ends, or /dev/zero, is refused rather than read forever)."""
+    from coach.library.loader import MAX_FILE_BYTES, read_text
+
     if source == "-":
-        return sys.stdin.read()
-    try:
-        raw = Path(source).read_bytes()
-    except OSError as exc:
-        raise UserError(f"{source}: cannot read the answer: {exc.strerror or exc}") from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UserError(f"{source}: the answer is not UTF-8 text") from None
+        text = sys.stdin.read(MAX_FILE_BYTES + 1)
+        if len(text) > MAX_FILE_BYTES:
+            raise UserError("the answer on standard input is too long (the limit is 1 MiB)")
+        return text
+    got = read_text(Path(source))
+    if not isinstance(got, str):
+        raise UserError(f"{source}: cannot read the answer: {got.message}")
+    return got
 
 
 def scenario_stage(lib: Library, scenario_id: str, stage_id: str | None) -> tuple[Any, Any]:
@@ -170,11 +172,13 @@ def target_level(raw: str | None) -> Level | None:
 # --------------------------------------------------------------------------- the store and the app
 
 
-def open_store() -> Store:
+def open_store(writable: bool = True) -> Store:
+    """The history. A command that only reads says ``writable=False``: it then works on a
+    read-only data folder too; one that writes stops there with the reason."""
     from coach.practice.store import Store, StoreError
 
     try:
-        return Store()
+        return Store(writable=writable)
     except StoreError as exc:
         raise UserError(str(exc)) from None
 
@@ -203,6 +207,8 @@ def run_app(lib: Library, store: Store, session: Session | None) -> int:
 
     app = make_app(lib, store, session=session)
     app.run()
+    if app.unsaved is not None:  # the last save failed: say where the session is, now the screen is gone
+        print(f"coach: {app.unsaved.message(leaving=True)}", file=sys.stderr)
     return app.return_code or 0
 
 

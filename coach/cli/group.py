@@ -80,9 +80,9 @@ def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> N
 def cli(ctx: click.Context) -> Any:
     """TPM Coach: practise Technical Product Manager interviews in the terminal."""
     if ctx.invoked_subcommand is None:
-        # `coach` with no command: the app, on the catalogue
+        # `coach` with no command: the app, on the catalogue (browsing works on a read-only history)
         sources = Sources()
-        return run_app(sources.load(), open_store(), None)
+        return run_app(sources.load(), open_store(writable=False), None)
     return None
 
 

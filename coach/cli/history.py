@@ -60,7 +60,7 @@ def history_command(sources: Sources, limit: int, as_json: bool, fmt: str, outpu
     """List your past practice sessions, newest first."""
     import json
 
-    store = open_store()
+    store = open_store(writable=False)
     rows = store.sessions(limit=limit)
     states = {r.id: json.loads(store.load_state(r.id)) for r in rows}
     mentor = _mentor_scores(sources, rows, states)
@@ -109,7 +109,7 @@ def _open_session(session_id: str, lib: Library) -> tuple[Store, Session]:
     from coach.practice.history import load_session
 
     session_id = checked_id(session_id)
-    store = open_store()
+    store = open_store(writable=False)
     try:
         return store, load_session(store, lib, session_id)
     except KeyError as exc:
@@ -131,7 +131,7 @@ def report_command(sources: Sources, session: str | None, progress: bool, fmt: s
     lib = sources.load()
     if progress:
         # progress has no JSON form: anything but html is Markdown
-        store = open_store()
+        store = open_store(writable=False)
         text = reports.progress_html(store, lib) if fmt == "html" else reports.progress_markdown(store, lib)
     else:
         if not session:
@@ -156,7 +156,7 @@ def export_command(
     from coach.practice.stories import StoryBank
     from coach.practice.stories import export_lines as story_lines
 
-    store = open_store()
+    store = open_store(writable=False)
     lines = export_lines(store, [checked_id(s) for s in sessions], learner or "")  # one session at a time
     stories = [] if sessions or learner else list(story_lines(StoryBank(store)))  # your stories move with you only
     count = 0
@@ -252,7 +252,7 @@ def rescore_command(sources: Sources, session: str | None, every: bool, apply: b
     from coach.practice.resume import persist
 
     lib = sources.load()
-    store = open_store()
+    store = open_store(writable=apply)
     if session:
         ids = [checked_id(session)]
     else:
@@ -306,7 +306,7 @@ def next_command(sources: Sources, level: str | None) -> int:
     from coach.practice.history import recommend
 
     lib = sources.load()
-    rec = recommend(open_store(), lib, target_level(level))
+    rec = recommend(open_store(writable=False), lib, target_level(level))
     if rec.scenario:
         say(f"Practise next: {rec.scenario} ({lib.scenario(rec.scenario).title})")
     say(rec.reason)

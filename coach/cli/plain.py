@@ -13,7 +13,8 @@ from collections.abc import Callable
 from typing import TextIO
 
 from coach.practice.history import summarise
-from coach.practice.resume import persist, save_draft
+from coach.practice.resume import Unsaved, save_draft, snapshot
+from coach.practice.resume import save as save_snapshot
 from coach.practice.session import Mode, Session
 from coach.practice.store import Store
 from coach.render.scenario import briefing_text
@@ -55,20 +56,48 @@ def read_answer(
 def run_plain(
     session: Session,
     store: Store | None,
-    stdin: TextIO = sys.stdin,
-    stdout: TextIO = sys.stdout,
-    stderr: TextIO = sys.stderr,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
     interactive: bool = False,
     numbers: bool = True,
 ) -> int:
     """``numbers``: False in practice without numbers (feedback keeps its evidence and advice)."""
+    # the standard streams as they are now (not when this module was imported: a test may have replaced them)
+    stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
     sc = session.scenario
     say = lambda text="": print(visible(text), file=stdout, flush=True)  # noqa: E731 (a resumed answer may hold escapes)
     who = sc.persona.name
 
+    said: list[str] = []  # the last failed save's reason, told once until saving works again
+
+    def told(unsaved: Unsaved | None) -> None:
+        """A failed save never stops the interview: say what happened and where the answers are."""
+        if unsaved is None:
+            said.clear()
+        elif said != [unsaved.reason]:
+            # (a path is never broken across lines: it must stay whole to be copied)
+            print(
+                f"\n{textwrap.fill(unsaved.message(), 88, break_long_words=False, break_on_hyphens=False)}\n",
+                file=stderr,
+                flush=True,
+            )
+            said[:] = [unsaved.reason]
+
     def save() -> None:
         if store:
-            persist(store, session)
+            told(save_snapshot(store, snapshot(session)))
+
+    def keep_typed(text: str) -> None:
+        if store:
+            unsaved = save_draft(store, session, text)
+            if unsaved:
+                told(unsaved)
+
+    def saved_where(kept: str = "") -> str:
+        if said:  # the last save failed
+            return "the session could not be saved in your history: it is kept where said above."
+        return f"the session is saved{kept}."
 
     if session.state.status == "briefing":
         say(f"TPM Coach · {sc.title}")
@@ -99,11 +128,11 @@ def run_plain(
                 say(textwrap.indent("\n".join(typed), "  | "))
             say("> (your answer; a blank line sends it)")
         ask = True
-        got = read_answer(stdin, (lambda text: save_draft(store, session, text)) if store else None, typed)
+        got = read_answer(stdin, keep_typed, typed)
         if got is None:
             save()
             print(
-                f"\nInput ended; the session is saved. Resume it with: coach practice --resume {session.state.id} --plain",
+                f"\nInput ended; {saved_where()} Resume it with: coach practice --resume {session.state.id} --plain",
                 file=stderr,
             )
             return 0
@@ -116,7 +145,7 @@ def run_plain(
             save()
             kept = " with your draft" if text.strip() else ""
             print(
-                f"Stopped; the session is saved{kept}. Resume it with: coach practice --resume {session.state.id} --plain",
+                f"Stopped; {saved_where(kept)} Resume it with: coach practice --resume {session.state.id} --plain",
                 file=stderr,
             )
             return 0

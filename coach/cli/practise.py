@@ -60,6 +60,11 @@ def practice_command(
             raise UserError(f"cannot remember the choice of scores: {exc.strerror or exc}") from None
     lib = sources.load()
     store = open_store()
+    if plain:  # (the app says this on its own screen)
+        from coach.practice.resume import recover
+
+        for line in recover(store):
+            print(line, file=sys.stderr)
     session: Session | None
     if resume:
         from coach.practice.resume import resume as resume_session

@@ -49,6 +49,8 @@ _OPS: dict[str, Callable[[float, float], bool]] = {
     "==": lambda a, b: a == b,
     "!=": lambda a, b: a != b,
 }
+MAX_LENGTH = 500  # characters in one condition
+MAX_DEPTH = 20  # brackets, all() and any() inside each other; the parser recurses once per level
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>\d+(?:\.\d+)?)|(?P<op><=|>=|==|!=|<|>)|(?P<punct>[(),])|(?P<word>[A-Za-z_][\w.\-]*))"
 )
@@ -157,6 +159,8 @@ def anti_refs(node: Node) -> set[str]:
 
 
 def parse(text: str) -> Node:
+    if len(text) > MAX_LENGTH:
+        raise ConditionError(f"condition is too long ({len(text):,} characters; the limit is {MAX_LENGTH})")
     tokens = _tokenize(text)
     parser = _Parser(text, tokens)
     node = parser.expr()
@@ -183,11 +187,12 @@ def _tokenize(text: str) -> list[tuple[str, str, int]]:
 
 class _Parser:
     def __init__(self, text: str, tokens: list[tuple[str, str, int]]):
-        self.text, self.tokens, self.pos = text, tokens, 0
+        self.text, self.tokens, self.pos, self.depth = text, tokens, 0, 0
 
     def fail(self, why: str) -> NoReturn:
         col = self.tokens[self.pos][2] + 1 if self.pos < len(self.tokens) else len(self.text) + 1
-        raise ConditionError(f"{why} at column {col} in {self.text!r}")
+        shown = self.text if len(self.text) <= 80 else self.text[:77] + "..."
+        raise ConditionError(f"{why} at column {col} in {shown!r}")
 
     def peek(self) -> str | None:
         return self.tokens[self.pos][1] if self.pos < len(self.tokens) else None
@@ -208,6 +213,16 @@ class _Parser:
             parts.append(self.and_expr())
         return parts[0] if len(parts) == 1 else Combine("any", tuple(parts))
 
+    def nested(self) -> Node:
+        """An expression inside brackets, all() or any(); the parser recurses once per level."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            self.pos -= 1  # at the bracket that opens one level too many
+            self.fail(f"brackets, all() and any() nested more than {MAX_DEPTH} deep")
+        node = self.expr()
+        self.depth -= 1
+        return node
+
     def and_expr(self) -> Node:
         parts = [self.unary()]
         while self.peek() == "and":
@@ -216,10 +231,14 @@ class _Parser:
         return parts[0] if len(parts) == 1 else Combine("all", tuple(parts))
 
     def unary(self) -> Node:
-        if self.peek() == "not":
+        nots = 0  # counted, not recursed: `not not ...` needs no depth
+        while self.peek() == "not":
             self.take("not")
-            return Not(self.unary())
-        return self.atom()
+            nots += 1
+        node = self.atom()
+        for _ in range(nots):
+            node = Not(node)
+        return node
 
     def ref(self, word: str, shape: str) -> str:
         """``(REF)`` after ``word``, where ``shape`` says what it takes: its dots must match the example's."""
@@ -235,7 +254,7 @@ class _Parser:
         word = self.peek()
         if word == "(":
             self.take("(")
-            node = self.expr()
+            node = self.nested()
             self.take(")")
             return node
         if word is None or self.tokens[self.pos][0] != "word":
@@ -243,10 +262,10 @@ class _Parser:
         self.pos += 1
         if word in ("all", "any"):
             self.take("(")
-            parts = [self.expr()]
+            parts = [self.nested()]
             while self.peek() == ",":
                 self.take(",")
-                parts.append(self.expr())
+                parts.append(self.nested())
             self.take(")")
             return Combine(word, tuple(parts))
         if word in ("hit", "missed", "negated"):

@@ -103,7 +103,9 @@ class Signal(str, Enum):
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
+    # defer_build: a model's validator is built when first used, not on import (a library read from the
+    # cache is never validated again: the app starts faster)
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True, defer_build=True)
 
 
 # --------------------------------------------------------------------------- rubric
@@ -347,7 +349,7 @@ def _check_condition(value: str) -> str:
 
 Condition = Annotated[
     str,
-    Field(min_length=1, max_length=500, description="A condition; see docs/authoring.md."),
+    Field(min_length=1, max_length=conditions.MAX_LENGTH, description="A condition; see docs/authoring.md."),
     AfterValidator(_check_condition),
 ]
 
@@ -441,7 +443,7 @@ class Stage(Strict):
     """A strong answer at the scenario's target level, shown after the stage."""
     takeaways: list[Text] = Field(min_length=1)
     """The lessons to remember from this stage."""
-    mentor: Mentor = Mentor()
+    mentor: Mentor = Mentor.model_construct()  # (Mentor() would build its validator on import: slower start-up)
     """Notes for a mentor running the stage live."""
     calibration: list[Calibration] = []
     """Answers with the bands they must score; `coach calibrate` runs them."""

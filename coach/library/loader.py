@@ -9,7 +9,9 @@ file, the line and the key path; a broken file never stops the others loading.
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import stat
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,9 +21,9 @@ from typing import Any, Generic, TypeVar, get_args
 from pydantic import BaseModel, ValidationError
 
 from coach import paths
-from coach.library import conditions
+from coach.library import cache, conditions
 from coach.library.formats import KINDS, Competency, Ladder, Lexicon, Rubric, Scenario
-from coach.library.tomllines import format_path, key_lines, line_for
+from coach.library.tomllines import format_path, key_lines, line_for, too_deep, visible
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -29,6 +31,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 MAX_FILE_BYTES = 1024 * 1024
+MAX_NESTING = 32  # arrays and inline tables inside each other; the library needs 2, tomllib recurses on each
 T = TypeVar("T", Scenario, Rubric, Ladder, Lexicon)
 
 
@@ -40,7 +43,7 @@ class Problem:
     key: str = ""
 
     def __str__(self) -> str:
-        where = str(self.path) + (f":{self.line}" if self.line else "")
+        where = visible(str(self.path)) + (f":{self.line}" if self.line else "")
         return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
 
 
@@ -105,28 +108,63 @@ def _guess_kind(path: Path, data: dict[str, Any]) -> str:
 
 def read_file(path: Path) -> tuple[str | None, BaseModel | None, list[Problem]]:
     """Read and validate one file. Returns (kind, model or None, problems)."""
+    text = read_text(path)
+    if isinstance(text, Problem):
+        return None, None, [text]
+    return parse_text(path, text)
+
+
+def read_text(path: Path) -> str | Problem:
+    """The text of a regular file, read with a bounded read, or the problem that stops it.
+
+    A named pipe would block the read forever and a device (/dev/zero) never ends, so the file
+    is opened without blocking and checked on the open descriptor before anything is read."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, None, [Problem(path, f"file is too large ({size:,} bytes; the limit is 1 MiB)")]
-        raw = path.read_bytes()
+        with open(os.open(path, flags), "rb") as f:
+            info = os.fstat(f.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                return Problem(path, f"not a regular file ({_file_type(info.st_mode)})")
+            if info.st_size > MAX_FILE_BYTES:
+                return Problem(path, f"file is too large ({info.st_size:,} bytes; the limit is 1 MiB)")
+            raw = f.read(MAX_FILE_BYTES + 1)  # a file may hold more than its size says (/proc)
     except OSError as exc:
-        return None, None, [Problem(path, f"cannot read the file: {exc.strerror or exc}")]
+        return Problem(path, f"cannot read the file: {exc.strerror or exc}")
+    if len(raw) > MAX_FILE_BYTES:
+        return Problem(path, "file is too large (more than 1 MiB)")
     if b"\x00" in raw:
-        return None, None, [Problem(path, "not a text file (it contains binary data)")]
+        return Problem(path, "not a text file (it contains binary data)")
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return None, None, [Problem(path, f"not UTF-8 text (bad byte at offset {exc.start})")]
+        return Problem(path, f"not UTF-8 text (bad byte at offset {exc.start})")
+
+
+def _file_type(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device"
+
+
+def parse_text(path: Path, text: str) -> tuple[str | None, BaseModel | None, list[Problem]]:
+    """Parse and validate the text of ``path``. Returns (kind, model or None, problems)."""
     if not text.strip():
         return None, None, [Problem(path, "file is empty")]
+    deep = too_deep(text, MAX_NESTING)
+    if deep is not None:
+        return None, None, [Problem(path, f"arrays or inline tables nested more than {MAX_NESTING} deep", deep)]
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
-        line = int(m.group(1)) if m else None
-        msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg).rstrip(".")
+        # "at end of document": the last line that has anything on it
+        line = int(m.group(1)) if m else len(text.rstrip().splitlines()) or 1
+        msg = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", msg).rstrip(".")
         return None, None, [Problem(path, f"not valid TOML: {msg}", line)]
     kind = _guess_kind(path, data)
     model = KINDS[kind]
@@ -167,7 +205,10 @@ def _problem(path: Path, lines: dict[str, int], model: type[BaseModel], err: Any
         message = f"{err.get('input')!r} is not allowed; {message[0].lower()}{message[1:]}"
         if close:
             message += f" (did you mean {close[0]!r}?)"
-    return Problem(path, message, line_for(lines, loc), format_path(loc))
+    line = line_for(lines, loc)
+    if line is None and (not loc or (len(loc) == 1 and kind == "missing")):
+        line = 1  # about the top-level table itself, which starts on the first line
+    return Problem(path, message, line, format_path(loc))
 
 
 def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
@@ -230,7 +271,8 @@ def _inner_model(annotation: Any) -> Any:
 
 def _toml_files(folder: Path) -> list[Path]:
     try:
-        return sorted(p for p in folder.iterdir() if p.suffix == ".toml" and p.is_file())
+        # anything but a folder: read_file reports a pipe, a device or a broken link rather than skip it
+        return sorted(p for p in folder.iterdir() if p.suffix == ".toml" and not p.is_dir())
     except OSError:
         return []
 
@@ -264,21 +306,36 @@ def load_library(
     files: Iterable[Path] = (),
     include_user: bool = True,
 ) -> Library:
-    lib = Library()
+    """Every scenario, rubric and ladder from every source (see library_sources), with ``files``
+    checked on top; without ``files``, from the cache when no file changed (see coach.library.cache)."""
     items: list[tuple[str, Path]] = []
     for origin, folder in library_sources(scenario_dirs, rubric_dirs, include_user):
         items.extend((origin, p) for p in _toml_files(folder))
     items.extend(("checked", Path(f)) for f in files)
-    seen_in_origin: dict[tuple[str, str, str], Path] = {}
+    if files:  # checking files (coach validate): always read afresh
+        return _build(items)
+    return cache.cached(items, lambda: _build(items))
+
+
+def _build(items: list[tuple[str, Path]]) -> Library:
+    lib = Library()
+    texts: dict[Path, str] = {}
+    loaded: list[tuple[str, Path, BaseModel]] = []
     for origin, path in items:
-        kind, model, problems = read_file(path)
+        text = read_text(path)
+        if isinstance(text, Problem):
+            lib.problems.append(text)
+            continue
+        _, model, problems = parse_text(path, text)
         lib.problems.extend(problems)
-        if model is None:
+        if model is not None:
+            texts[path] = text
+            loaded.append((origin, path, model))
+    clashing = _clashes(loaded, texts, lib.problems)
+    for origin, path, model in loaded:
+        if path in clashing:
             continue
         if isinstance(model, Ladder):
-            if lib.ladder is not None and lib.ladder.origin == origin:
-                lib.problems.append(Problem(path, f"a second ladder (the first is {lib.ladder.path})"))
-                continue
             lib.ladder = Entry(model, path, origin)
             continue
         if isinstance(model, Lexicon):
@@ -286,11 +343,6 @@ def load_library(
             continue
         table: dict[str, Entry[Any]] = lib.scenarios if isinstance(model, Scenario) else lib.rubrics
         ident = model.id  # type: ignore[attr-defined]
-        first = seen_in_origin.get((origin, kind or "", ident))
-        if first is not None and first.resolve() != path.resolve():
-            lib.problems.append(Problem(path, f"duplicate {kind} id {ident!r} (also in {first})", 1, "id"))
-            continue
-        seen_in_origin[(origin, kind or "", ident)] = path
         if ident in table and table[ident].path.resolve() != path.resolve():
             lib.overrides.append((ident, table[ident].path, path))
         table[ident] = Entry(model, path, origin)
@@ -299,17 +351,42 @@ def load_library(
     for entry in list(lib.scenarios.values()):
         found = check_scenario(entry.item, lib)
         if found:
-            lib.problems.extend(_place(entry.path, found))
+            lines = key_lines(texts[entry.path])
+            lib.problems.extend(Problem(entry.path, msg, line_for(lines, loc), format_path(loc)) for loc, msg in found)
             del lib.scenarios[entry.item.id]
     return lib
 
 
-def _place(path: Path, found: list[tuple[tuple[Any, ...], str]]) -> list[Problem]:
-    try:
-        lines = key_lines(path.read_text(encoding="utf-8-sig"))
-    except OSError:
-        lines = {}
-    return [Problem(path, msg, line_for(lines, loc), format_path(loc)) for loc, msg in found]
+def _clashes(loaded: list[tuple[str, Path, BaseModel]], texts: dict[Path, str], problems: list[Problem]) -> set[Path]:
+    """Files of one origin that share an id (or two ladders): a problem on each, naming the others.
+    None of them loads, as which one was meant cannot be told; an earlier origin's file stays."""
+    groups: dict[tuple[str, str], list[Path]] = {}
+    for origin, path, model in loaded:
+        if isinstance(model, Lexicon):
+            continue  # every lexicon file adds its groups: several never clash
+        if isinstance(model, Ladder):
+            what = "the ladder is also defined in"
+        else:
+            kind = "scenario" if isinstance(model, Scenario) else "rubric"
+            what = f"{kind} id {model.id!r} is also used by"  # type: ignore[attr-defined]
+        groups.setdefault((origin, what), []).append(path)
+    clashing: set[Path] = set()
+    for (_, what), listed in groups.items():
+        if len(listed) < 2:
+            continue
+        files: dict[Path, Path] = {}
+        for path in listed:
+            files.setdefault(path.resolve(), path)
+        if len(files) < 2:  # one file listed twice
+            continue
+        key = "levels" if what.startswith("the ladder") else "id"
+        where = {path: line_for(key_lines(texts[path]), (key,)) or 1 for path in files.values()}
+        for path, line in where.items():
+            others = ", ".join(f"{visible(str(p))}:{n}" for p, n in where.items() if p != path)
+            none = "neither file is loaded" if len(where) == 2 else "none of them is loaded"
+            problems.append(Problem(path, f"{what} {others}; {none}", line, key))
+        clashing.update(where)
+    return clashing
 
 
 # --------------------------------------------------------------------------- cross-file checks

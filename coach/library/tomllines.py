@@ -6,12 +6,23 @@ each key, table and array-of-tables element starts, so an error can say
 `file.toml:42: stages[1].followups[0].when: ...`. It understands the TOML that
 people write by hand (tables, arrays of tables, dotted keys, multi-line strings
 and arrays); anything it cannot place falls back to the nearest enclosing key.
+
+It also measures how deep arrays and inline tables nest (`too_deep`) before tomllib
+recurses into them, and writes keys so that a message never carries a raw control
+character (`format_path`, `visible`).
 """
 
 from __future__ import annotations
 
 import re
+import sys
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+_BARE = re.compile(r"[A-Za-z0-9_-]+")
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 _KEY = re.compile(
     r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=\s*(.*)$"""
@@ -20,7 +31,17 @@ _KEY = re.compile(
 
 def _split_key(dotted: str) -> list[str]:
     parts = re.findall(r"""[A-Za-z0-9_-]+|"[^"]*"|'[^']*'""", dotted)
-    return [p[1:-1] if p[:1] in "\"'" else p for p in parts]
+    return [_unquote(p) if p[:1] in "\"'" else p for p in parts]
+
+
+def _unquote(key: str) -> str:
+    """A quoted key as tomllib reads it: escapes such as \\u001b decoded."""
+    if key[0] == "'" or "\\" not in key:
+        return key[1:-1]
+    try:
+        return str(tomllib.loads(f"k = {key}")["k"])
+    except tomllib.TOMLDecodeError:
+        return key[1:-1]
 
 
 def format_path(loc: tuple[str | int, ...] | list[str | int]) -> str:
@@ -29,8 +50,21 @@ def format_path(loc: tuple[str | int, ...] | list[str | int]) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += ("." if out else "") + str(part)
+            out += ("." if out else "") + _quote_key(str(part))
     return out
+
+
+def _quote_key(key: str) -> str:
+    """A key as TOML writes it: bare when it can be, else quoted, with anything unprintable
+    (terminal escapes, bidi overrides) escaped so that a message never carries it raw."""
+    if _BARE.fullmatch(key):
+        return key
+    return '"' + visible(key.replace("\\", "\\\\").replace('"', '\\"')) + '"'
+
+
+def visible(text: str) -> str:
+    """``text`` with every unprintable character (controls, bidi overrides) written as an escape."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 def key_lines(text: str) -> dict[str, int]:
@@ -72,14 +106,14 @@ def key_lines(text: str) -> dict[str, int]:
             else:
                 resolved = _resolve(names, counters)
             table = resolved
-            lines.setdefault(format_path(table), number)
+            _record(lines, table, 1, number)  # `[a.b]` also defines `a` here, if nothing did before
             continue
 
         key = _KEY.match(line)
         if not key or line.lstrip().startswith("#"):
             continue
         path = table + _split_key(key.group(1))
-        lines.setdefault(format_path(path), number)
+        _record(lines, path, len(table) + 1, number)
         value = key.group(2)
         for quote in ('"""', "'''"):
             if value.lstrip().startswith(quote) and value.count(quote) == 1:
@@ -89,6 +123,12 @@ def key_lines(text: str) -> dict[str, int]:
             if depth > 0:
                 array_path, array_depth, array_items = path, depth, 0
     return lines
+
+
+def _record(lines: dict[str, int], path: list[str | int], start: int, number: int) -> None:
+    """Give ``path`` and its prefixes from ``start`` parts on the line ``number``, unless an earlier line has them."""
+    for end in range(start, len(path) + 1):
+        lines.setdefault(format_path(path[:end]), number)
 
 
 def _resolve(names: list[str], counters: dict[str, int]) -> list[str | int]:
@@ -116,3 +156,52 @@ def line_for(lines: dict[str, int], loc: tuple[str | int, ...]) -> int | None:
         if found:
             return found
     return None
+
+
+# What the nesting scan stops at: a multi-line string's opening, a whole one-line string or comment,
+# a bracket or brace, or a quote that opens a one-line string which never closes.
+_NEST_TOKEN = re.compile(r"""\"\"\"|'''|"[^"\\\n]*(?:\\.[^"\\\n]*)*"|'[^'\n]*'|\#[^\n]*|[\[\]{}"']""")
+
+
+def too_deep(text: str, limit: int) -> int | None:
+    """The line where arrays and inline tables first nest more than ``limit`` deep, or None.
+
+    tomllib reads nesting by recursion: a one-kilobyte file nested 500 deep raises RecursionError.
+    This scan runs first. It skips strings and comments as tomllib reads them, and gives up where
+    tomllib stops with an error anyway (a string that never ends)."""
+    depth, pos = 0, 0
+    while found := _NEST_TOKEN.search(text, pos):
+        token, pos = found.group(), found.end()
+        if token in ("[", "{"):
+            depth += 1
+            if depth > limit:
+                return text.count("\n", 0, found.start()) + 1
+        elif token in ("]", "}"):
+            depth = max(depth - 1, 0)
+        elif token in ('"""', "'''"):
+            end = _multiline_end(text, pos, token)
+            if end is None:
+                return None
+            pos = end
+        elif token in ('"', "'"):
+            return None
+    return None
+
+
+def _multiline_end(text: str, start: int, quote: str) -> int | None:
+    """Where a multi-line string opened just before ``start`` ends, as tomllib reads it."""
+    pos = start
+    while True:
+        end = text.find(quote, pos)
+        if end < 0:
+            return None
+        before = end
+        while quote[0] == '"' and before > start and text[before - 1] == "\\":
+            before -= 1
+        if (end - before) % 2 == 0:  # not an escaped quote
+            break
+        pos = end + 1
+    end += 3
+    for _ in range(2):  # the string may end with one or two quotes of its own
+        end += text.startswith(quote[0], end)
+    return end

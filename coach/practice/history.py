@@ -14,10 +14,10 @@ from typing import IO, Any
 from coach.library.formats import Competency, Level
 from coach.library.loader import Library
 from coach.practice.exchange import ExportRecord, records_in
-from coach.practice.resume import resume
+from coach.practice.resume import WRITE_FAILURES, results_of, resume
 from coach.practice.review import MentorReview
 from coach.practice.session import Session, SessionState, Summary
-from coach.practice.store import SessionRow, Store
+from coach.practice.store import ResultRow, Results, SessionRow, Store
 from coach.practice.stories import StoryBank, StoryImport, import_records
 from coach.scoring.engine import Scorer
 
@@ -42,24 +42,50 @@ def own_sessions(store: Store, status: str | None = None) -> list[SessionRow]:
     return [row for row in store.sessions(status=status, limit=1_000_000) if not row.learner]
 
 
-def finished_sessions(store: Store, library: Library, scorer: Scorer | None = None) -> Iterator[Session]:
-    """The user's own finished sessions whose scenario still exists, in the order they were started;
-    not those with scores as exported by another coach (re-scoring them makes them count)."""
-    for row in sorted(own_sessions(store, "finished"), key=lambda r: r.started):
-        if row.scenario in library.scenarios and row.verified:
-            try:
-                yield load_session(store, library, row.id, scorer)
-            except (ValueError, KeyError):
-                continue  # a session from an incompatible version: listed, not charted
+def timeline(store: Store, library: Library, last: int | None = None) -> dict[str, list[Point]]:
+    """Per competency, the score of every finished session (or of the ``last`` ones), oldest first:
+    the results stored when each session was saved (not every session re-read), for the interview
+    scenarios still in the library."""
+    unstored = _missing_results(store, library)  # first: those it stores are then read with the rest
+    rows = store.results()
+    if unstored:
+        rows = sorted(rows + unstored, key=lambda r: r.started)
+    # not coaching scenarios (not interview evidence), nor scores as another coach exported them
+    skip = store.unverified_ids()
+    series: dict[str, list[ResultRow]] = {}
+    for r in rows:
+        entry = library.scenarios.get(r.scenario)
+        if entry is not None and not entry.item.coaching and r.session_id not in skip:
+            series.setdefault(r.competency, []).append(r)
+    return {
+        comp: [Point(r.session_id, r.started, r.scenario, r.score, r.level, r.target) for r in found[-(last or 0) :]]
+        for comp, found in series.items()
+    }
 
 
-def timeline(store: Store, library: Library) -> dict[str, list[Point]]:
-    """Per competency, the score of every finished session, oldest first."""
-    out: dict[str, list[Point]] = {}
-    for session in finished_sessions(store, library):
-        for comp, point in session_points(session):
-            out.setdefault(comp, []).append(point)
-    return out
+def _missing_results(store: Store, library: Library) -> list[ResultRow]:
+    """Work out the results of the sessions saved without them (by an older coach, or imported) and
+    store them, all in one transaction; when they cannot be stored (a read-only or full history),
+    they are returned instead, for this time only."""
+    worked_out: dict[str, tuple[SessionRow, Results]] = {}
+    for row in store.pending_results():
+        if row.scenario not in library.scenarios:
+            continue  # its results are worked out if the scenario comes back
+        try:
+            worked_out[row.id] = row, results_of(load_session(store, library, row.id).summary())
+        except (ValueError, KeyError):
+            continue  # a session from an incompatible version: listed, not charted
+    if worked_out and not store.read_only:
+        try:
+            store.save_results({sid: results for sid, (_, results) in worked_out.items()})
+            return []
+        except WRITE_FAILURES:
+            pass
+    return [
+        ResultRow(row.id, row.started, row.scenario, row.target, *result)
+        for row, results in worked_out.values()
+        for result in results.competencies
+    ]
 
 
 def session_points(session: Session) -> list[tuple[str, Point]]:
@@ -166,9 +192,7 @@ def recommend(
     interview = [e for e in library.scenarios.values() if not e.item.coaching]
     if points is None:
         points = timeline(store, library) if store is not None else {}
-    last_played: dict[str, str] = {}
-    for row in own_sessions(store) if store is not None else []:
-        last_played[row.scenario] = max(last_played.get(row.scenario, ""), row.started)
+    last_played = store.last_played() if store is not None else {}
     if session is not None and session.finished and not session.state.learner:  # a mentee's session is not ours
         points = {comp: [p for p in series if p.session_id != session.state.id] for comp, series in points.items()}
         for comp, point in session_points(session):

@@ -170,7 +170,7 @@ def _first_times(library: Library, focus: list[Focus], target: Level, last_playe
     """Every scenario once, in the order the plan introduces them: a scenario for each competency
     in focus order, round after round; within a competency, a part of the loop used least so far,
     then the level nearest the target, then the one practised least recently."""
-    left = {e.item.id: e.item for e in library.scenarios.values()}
+    left = {e.item.id: e.item for e in library.scenarios.values() if not e.item.coaching}  # interview practice
     areas: dict[str, int] = {}
     out: list[PlanItem] = []
     while left:

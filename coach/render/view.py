@@ -122,6 +122,7 @@ def criterion_rows(c: CriterionResult, numbers: bool = True) -> list[Row]:
             )
         else:
             rows.append(Row(False, concept.label, advice=concept.advice))
+
     for s in c.signals:
         label = s.signal.replace("_", " ") + (f" {s.value:.2f}" if numbers else "")
         if s.value >= PASS:

@@ -14,21 +14,25 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.binding import Binding
 from textual.theme import Theme
+from textual.worker import Worker, WorkerState
 
+from coach import paths
 from coach.library.formats import Level
 from coach.library.loader import Library
 from coach.practice.actions import export_session, resumable, resume_session, write_atomically
 from coach.practice.history import load_session
-from coach.practice.resume import snapshot, write
+from coach.practice.resume import snapshot
 from coach.practice.session import Mode, Session
 from coach.practice.store import Store
 from coach.render.html import session_report
 from coach.render.view import comparison_view
 from coach.scoring.engine import Scorer
+from coach.tui import screens
 from coach.tui.commands import CoachCommands
 from coach.tui.messages import (
     ExportReview,
@@ -39,6 +43,7 @@ from coach.tui.messages import (
     OpenSession,
     OpenStories,
     PractiseNext,
+    SaveDraft,
     SaveSession,
     ShowCatalogue,
     ShowFeedback,
@@ -46,19 +51,14 @@ from coach.tui.messages import (
     StartInterview,
 )
 from coach.tui.screens import (
-    BriefingScreen,
-    CatalogueScreen,
     CompareScreen,
-    FeedbackScreen,
-    HelpScreen,
     HistoryScreen,
-    InterviewScreen,
-    MentorScreen,
     PlanScreen,
-    ResumeScreen,
     StoriesScreen,
-    SummaryScreen,
 )
+
+if TYPE_CHECKING:
+    from coach.practice.resume import Unsaved
 
 # After SIGHUP (terminal closed) or SIGTERM the session is saved and the process has ended by this many
 # seconds (plus the save itself), even if Textual is stuck writing to a terminal that is gone or stalled.
@@ -93,7 +93,7 @@ class CoachApp(App[int]):
         self.now = now or (lambda: datetime.now(timezone.utc))
         self.library = library
         self.store = store
-        self.scorer = Scorer(library)
+        self._scorer: Scorer | None = None
         self.clock = clock
         self.session = session
         self.scenario_id = scenario_id
@@ -103,28 +103,57 @@ class CoachApp(App[int]):
         self.review_output = review_output
         self.review_index = 0
         self.reviewed_states: dict[str, dict] = {}  # session id -> reviewed state, for the output file
+        self.unsaved: Unsaved | None = None
+        """The last save failed (a full disk): where the session is kept meanwhile (see practice.resume)."""
         self._signalled = threading.Event()  # SIGHUP or SIGTERM arrived (see run)
         self._saved_after_signal = threading.Event()
 
     def on_mount(self) -> None:
         self._apply_saved_theme()
         self.screen_change_signal.subscribe(self, self._screen_changed, immediate=True)
-        self.push_screen(CatalogueScreen())
+        self.push_screen(screens.CatalogueScreen())
+        self._say_how_the_history_is()
         if self.mentor_session is not None or self.review_items:
             self._open_mentor()
         elif self.session is not None:
             if self.session.finished:
-                self.push_screen(SummaryScreen(self.session))
+                self.push_screen(screens.SummaryScreen(self.session))
             elif self.session.state.status == "answering":
-                self.push_screen(InterviewScreen(self.session))
+                self.push_screen(screens.InterviewScreen(self.session))
             else:
-                self.push_screen(BriefingScreen(self.session))
+                self.push_screen(screens.BriefingScreen(self.session))
         elif self.scenario_id:
             self.open_briefing(self.scenario_id)
         else:
-            unfinished = resumable(self.store, self.library)
-            if unfinished:
-                self.push_screen(ResumeScreen(unfinished), self._resume_answer)
+            self.call_after_refresh(self._offer_to_resume)  # once the catalogue is drawn: it needs the sessions' code
+
+    def _offer_to_resume(self) -> None:
+        if self.store.read_only:
+            return  # it could not go on: nothing would be saved
+
+        unfinished = resumable(self.store, self.library)
+        if unfinished and isinstance(self.screen, screens.CatalogueScreen):
+            self.push_screen(screens.ResumeScreen(unfinished), self._resume_answer)
+
+    def _say_how_the_history_is(self) -> None:
+        """A read-only history, or sessions a failed save kept aside and now taken back."""
+        if self.store.read_only:
+            self.notify(self.store.read_only_reason, title="Read-only", severity="warning", timeout=20, markup=False)
+            return
+        if not any(any(folder.glob("*.json")) for folder in paths.unsaved_folders()):
+            return  # nothing was kept aside: no need to load what taking it back takes
+        from coach.practice.resume import recover
+
+        for line in recover(self.store):
+            self.notify(line, title="Kept from a failed save", timeout=20, markup=False)
+
+    def _cannot_practise(self) -> bool:
+        """True (and says why) when answers could not be saved at all: the history is read-only."""
+        if self.store.read_only:
+            self.notify(
+                "Practice cannot start: " + self.store.read_only_reason, severity="error", timeout=20, markup=False
+            )
+        return self.store.read_only
 
     def _open_mentor(self) -> None:
         from coach.practice.mentor import review_of
@@ -134,14 +163,16 @@ class CoachApp(App[int]):
             session.scorer, session.clock = self.scorer, self.clock
             review_of(session, self.mentor_name)
             self.session = session
-            self.push_screen(MentorScreen(session))
+            self.push_screen(screens.MentorScreen(session))
             return
+        from coach.practice.session import Session
+
         state, _ = self.review_items[self.review_index]
         session = Session(self.library, state, self.scorer, self.clock)
         review_of(session, self.mentor_name)
         self.session = session
         self.push_screen(
-            MentorScreen(
+            screens.MentorScreen(
                 session, review=True, output=self.review_output, place=(self.review_index + 1, len(self.review_items))
             )
         )
@@ -174,36 +205,78 @@ class CoachApp(App[int]):
 
     # ------------------------------------------------------------------ sessions
 
-    def new_session(self, scenario_id: str, target: Level | None = None, mode: Mode = Mode.study) -> Session:
-        return Session.new(self.library, scenario_id, target, mode, scorer=self.scorer, clock=self.clock)
+    @property
+    def scorer(self) -> Scorer:
+        """The one scorer of the app's sessions (made when first needed: not for the first screen)."""
+        if self._scorer is None:
+            from coach.scoring.engine import Scorer
 
-    def open_briefing(self, scenario_id: str, target: Level | None = None, mode: Mode = Mode.study) -> None:
+            self._scorer = Scorer(self.library)
+        return self._scorer
+
+    def new_session(self, scenario_id: str, target: Level | None = None, mode: Mode | None = None) -> Session:
+        from coach.practice.session import Mode, Session
+
+        return Session.new(self.library, scenario_id, target, mode or Mode.study, scorer=self.scorer, clock=self.clock)
+
+    def open_briefing(self, scenario_id: str, target: Level | None = None, mode: Mode | None = None) -> None:
         self.session = self.new_session(scenario_id, target, mode)
-        self.push_screen(BriefingScreen(self.session))
+        self.push_screen(screens.BriefingScreen(self.session))
 
     def resume(self, session_id: str) -> None:
+
         try:
             session = resume_session(self.store, self.library, session_id, self.scorer, self.clock)
         except (KeyError, ValueError) as exc:
             self.notify(f"Could not resume that session: {exc}", severity="error", markup=False)
             return
+        if not session.finished and self._cannot_practise():
+            return
         self.session = session
-        self.push_screen(SummaryScreen(session) if session.finished else InterviewScreen(session))
+        self.push_screen(screens.SummaryScreen(session) if session.finished else screens.InterviewScreen(session))
 
     def save(self, session: Session, wait: bool = False) -> None:
-        """Save the session: snapshot now, write in a worker (or now, when quitting)."""
+        """Save the session: snapshot now, write in a worker (or now, when quitting). A save that
+        fails keeps the session aside and says so (see saved); it never stops the interview."""
+        from coach.practice.resume import save, save_draft_of
+
+        if self.store.read_only:
+            return  # nothing new can be practised; what is shown came from the history
         snap = snapshot(session)
-        if wait:
-            write(self.store, snap)
+        if wait:  # quitting: the answer being typed too, and run_app says where it was kept if need be
+            draft_unsaved = save_draft_of(self.store, snap)
+            self.unsaved = save(self.store, snap) or draft_unsaved
         else:
-            self.run_worker(lambda: write(self.store, snap), thread=True, group="save", exit_on_error=False)
+            # the worker returns what went wrong, if anything; on_worker_state_changed then says so
+            self.run_worker(lambda: save(self.store, snap), thread=True, group="save", exit_on_error=False)
+
+    def saved(self, unsaved: Unsaved | None, draft: bool = False) -> None:
+        """After a save: say when saving fails (once, until it works again), and when it works again."""
+        if unsaved is None:
+            if self.unsaved is not None and not draft:  # a draft saved says nothing of the session
+                self.unsaved = None
+                self._tell("Saved again", "Your session is in your history again.", "saved")
+            return
+        if self.unsaved is None:
+            self._tell("Not saved", unsaved.message(), "unsaved")
+        self.unsaved = unsaved
+
+    def _tell(self, title: str, body: str, kind: str) -> None:
+        """In the conversation of an interview in progress (see InterviewScreen.say), else in a notification."""
+        interviews = [s for s in self.screen_stack if isinstance(s, screens.InterviewScreen)]
+        for interview in interviews:
+            interview.say(title, body, kind)
+        if not interviews:
+            self.notify(
+                body, title=title, severity="error" if kind == "unsaved" else "information", timeout=30, markup=False
+            )
 
     # ------------------------------------------------------------------ keeping answers safe
 
     def save_everything_now(self) -> None:
         """Synchronously save the session and the draft being typed (quit, hang-up)."""
         for screen in self.screen_stack:
-            if isinstance(screen, InterviewScreen):
+            if isinstance(screen, screens.InterviewScreen):
                 screen.store_draft_now()
             elif hasattr(screen, "keep_typed"):  # the mentor's notes and advice
                 screen.keep_typed()
@@ -302,66 +375,83 @@ class CoachApp(App[int]):
             self.notify(f"Could not remember the theme: {exc}", severity="warning", markup=False)
 
     def action_help(self) -> None:
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.screen))
+        if not isinstance(self.screen, screens.HelpScreen):
+            self.push_screen(screens.HelpScreen(self.screen))
 
     # ------------------------------------------------------------------ what the screens ask for
     # A key pressed twice may post a message twice before the first is handled: the checks
     # of the screen on top keep that from opening a screen twice.
 
     def on_open_briefing(self, message: OpenBriefing) -> None:
-        if not isinstance(self.screen, BriefingScreen):
+        if not isinstance(self.screen, screens.BriefingScreen):
             self.open_briefing(message.scenario_id, message.target)
 
     def on_start_interview(self, message: StartInterview) -> None:
-        if not isinstance(self.screen, BriefingScreen):
+        if not isinstance(self.screen, screens.BriefingScreen):
             return
         session = message.session
+        if self._cannot_practise():
+            return
         if session.state.status == "briefing":
             session.start()
             self.save(session)
-        self.switch_screen(InterviewScreen(session))
+        self.switch_screen(screens.InterviewScreen(session))
 
     def on_save_session(self, message: SaveSession) -> None:
         self.save(message.session)
 
+    def on_save_draft(self, message: SaveDraft) -> None:
+        from coach.practice.resume import save_draft_of
+
+        if self.store.read_only:
+            return
+        snap = snapshot(message.session)
+        self.run_worker(
+            lambda: save_draft_of(self.store, snap), thread=True, group="draft", exclusive=True, exit_on_error=False
+        )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A save done in a worker (see save and on_save_draft): say what went wrong, or that it works again."""
+        if event.worker.group in ("save", "draft") and event.state == WorkerState.SUCCESS:
+            self.saved(event.worker.result, draft=event.worker.group == "draft")
+
     def on_show_feedback(self, message: ShowFeedback) -> None:
-        if not isinstance(self.screen, FeedbackScreen):
+        if not isinstance(self.screen, screens.FeedbackScreen):
             self.push_screen(
-                FeedbackScreen(
+                screens.FeedbackScreen(
                     message.session, message.stage_id, message.report, final=message.final, review=message.review
                 )
             )
 
     def on_show_summary(self, message: ShowSummary) -> None:
-        if not isinstance(self.screen, SummaryScreen):
-            self.switch_screen(SummaryScreen(message.session))
+        if not isinstance(self.screen, screens.SummaryScreen):
+            self.switch_screen(screens.SummaryScreen(message.session))
 
     def show_catalogue(self) -> None:
         """Close every screen above the catalogue."""
         while len(self.screen_stack) > 2:
             self.pop_screen()
-        if not isinstance(self.screen, CatalogueScreen):
-            self.switch_screen(CatalogueScreen())
+        if not isinstance(self.screen, screens.CatalogueScreen):
+            self.switch_screen(screens.CatalogueScreen())
 
     def on_show_catalogue(self, message: ShowCatalogue) -> None:
         self.show_catalogue()
 
     def on_practise_next(self, message: PractiseNext) -> None:
-        if isinstance(self.screen, SummaryScreen):
+        if isinstance(self.screen, screens.SummaryScreen):
             self.show_catalogue()
             self.open_briefing(message.scenario_id)
 
     def on_open_history(self, message: OpenHistory) -> None:
-        if not isinstance(self.screen, HistoryScreen):
-            self.push_screen(HistoryScreen())
+        if not isinstance(self.screen, screens.HistoryScreen):
+            self.push_screen(screens.HistoryScreen())
 
     def on_open_stories(self, message: OpenStories) -> None:
         if not isinstance(self.screen, StoriesScreen):
             self.push_screen(StoriesScreen())
 
     def on_open_session(self, message: OpenSession) -> None:
-        if isinstance(self.screen, HistoryScreen):
+        if isinstance(self.screen, screens.HistoryScreen):
             self.resume(message.session_id)
 
     def on_open_plan(self, message: OpenPlan) -> None:
@@ -382,6 +472,7 @@ class CoachApp(App[int]):
     def on_export_review(self, message: ExportReview) -> None:
         """The mentor's export: the session saved, the mentee's report (Markdown and HTML)
         and, when reviewing a file, the reviewed file; then its next session."""
+
         session = message.session
         self.save(session, wait=True)
         try:

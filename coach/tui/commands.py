@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from coach import settings
+from coach.tui import screens
 from coach.tui.messages import OpenPlan
-from coach.tui.screens import CatalogueScreen, HistoryScreen, StoriesScreen
+from coach.tui.screens import StoriesScreen
 from coach.tui.screens.base import CoachScreen
 
 if TYPE_CHECKING:
@@ -51,11 +52,11 @@ class CoachCommands(Provider):
 
     def _catalogue(self) -> None:
         app = self.app
-        while len(app.screen_stack) > 2 and not isinstance(app.screen, CatalogueScreen):
+        while len(app.screen_stack) > 2 and not isinstance(app.screen, screens.CatalogueScreen):
             app.pop_screen()
 
     def _history(self) -> None:
-        self.app.push_screen(HistoryScreen())
+        self.app.push_screen(screens.HistoryScreen())
 
     def _stories(self) -> None:
         self.app.push_screen(StoriesScreen())

@@ -4,12 +4,14 @@ and never calls the app itself; CoachApp's on_* handlers react (coach/tui/app.py
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from coach.library.formats import Level
-from coach.practice.session import Session
-from coach.scoring.report import ScoreReport
+if TYPE_CHECKING:  # (the app imports these only when a session starts)
+    from coach.library.formats import Level
+    from coach.practice.session import Session
+    from coach.scoring.report import ScoreReport
 
 
 @dataclass
@@ -30,6 +32,13 @@ class StartInterview(Message):
 @dataclass
 class SaveSession(Message):
     """Save the session as it is now (the writing happens in a worker)."""
+
+    session: Session
+
+
+@dataclass
+class SaveDraft(Message):
+    """Save the answer being typed (the session's draft), in a worker."""
 
     session: Session
 

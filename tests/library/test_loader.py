@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -114,10 +115,14 @@ def test_unreadable_file_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyP
     path = tmp_path / "locked.toml"
     path.write_text('id = "x"')
 
-    def deny(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied")
+    real_open = os.open
 
-    monkeypatch.setattr(Path, "read_bytes", deny)
+    def deny(file: Path, *args: int) -> int:
+        if Path(file) == path:
+            raise PermissionError(13, "Permission denied")
+        return real_open(file, *args)
+
+    monkeypatch.setattr(os, "open", deny)
     assert str(read_file(path)[2][0]).endswith("cannot read the file: Permission denied")
 
 

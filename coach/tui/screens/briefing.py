@@ -16,7 +16,9 @@ from coach.render.scenario import assessed_lines, reflow
 from coach.render.view import level_choices
 from coach.tui.messages import StartInterview
 from coach.tui.screens.base import CoachScreen
-from coach.tui.widgets.basics import MODE_OPTIONS, CoachHeader, text
+from coach.tui.widgets.basics import CoachHeader, text
+
+MODE_OPTIONS = [("Study (feedback each answer)", Mode.study), ("Interview (feedback at end)", Mode.interview)]
 
 
 class BriefingScreen(CoachScreen):

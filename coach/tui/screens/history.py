@@ -15,12 +15,15 @@ from textual.widgets import DataTable, Footer, Static
 from coach.practice.actions import rescore_session
 from coach.practice.history import recommend, timeline
 from coach.practice.progress import previous_attempt
+from coach.practice.resume import WRITE_FAILURES
 from coach.render.html import sparkline
 from coach.render.view import ProgressView, progress_view
 from coach.tui.messages import OpenBriefing, OpenCompare, OpenPlan, OpenSession
 from coach.tui.screens.base import CoachScreen
 from coach.tui.widgets.basics import CoachHeader, highlighted_key, local_time, text
 from coach.tui.widgets.charts import CompetencyPlot
+
+TREND_POINTS = 20  # the sessions each competency's trend shows, newest last
 
 
 class HistoryScreen(CoachScreen):
@@ -124,11 +127,14 @@ class HistoryScreen(CoachScreen):
         if not sid:
             return
         lib, store = self.coach.library, self.coach.store
+        if store.read_only:
+            self.notify(f"Cannot re-score: {store.read_only_reason}", severity="error", markup=False)
+            return
 
         def work() -> None:
             try:
                 result = rescore_session(store, lib, sid)
-            except (KeyError, ValueError) as exc:
+            except (KeyError, ValueError, *WRITE_FAILURES) as exc:
                 self.app.call_from_thread(self.notify, f"Cannot re-score: {exc}", severity="error", markup=False)
                 return
             self.app.call_from_thread(self.notify, result.describe(), title="Re-scored", markup=False)

@@ -14,7 +14,7 @@ from textual.widgets import Footer, Static, TextArea
 from coach.practice.session import Mode, Outcome, Session, SessionError
 from coach.render.scenario import reflow
 from coach.render.view import role_name
-from coach.tui.messages import SaveSession, ShowFeedback, ShowSummary
+from coach.tui.messages import SaveDraft, SaveSession, ShowFeedback, ShowSummary
 from coach.tui.screens.base import CoachScreen
 from coach.tui.widgets.basics import CoachHeader
 
@@ -119,18 +119,16 @@ class InterviewScreen(CoachScreen):
             timer.add_class("overtime")
             if not self._warned:
                 self._warned = True
-                # Said in the conversation, right above the answer box: a toast would cover the box while
-                # the learner types. The status line (in reverse) keeps counting the time over.
-                warning = Turn(
-                    Content.assemble(
-                        ("Time is up", "bold"), "\n", "Your answer is kept; finish your thought and submit with ctrl+s."
-                    ),
-                    markup=False,
-                    classes="turn coach time-up",
-                )
-                conversation = self.query_one("#conversation", VerticalScroll)
-                conversation.mount(warning)
-                conversation.scroll_end(animate=False)
+                # The status line (in reverse) keeps counting the time over.
+                self.say("Time is up", "Your answer is kept; finish your thought and submit with ctrl+s.", "time-up")
+
+    def say(self, title: str, body: str, kind: str) -> None:
+        """Tell the learner something in the conversation, right above the answer box: a toast would
+        cover the box while they type."""
+        turn = Turn(Content.assemble((title, "bold"), "\n", body), markup=False, classes=f"turn coach {kind}")
+        conversation = self.query_one("#conversation", VerticalScroll)
+        conversation.mount(turn)
+        conversation.scroll_end(animate=False)
 
     # ---------------------------------------------------------------- drafts
 
@@ -144,24 +142,14 @@ class InterviewScreen(CoachScreen):
         self._draft_timer = self.set_timer(DRAFT_DELAY, self._save_draft)
 
     def _save_draft(self) -> None:
-        text_now = self.query_one("#answer", TextArea).text
-        self.session.set_draft(text_now)
-        session_id, stage = self.session.state.id, self.session.state.current or ""
-        store = self.coach.store
-        self.run_worker(
-            lambda: store.save_draft(session_id, stage, text_now),
-            thread=True,
-            group="draft",
-            exclusive=True,
-            exit_on_error=False,
-        )
+        self.session.set_draft(self.query_one("#answer", TextArea).text)
+        self.post_message(SaveDraft(self.session))
 
     def store_draft_now(self) -> None:
+        """Keep what is typed in the session now (quitting: the app then saves it at once)."""
         if self.session.finished or self.session.state.current is None:
             return
-        text_now = self.query_one("#answer", TextArea).text
-        self.session.set_draft(text_now)
-        self.coach.store.save_draft(self.session.state.id, self.session.state.current, text_now)
+        self.session.set_draft(self.query_one("#answer", TextArea).text)
 
     # ---------------------------------------------------------------- actions
 

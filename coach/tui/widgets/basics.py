@@ -11,10 +11,6 @@ from textual.events import Mount
 from textual.widgets import DataTable, Header, Static
 from textual.widgets._header import HeaderTitle
 
-from coach.practice.session import Mode
-
-MODE_OPTIONS = [("Study (feedback each answer)", Mode.study), ("Interview (feedback at end)", Mode.interview)]
-
 
 def highlighted_key(table: DataTable) -> str | None:
     """The key of the table's highlighted row, or None when it is empty."""

@@ -1,0 +1,164 @@
+"""Each session's results are stored when it is saved (schema 2), and the history reads them instead of
+re-reading every session: `coach next`, `coach report --progress` and the history screen (issue 15)."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from coach.cli import main
+from coach.practice.history import import_file, session_points, timeline
+from coach.practice.resume import persist
+from coach.practice.session import Session
+from coach.practice.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError
+from tests.practice.test_history import play
+
+OLD_DATABASE = Path(__file__).resolve().parent.parent / "data" / "history-v1.sqlite3"
+
+
+@pytest.fixture
+def old_database(isolated_home: Path) -> Path:
+    """A copy of a history written by the coach before results were stored (schema 1): three finished
+    sessions, one unfinished with a draft, one mock interview run for a learner named Sam."""
+    target = isolated_home / "history.sqlite3"
+    shutil.copyfile(OLD_DATABASE, target)
+    return target
+
+
+def expected_timeline(store: Store, library) -> dict[str, list[tuple[str, float, str | None]]]:  # type: ignore[no-untyped-def]
+    """What every finished session of the user's own says when read whole, as the history did before."""
+    out: dict[str, list[tuple[str, float, str | None]]] = {}
+    rows = [r for r in store.sessions(status="finished", limit=1000) if not r.learner]
+    for row in sorted(reversed(rows), key=lambda r: r.started):  # in the order they were saved
+        for comp, point in session_points(Session.restore(library, store.load_state(row.id))):
+            out.setdefault(comp, []).append((point.session_id, point.score, point.level))
+    return out
+
+
+def points(store: Store, library) -> dict[str, list[tuple[str, float, str | None]]]:  # type: ignore[no-untyped-def]
+    return {c: [(p.session_id, p.score, p.level) for p in s] for c, s in timeline(store, library).items()}
+
+
+def test_an_old_database_is_upgraded_in_one_step_after_a_backup(old_database, isolated_home, library):
+    store = Store()
+    assert store.db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,) == (2,)
+    (backup,) = (isolated_home / "backups").glob("history-*-schema1.sqlite3")
+    copy = sqlite3.connect(backup)
+    assert copy.execute("PRAGMA user_version").fetchone() == (1,)
+    assert copy.execute("SELECT count(*) FROM sessions").fetchone() == (5,)
+    # whose each session is, now a column (no state is read to list them)
+    assert [(r.id, r.learner) for r in store.sessions()][:2] == [("fixture05", "Sam"), ("fixture04", "")]
+    assert store.draft("fixture04")[1] == "half an answer about the rollout"  # type: ignore[index]
+
+    # the sessions saved before results were stored get them worked out once, the first time they are read
+    assert [r.id for r in store.pending_results()] == ["fixture01", "fixture02", "fixture03"]
+    assert points(store, library) == expected_timeline(store, library) != {}
+    assert store.pending_results() == []
+    assert {r.session_id for r in store.results()} == {"fixture01", "fixture02", "fixture03"}  # Sam's is not ours
+    assert points(store, library) == expected_timeline(store, library)
+
+
+def test_a_failed_upgrade_leaves_the_database_as_it_was(old_database, monkeypatch):
+    before = sqlite3.connect(old_database).execute("SELECT id, state FROM sessions ORDER BY id").fetchall()
+    import coach.practice.store
+
+    broken = [*MIGRATIONS[:-1], [*MIGRATIONS[-1], "INSERT INTO no_such_table VALUES (1)"]]  # fails at the very end
+    monkeypatch.setattr(coach.practice.store, "MIGRATIONS", broken)
+    with pytest.raises(StoreError, match="could not be upgraded for this coach .*; it was left as it was"):
+        Store()
+    db = sqlite3.connect(old_database)
+    assert db.execute("PRAGMA user_version").fetchone() == (1,)
+    assert db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'results'").fetchone() == (0,)
+    assert "learner" not in [c[1] for c in db.execute("PRAGMA table_info(sessions)")]
+    assert db.execute("SELECT id, state FROM sessions ORDER BY id").fetchall() == before
+
+
+def test_a_finished_session_is_saved_with_its_results(isolated_home, library):
+    store = Store()
+    session = play(library, "upmarket-pricing", "middling")
+    persist(store, session)
+    stored = {(r.competency, r.score, r.level) for r in store.results()}
+    assert stored == {(c.competency, c.score, c.level) for c in session.competencies()} != set()
+    level = store.db.execute("SELECT level FROM sessions WHERE id = ?", (session.state.id,)).fetchone()
+    assert level == (session.summary().level,)
+
+    unfinished = Session.new(library, "tech-debt-case")
+    unfinished.start()
+    persist(store, unfinished)
+    assert {r.session_id for r in store.results()} == {session.state.id}
+    assert [r.id for r in store.pending_results()] == []  # an unfinished session has no results to wait for
+
+
+def test_imported_sessions_get_their_results_worked_out_once(isolated_home, library, tmp_path):
+    from coach.practice.history import export_lines
+
+    source = Store(tmp_path / "elsewhere.sqlite3")
+    for label in ("strong", "weak"):
+        persist(source, play(library, "goal-to-spec", label))
+    export = tmp_path / "export.jsonl"
+    export.write_text("".join(line + "\n" for line in export_lines(source)))
+
+    store = Store()
+    import_file(store, export)
+    assert len(store.pending_results()) == 2  # saved without results
+    assert points(store, library) == expected_timeline(store, library) != {}
+    assert store.pending_results() == []
+
+
+@pytest.fixture
+def counted_restores(monkeypatch):  # type: ignore[no-untyped-def]
+    """How many sessions are restored from their stored state (the slow, per-session read)."""
+    restored: list[str] = []
+    real = Session.restore.__func__  # type: ignore[attr-defined]
+
+    def counting(cls, library, data, *args, **kwargs):  # type: ignore[no-untyped-def]
+        restored.append("one")
+        return real(cls, library, data, *args, **kwargs)
+
+    monkeypatch.setattr(Session, "restore", classmethod(counting))
+    return restored
+
+
+@pytest.fixture
+def history_of_three(isolated_home, library) -> Store:  # type: ignore[no-untyped-def]
+    store = Store()
+    for scenario, label in (("upmarket-pricing", "strong"), ("tech-debt-case", "weak"), ("goal-to-spec", "middling")):
+        persist(store, play(library, scenario, label))
+    return store
+
+
+@pytest.mark.parametrize(
+    "argv, shows",
+    [(["next"], "Practise next: "), (["report", "--progress"], "3 finished session(s)")],
+    ids=["next", "progress"],
+)
+def test_next_and_progress_read_the_stored_results_not_every_session(
+    history_of_three, counted_restores, capsys, argv, shows
+):
+    assert main(argv) == 0
+    assert shows in capsys.readouterr().out
+    assert counted_restores == []
+
+
+async def test_the_history_screen_reads_the_stored_results_not_every_session(
+    history_of_three, counted_restores, library
+):
+    from coach.tui.app import make_app
+    from coach.tui.screens import HistoryScreen
+    from tests.tui.helpers import FixedClock, screen_text, settle
+
+    app = make_app(library, history_of_three, clock=FixedClock())
+    async with app.run_test(size=(100, 34)) as pilot:
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        assert "Architecture fluency" in screen_text(app)  # the trends are there
+    assert counted_restores == []
+
+
+def test_the_last_points_of_each_trend_are_the_newest(history_of_three, library):
+    full, newest = timeline(history_of_three, library), timeline(history_of_three, library, last=1)
+    assert newest == {comp: series[-1:] for comp, series in full.items()} and len(newest) > 1
