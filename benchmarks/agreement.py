@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import json
 import math
 import os
@@ -47,6 +48,7 @@ try:
     from coach.library.loader import load_library
     from coach.scoring.drafting import draft_rubric
     from coach.scoring.engine import Criterion, Scorer, Target, _concepts, build_target, score
+    from coach.scoring.matching import Synonyms
     from coach.scoring.report import ScoreReport
 except ImportError as exc:  # a python3 without the project's dependencies
     print(
@@ -196,7 +198,13 @@ def drafted_target(question: str, reference: str, key: str) -> Target:
     rubric_id = "q-" + (re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-") or "x")
     rubric = draft_rubric(reference, rubric_id, Competency.communication, question=question)
     criteria = [Criterion(f"{rubric.id}.{c.id}", rubric, c, tuple(_concepts(rubric, c))) for c in rubric.criteria]
-    return build_target(criteria, prompt=question, reference=reference)
+    return build_target(criteria, prompt=question, reference=reference, synonyms=library_synonyms())
+
+
+@functools.lru_cache(maxsize=1)
+def library_synonyms() -> Synonyms:
+    """The built-in lexicon, as `coach grade --rubric` applies it to any rubric."""
+    return Scorer(load_library(include_user=False)).shared()[0]
 
 
 def read_csv(path: Path, columns: Sequence[str]) -> list[dict[str, str]]:

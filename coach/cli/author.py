@@ -64,7 +64,7 @@ def list_command(sources: Sources, as_json: bool, area: str | None, fmt: str, ou
         sc = entry.item
         if area and sc.area != area:
             continue
-        comps = sorted({lib.rubrics[r].item.competency.value for r in sc.rubrics if r in lib.rubrics})
+        comps = sorted(c.value for c in lib.competencies(sc))
         shown_area = (sc.area or "-") + (" (coaching)" if sc.coaching else "")
         # title and competencies stay second and third: they are the columns that shrink to fit a terminal
         rows.append([sc.id, sc.title, ", ".join(comps), shown_area, sc.difficulty, sc.level.value, f"{sc.minutes}m"])
@@ -113,7 +113,7 @@ def show_command(sources: Sources, scenario_id: str) -> int:
     return EXIT_OK
 
 
-@click.command("validate", short_help="check scenario, rubric and ladder files")
+@click.command("validate", short_help="check scenario, rubric, ladder and lexicon files")
 @click.argument("paths", nargs=-1, metavar="[PATH]...")
 @library_options
 def validate_command(sources: Sources, paths: tuple[str, ...]) -> int:
@@ -121,14 +121,20 @@ def validate_command(sources: Sources, paths: tuple[str, ...]) -> int:
     problem and exits 1 if there is any."""
     not_files: list[str] = []
     files = expand_paths(paths, not_files)
+    from coach.scoring.lint import phrase_problems
+
     lib = sources.load(files)
     found = lib.problems_in(files) if paths else lib.problems
+    phrase_errors, warnings = phrase_problems(lib, files if paths else None)
+    found = found + phrase_errors
     # a file both in the library and named here is read twice: print each problem once
     problems = list({(p.path.resolve(), p.line, p.key, p.message): p for p in found}.values())
     for raw in not_files:
         print(f"{raw}: not a file")
-    for p in problems:
+    for p in problems + warnings:
         print(p)
+    if warnings:
+        print(f"\n{len(warnings)} warning(s): phrases matched without a small word that may matter.", file=sys.stderr)
     if problems or not_files:
         bad = len({p.path.resolve() for p in problems}) + len(not_files)
         print(f"\n{len(problems) + len(not_files)} problem(s) in {bad} file(s).", file=sys.stderr)
@@ -136,14 +142,17 @@ def validate_command(sources: Sources, paths: tuple[str, ...]) -> int:
     if paths:
         what = f"{len(files)} file(s)"
     else:
-        what = f"{len(lib.scenarios)} scenario(s), {len(lib.rubrics)} rubric(s) and the ladder"
-    checked = len(files) if paths else len(lib.scenarios) + len(lib.rubrics) + (1 if lib.ladder else 0)
+        what = f"{len(lib.scenarios)} scenario(s), {len(lib.rubrics)} rubric(s), the ladder"
+        what += f" and {len(lib.lexicons)} lexicon file(s)" if lib.lexicons else ""
+    checked = (
+        len(files) if paths else len(lib.scenarios) + len(lib.rubrics) + (1 if lib.ladder else 0) + len(lib.lexicons)
+    )
     print(f"ok: {what} valid" if checked else "nothing to check")
     return EXIT_OK
 
 
 @click.command("schema", short_help="print the JSON Schema of a file format")
-@click.argument("kind", type=click.Choice(["scenario", "rubric", "ladder", "report"]))
+@click.argument("kind", type=click.Choice(["scenario", "rubric", "ladder", "lexicon", "report"]))
 @output_options("json")
 @library_options
 def schema_command(sources: Sources, kind: str, fmt: str, output: str | None) -> int:
@@ -224,22 +233,44 @@ def calibrate_command(sources: Sources, targets: tuple[str, ...], quiet: bool) -
 
 
 @click.command("explain", short_help="show how each concept was matched, for rubric authors")
-@click.option("--scenario", "scenario_id", required=True, metavar="ID", shell_complete=complete_scenario_id)
+@click.option("--scenario", "scenario_id", metavar="ID", shell_complete=complete_scenario_id)
 @click.option("--stage", metavar="S", help="default: the first stage")
+@click.option("--rubric", "rubric_id", metavar="ID", help="explain against a rubric on its own (as `coach grade`)")
+@click.option("--prompt", default="", metavar="TEXT", help="with --rubric: the question, so its words earn nothing")
 @click.option("--answer", required=True, metavar="FILE", help="the answer text file, or - for standard input")
 @output_options("text")
 @library_options
 def explain_command(
-    sources: Sources, scenario_id: str, stage: str | None, answer: str, fmt: str, output: str | None
+    sources: Sources,
+    scenario_id: str | None,
+    stage: str | None,
+    rubric_id: str | None,
+    prompt: str,
+    answer: str,
+    fmt: str,
+    output: str | None,
 ) -> int:
-    """For one answer, show every concept with its best-matching span, similarity, negation and the
-    decision, plus anti-patterns, signals and flags, so a rubric can be tuned."""
+    """For one answer, show every concept with its best-matching span, similarity, stance (negated,
+    rejected, or earned by an omission, with the words that decided it) and the decision, plus
+    anti-patterns, signals and flags, so a rubric can be tuned. Give --scenario (and --stage), or
+    --rubric for a rubric on its own."""
     from coach.scoring.engine import Scorer
-    from coach.scoring.explain import explain_text
+    from coach.scoring.explain import explain_rubric_text, explain_text
 
+    if bool(scenario_id) == bool(rubric_id):
+        raise UserError("give --scenario ID (and --stage) or --rubric ID, not both")
     lib = sources.load()
-    sc, st = scenario_stage(lib, scenario_id, stage)
-    emit(explain_text(Scorer(lib), sc, st, read_answer(answer)) + "\n", output)
+    if rubric_id:
+        try:
+            rubric = lib.rubric(rubric_id)
+        except KeyError as exc:
+            raise UserError(exc.args[0]) from None
+        text = explain_rubric_text(Scorer(lib), rubric, read_answer(answer), prompt)
+    else:
+        assert scenario_id is not None
+        sc, st = scenario_stage(lib, scenario_id, stage)
+        text = explain_text(Scorer(lib), sc, st, read_answer(answer))
+    emit(text + "\n", output)
     return EXIT_OK
 
 

@@ -37,6 +37,9 @@ FLAGS = (
     "repetitive",
     "off_topic",
     "truncated",
+    "stitched",
+    "buzzword_salad",
+    "red_flag",
 )
 _OPS: dict[str, Callable[[float, float], bool]] = {
     "<": lambda a, b: a < b,

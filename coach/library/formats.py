@@ -125,6 +125,9 @@ class ConceptSpec(Strict):
     """What to do when the concept is missed: concrete, one or two sentences."""
     weight: float = Field(default=1.0, gt=0, le=10)
     """Relative weight within the criterion when it is scored by weighted share."""
+    omission: bool = False
+    """The concept is about something missing ("the procedure does not say how much"):
+    a mention the answer negates is what earns it."""
 
 
 class CountBand(Strict):
@@ -203,8 +206,10 @@ class Rubric(Strict):
     """Unique across the library; scenarios list it in `rubrics`."""
     title: Text
     """Shown in feedback and reports."""
-    competency: Competency
-    """The competency this rubric measures; its criteria feed that competency's score."""
+    competency: Competency | None = None
+    """The TPM competency this rubric measures; its criteria feed that competency's score.
+    Leave it out for a rubric of another kind (a course's short answers) used with
+    `coach grade` or `coach explain --rubric`: its scores then claim no ladder level."""
     description: Text
     """What the rubric looks for, for learners and mentors."""
     version: int = Field(default=1, ge=1)
@@ -496,4 +501,27 @@ def _unique(ids: list[str], what: str) -> None:
         seen.add(i)
 
 
-KINDS: dict[str, type[BaseModel]] = {"scenario": Scenario, "rubric": Rubric, "ladder": Ladder}
+# --------------------------------------------------------------------------- lexicon
+
+
+class SynonymGroup(Strict):
+    """Words and short phrases that mean the same in an answer."""
+
+    words: list[Annotated[str, Field(min_length=2, max_length=80)]] = Field(min_length=2, max_length=40)
+    """The members, e.g. ["roll back", "revert", "(switch|turn) [it] back", "undo"]. A member
+    may be a pattern: (a|b) for alternatives, [word] for an optional word."""
+    note: str = ""
+    """Why these belong together, or what they must not be confused with."""
+
+
+class Lexicon(Strict):
+    """Synonym groups applied to every phrase of every rubric: a phrase that uses one
+    member of a group also matches the others."""
+
+    version: int = Field(default=1, ge=1)
+    """Raise when the lexicon changes, so old scores can be told apart."""
+    groups: list[SynonymGroup] = Field(min_length=1, max_length=5000)
+    """The groups, one `[[groups]]` table each."""
+
+
+KINDS: dict[str, type[BaseModel]] = {"scenario": Scenario, "rubric": Rubric, "ladder": Ladder, "lexicon": Lexicon}

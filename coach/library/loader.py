@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from coach import paths
 from coach.library import cache, conditions
-from coach.library.formats import KINDS, Ladder, Rubric, Scenario
+from coach.library.formats import KINDS, Competency, Ladder, Lexicon, Rubric, Scenario
 from coach.library.tomllines import format_path, key_lines, line_for, too_deep, visible
 
 if sys.version_info >= (3, 11):
@@ -32,7 +32,7 @@ else:  # pragma: no cover
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_NESTING = 32  # arrays and inline tables inside each other; the library needs 2, tomllib recurses on each
-T = TypeVar("T", Scenario, Rubric, Ladder)
+T = TypeVar("T", Scenario, Rubric, Ladder, Lexicon)
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,7 @@ class Library:
     scenarios: dict[str, Entry[Scenario]] = field(default_factory=dict)
     rubrics: dict[str, Entry[Rubric]] = field(default_factory=dict)
     ladder: Entry[Ladder] | None = None
+    lexicons: list[Entry[Lexicon]] = field(default_factory=list)  # every lexicon file adds its groups
     problems: list[Problem] = field(default_factory=list)
     overrides: list[tuple[str, Path, Path]] = field(default_factory=list)
 
@@ -73,6 +74,11 @@ class Library:
         if entry is None:
             raise KeyError(_unknown("rubric", rubric_id, self.rubrics))
         return entry.item
+
+    def competencies(self, scenario: Scenario) -> set[Competency]:
+        """The competencies a scenario's rubrics measure."""
+        found = (self.rubrics[r].item.competency for r in scenario.rubrics if r in self.rubrics)
+        return {c for c in found if c is not None}
 
     def problems_in(self, files: Iterable[Path]) -> list[Problem]:
         wanted = {p.resolve() for p in files}
@@ -91,6 +97,8 @@ def _unknown(what: str, name: str, known: Iterable[str]) -> str:
 def _guess_kind(path: Path, data: dict[str, Any]) -> str:
     if path.name == "ladder.toml" or "levels" in data:
         return "ladder"
+    if path.name == "lexicon.toml" or "groups" in data:
+        return "lexicon"
     if "stages" in data or path.parent.name == "scenarios":
         return "scenario"
     if "criteria" in data or path.parent.name == "rubrics":
@@ -330,6 +338,9 @@ def _build(items: list[tuple[str, Path]]) -> Library:
         if isinstance(model, Ladder):
             lib.ladder = Entry(model, path, origin)
             continue
+        if isinstance(model, Lexicon):
+            lib.lexicons.append(Entry(model, path, origin))
+            continue
         table: dict[str, Entry[Any]] = lib.scenarios if isinstance(model, Scenario) else lib.rubrics
         ident = model.id  # type: ignore[attr-defined]
         if ident in table and table[ident].path.resolve() != path.resolve():
@@ -351,6 +362,8 @@ def _clashes(loaded: list[tuple[str, Path, BaseModel]], texts: dict[Path, str], 
     None of them loads, as which one was meant cannot be told; an earlier origin's file stays."""
     groups: dict[tuple[str, str], list[Path]] = {}
     for origin, path, model in loaded:
+        if isinstance(model, Lexicon):
+            continue  # every lexicon file adds its groups: several never clash
         if isinstance(model, Ladder):
             what = "the ladder is also defined in"
         else:
@@ -385,6 +398,8 @@ def check_scenario(sc: Scenario, lib: Library) -> list[tuple[tuple[Any, ...], st
     for i, rid in enumerate(sc.rubrics):
         if rid not in lib.rubrics:
             found.append((("rubrics", i), _unknown("rubric", rid, lib.rubrics)))
+        elif lib.rubrics[rid].item.competency is None:
+            found.append((("rubrics", i), f"rubric {rid!r} measures no TPM competency (it has no `competency`)"))
     stage_ids = {s.id for s in sc.stages}
     for si, stage in enumerate(sc.stages):
         here = ("stages", si)

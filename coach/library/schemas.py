@@ -14,6 +14,7 @@ TITLES = {
     "scenario": "TPM Coach scenario",
     "rubric": "TPM Coach rubric",
     "ladder": "TPM Coach career ladder",
+    "lexicon": "TPM Coach lexicon (synonym groups)",
 }
 
 
@@ -26,5 +27,5 @@ def json_schema(model: type[BaseModel], title: str) -> dict[str, Any]:
 
 
 def schema_for(kind: str) -> dict[str, Any]:
-    """The schema of a library file: scenario, rubric or ladder."""
+    """The schema of a library file: scenario, rubric, ladder or lexicon."""
     return json_schema(KINDS[kind], TITLES[kind])

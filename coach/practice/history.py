@@ -213,9 +213,7 @@ def recommend(
         age = (now - datetime.fromisoformat(last.started)).total_seconds() / 86400
         overdue = age / rest_days(last.score)  # 1.0 means due today
         due.append((overdue + (4 - last.score) * 0.1, comp, last))
-    exercised = {
-        library.rubrics[r].item.competency.value for e in interview for r in e.item.rubrics if r in library.rubrics
-    }
+    exercised = {c.value for e in interview for c in library.competencies(e.item)}
     never = sorted(exercised - set(points))  # only what some scenario can practise
     if never and max(d[0] for d in due) < 1.0:
         comp, reason = never[0], f"You have not practised {Competency(never[0]).title.lower()} yet."
@@ -231,7 +229,7 @@ def recommend(
     candidates = []
     for entry in interview:
         sc = entry.item
-        comps = {library.rubrics[r].item.competency.value for r in sc.rubrics if r in library.rubrics}
+        comps = {c.value for c in library.competencies(sc)}
         if comp in comps:
             level_gap = abs(sc.level.rank - (target.rank if target else sc.level.rank))
             candidates.append((last_played.get(sc.id, ""), level_gap, sc.id))

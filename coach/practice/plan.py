@@ -22,8 +22,8 @@ from coach.practice.history import Point, Recommendation, own_sessions, timeline
 from coach.practice.progress import local_day
 from coach.practice.session import Session
 from coach.practice.store import SessionRow, Store
-from coach.scoring.engine import MAX_TOKENS
-from coach.scoring.matching import AnswerIndex, Lexicon, match_concept
+from coach.scoring.engine import MAX_TOKENS, Scorer
+from coach.scoring.matching import AnswerIndex, Matcher, match_concept
 from coach.scoring.text import tokenize
 
 GAPS = (1, 3, 7)
@@ -112,12 +112,13 @@ def job_concepts(text: str, library: Library) -> dict[str, list[str]]:
     concepts = [
         (entry.item.competency.value, concept)
         for entry in library.rubrics.values()
+        if entry.item.competency is not None
         for crit in entry.item.criteria
         for concept in crit.concepts
     ]
-    index = AnswerIndex(
-        tokenize(text, limit=MAX_TOKENS), lexicon=Lexicon(p for _, concept in concepts for p in concept.phrases)
-    )
+    synonyms, rarity, _ = Scorer(library).shared()
+    matcher = Matcher([p for _, concept in concepts for p in concept.phrases], synonyms, rarity)
+    index = AnswerIndex(tokenize(text, limit=MAX_TOKENS), matcher=matcher)
     found: dict[str, list[str]] = {}
     for comp, concept in concepts:
         if match_concept(index, concept.phrases).found and concept.label not in found.get(comp, []):
@@ -129,6 +130,8 @@ def job_weights(found: dict[str, list[str]], library: Library) -> dict[str, floa
     """A competency's weight grows with the share of its concepts the job description asks for."""
     totals: dict[str, int] = {}
     for entry in library.rubrics.values():
+        if entry.item.competency is None:
+            continue
         comp = entry.item.competency.value
         totals[comp] = totals.get(comp, 0) + sum(len(c.concepts) for c in entry.item.criteria)
     shares = {comp: len(labels) / totals[comp] for comp, labels in found.items() if totals.get(comp)}
@@ -140,7 +143,8 @@ def job_weights(found: dict[str, list[str]], library: Library) -> dict[str, floa
 
 
 def competencies_of(scenario: Scenario, library: Library) -> list[str]:
-    return [library.rubrics[r].item.competency.value for r in scenario.rubrics if r in library.rubrics]
+    found = (library.rubrics[r].item.competency for r in scenario.rubrics if r in library.rubrics)
+    return [c.value for c in found if c is not None]
 
 
 def focus_list(

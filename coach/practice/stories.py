@@ -34,7 +34,7 @@ from coach.library.loader import Library
 from coach.practice.store import Store, now
 from coach.practice.themes import THEMES, Theme
 from coach.scoring.engine import Scorer
-from coach.scoring.matching import AnswerIndex, Lexicon, match_concept
+from coach.scoring.matching import AnswerIndex, Matcher, Term, match_concept
 from coach.scoring.report import ScoreReport
 from coach.scoring.text import tokenize
 
@@ -383,11 +383,11 @@ class Matches:
     """Competencies the question asks about that no story is tagged with (as for the bank's gaps)."""
 
 
-_THEME_LEXICON = Lexicon([p for t in THEMES.values() for p in t.phrases])
+_THEME_MATCHER = Matcher([p for t in THEMES.values() for p in t.phrases])
 
 
 def _index(text: str) -> AnswerIndex:
-    return AnswerIndex(tokenize(text, limit=20_000), lexicon=_THEME_LEXICON)
+    return AnswerIndex(tokenize(text, limit=20_000), matcher=_THEME_MATCHER)
 
 
 def themes_in(text: str) -> list[str]:
@@ -407,7 +407,7 @@ def match(stories: Iterable[Story], question: str) -> Matches:
         index = _index(f"{story.title}\n\n{story.text()}")
         tagged = [t for t in themes if t in story.competencies]
         mentioned = [t for t in themes if t not in tagged and match_concept(index, THEMES[t].phrases).found]
-        used = [word for s, word in words.items() if index.occurrences(s, word)]
+        used = [word for s, word in words.items() if index.occurrences(Term(s, word, False))]
         share = len(used) / len(words) if words else 0.0
         shown.update(story.competencies)
         # a word or two in common is chance; a competency, or a good part of the question's words, is a fit

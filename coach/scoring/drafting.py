@@ -54,7 +54,7 @@ def draft_rubric(
             seen.add(t.stem)
             # keep the reference's polarity: "does not return a value" asks for "not return"
             cue = is_negated(tokens, i, i)
-            phrase = f"{tokens[cue].word} {t.word}" if cue is not None else t.word
+            phrase = f"{tokens[cue[0]].word} {t.word}" if cue is not None else t.word
             concepts.append(
                 ConceptSpec(
                     id=_slug(t.word) + f"-{len(seen)}",
@@ -116,7 +116,7 @@ def to_toml(rubric: Rubric) -> str:
         "# merge concepts that are one idea, and add the paraphrases real candidates use.",
         f"id = {q(rubric.id)}",
         f"title = {q(rubric.title)}",
-        f"competency = {q(rubric.competency.value)}",
+        *([f"competency = {q(rubric.competency.value)}"] if rubric.competency else []),
         f"description = {q(rubric.description)}",
         f"version = {rubric.version}",
     ]

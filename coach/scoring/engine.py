@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from coach.library.formats import AntiPattern, CriterionSpec, Ladder, Level, Rubric, Scenario, Stage, exhibit_text
 from coach.library.loader import Library
 from coach.scoring.ladder import band_for, ceiling_for, competency_scores, exact_level, place_on_ladder
-from coach.scoring.matching import AnswerIndex, Lexicon, match_concept
+from coach.scoring.matching import AnswerIndex, Matcher, Rarity, Synonyms, match_concept, rarity_of
 from coach.scoring.report import (
     AntiPatternHit,
     ConceptResult,
@@ -25,9 +25,10 @@ from coach.scoring.report import (
     SignalScore,
 )
 from coach.scoring.signals import PASS, measure
-from coach.scoring.text import Token, tokenize
+from coach.scoring.text import GENERIC, Token, tokenize
 
 MAX_TOKENS = 12_000  # about 60,000 characters of prose; the rest is not read
+MAX_CHARS = 100_000  # and never more characters than this, whatever they are
 CAPS = {  # the most an answer with this flag can score, and why
     "empty": (0.0, "The answer is empty."),
     "gibberish": (5.0, "The answer does not read as words; nothing could be credited."),
@@ -38,6 +39,14 @@ CAPS = {  # the most an answer with this flag can score, and why
         "The answer is a bare list of keywords. Interviewers credit reasoning: say what you would do and why.",
     ),
     "parroting": (20.0, "Most of the answer repeats the question or briefing back; repeated text earns no credit."),
+    "stitched": (
+        25.0,
+        "Most of the answer is rubric phrases strung together; interviewers credit reasoning that connects them.",
+    ),
+    "buzzword_salad": (
+        25.0,
+        "The answer is mostly buzzwords: it commits to no decision, number or step an interviewer could credit.",
+    ),
 }
 MIN_WORDS = 15
 
@@ -49,6 +58,7 @@ class Concept:
     phrases: tuple[str, ...]
     advice: str
     weight: float
+    omission: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,7 +86,9 @@ class Target:
     scenario: Scenario | None = None
     stage: Stage | None = None
     vocabulary: frozenset[str] = field(default_factory=frozenset)
-    lexicon: Lexicon | None = None
+    matcher: Matcher | None = None
+    known: frozenset[str] = field(default_factory=frozenset)  # every stem the library uses: "on topic" words
+    phrase_terms: frozenset[str] = field(default_factory=frozenset)  # the terms of the target's concept phrases
     min_words: int = MIN_WORDS  # fewer words than this is "too short"
     echo_trigrams: frozenset[tuple[str, ...]] = field(default_factory=frozenset)
 
@@ -87,7 +99,7 @@ class Target:
 
 def _concepts(rubric: Rubric, spec: CriterionSpec, only: list[str] | None = None) -> list[Concept]:
     return [
-        Concept(f"{rubric.id}.{spec.id}.{c.id}", c.label, tuple(c.phrases), c.advice, c.weight)
+        Concept(f"{rubric.id}.{spec.id}.{c.id}", c.label, tuple(c.phrases), c.advice, c.weight, c.omission)
         for c in spec.concepts
         if not only or c.id in only
     ]
@@ -106,9 +118,15 @@ def build_target(
     scenario: Scenario | None = None,
     stage: Stage | None = None,
     reference: str = "",
+    synonyms: Synonyms | None = None,
+    rarity: Rarity | None = None,
+    known: frozenset[str] = frozenset(),
 ) -> Target:
     """``reference`` is a model answer: its words count as on-topic, and "too short" is
-    judged against its length (a third of it, between 3 and MIN_WORDS words)."""
+    judged against its length (a third of it, between 3 and MIN_WORDS words).
+    ``synonyms`` come from the lexicon; ``rarity`` counts the concepts each term appears
+    in across the library (the target's own concepts when not given); ``known`` is the
+    library's vocabulary, which tells a sentence about the work from one that is not."""
     rubrics = {c.rubric.id: c.rubric for c in criteria}
     anti = tuple((f"{r.id}.{a.id}", a, r) for r in rubrics.values() for a in r.anti_patterns)
     words = [prompt, context, reference]
@@ -116,12 +134,27 @@ def build_target(
     vocabulary = frozenset(t.stem for t in tokenize(" ".join(words)) if not t.is_stop)
     echo = frozenset(_trigrams(tokenize(prompt)) | _trigrams(tokenize(context)))
     min_words = max(3, min(MIN_WORDS, len(tokenize(reference)) // 3)) if reference else MIN_WORDS
-    lexicon = Lexicon(
-        [p for c in criteria for concept in c.concepts for p in concept.phrases]
-        + [p for _, a, _ in anti for p in a.phrases]
-    )
+    synonyms = synonyms or Synonyms()
+    phrase_sets = [concept.phrases for c in criteria for concept in c.concepts] + [a.phrases for _, a, _ in anti]
+    if rarity is None:
+        rarity = rarity_of(phrase_sets, synonyms)
+    matcher = Matcher([p for phrases in phrase_sets for p in phrases], synonyms, rarity)
+    terms = frozenset(t.key for ps in phrase_sets for p in ps for c in matcher.compile(p) for t in c.terms)
+    vocabulary |= terms
     return Target(
-        tuple(criteria), anti, prompt, context, minutes, scenario, stage, vocabulary, lexicon, min_words, echo
+        tuple(criteria),
+        anti,
+        prompt,
+        context,
+        minutes,
+        scenario,
+        stage,
+        frozenset(vocabulary),
+        matcher,
+        known | vocabulary if known else frozenset(),
+        terms,
+        min_words,
+        echo,
     )
 
 
@@ -131,6 +164,28 @@ class Scorer:
     def __init__(self, library: Library):
         self.library = library
         self._targets: dict[tuple[str, str], Target] = {}
+        self._shared: tuple[Synonyms, Rarity, frozenset[str]] | None = None
+
+    def shared(self) -> tuple[Synonyms, Rarity, frozenset[str]]:
+        """What every target of the library shares: the lexicon's synonyms, how rare each
+        term is across all concepts, and the library's vocabulary. Built on first use."""
+        if self._shared is None:
+            synonyms = Synonyms(g.words for entry in self.library.lexicons for g in entry.item.groups)
+            rubrics = [e.item for e in self.library.rubrics.values()]
+            scenarios = [e.item for e in self.library.scenarios.values()]
+            phrase_sets = [c.phrases for r in rubrics for cr in r.criteria for c in cr.concepts]
+            phrase_sets += [c.phrases for sc in scenarios for st in sc.stages for a in st.assess for c in a.extra]
+            texts = [" ".join(p) for p in phrase_sets] + [r.description for r in rubrics]
+            for sc in scenarios:
+                texts += [sc.briefing.situation, *(exhibit_text(e) for e in sc.briefing.exhibits)]
+                texts += [
+                    t for st in sc.stages for t in (st.prompt, st.model_answer, *(c.answer for c in st.calibration))
+                ]
+            known = frozenset(t.stem for text in texts for t in tokenize(text) if not t.is_stop)
+            known |= {k for k in synonyms.members}
+            known |= {s for s in synonyms.single}
+            self._shared = (synonyms, rarity_of(phrase_sets, synonyms), known)
+        return self._shared
 
     @property
     def ladder(self) -> Ladder | None:
@@ -147,10 +202,12 @@ class Scorer:
                 assert spec is not None, f"{a.criterion} was checked at load time"
                 concepts = _concepts(rubric, spec, a.concepts)
                 concepts += [
-                    Concept(f"{a.criterion}.{c.id}", c.label, tuple(c.phrases), c.advice, c.weight) for c in a.extra
+                    Concept(f"{a.criterion}.{c.id}", c.label, tuple(c.phrases), c.advice, c.weight, c.omission)
+                    for c in a.extra
                 ]
                 criteria.append(Criterion(a.criterion, rubric, spec, tuple(concepts), a.weight))
             context = "\n".join([scenario.briefing.situation] + [exhibit_text(e) for e in scenario.briefing.exhibits])
+            synonyms, rarity, known = self.shared()
             self._targets[key] = build_target(
                 criteria,
                 stage.prompt,
@@ -159,6 +216,9 @@ class Scorer:
                 scenario,
                 stage,
                 reference=stage.model_answer,
+                synonyms=synonyms,
+                rarity=rarity,
+                known=known,
             )
         return self._targets[key]
 
@@ -168,7 +228,8 @@ class Scorer:
             criteria = [
                 Criterion(f"{rubric.id}.{c.id}", rubric, c, tuple(_concepts(rubric, c))) for c in rubric.criteria
             ]
-            target = build_target(criteria, prompt)
+            synonyms, _, known = self.shared()
+            target = build_target(criteria, prompt, synonyms=synonyms)
             # no model answer to measure against: an answer needs about a word per concept
             concepts = sum(len(c.concepts) for c in criteria)
             self._targets[key] = replace(target, min_words=max(3, min(MIN_WORDS, concepts)))
@@ -202,18 +263,65 @@ def _evidence(text: str, tokens: list[Token], first: int, last: int) -> Evidence
     return Evidence(start=start, end=end, text=text[start:end])
 
 
+MAX_EVIDENCE_TOKENS = 30
+
+
+def _clause_evidence(text: str, tokens: list[Token], first: int, last: int) -> Evidence:
+    """The clause that earned the credit (its sentence when the clause is a fragment of a
+    few words), at most MAX_EVIDENCE_TOKENS words around the match: "risk" alone tells a
+    learner nothing, "the risk is that a bad write corrupts every device" does."""
+    clause, sentence = tokens[first].clause, tokens[first].sentence
+    lo, hi = first, last
+    while lo > 0 and tokens[lo - 1].clause == clause:
+        lo -= 1
+    while hi + 1 < len(tokens) and tokens[hi + 1].clause == tokens[last].clause:
+        hi += 1
+    if hi - lo < 4:
+        while lo > 0 and tokens[lo - 1].sentence == sentence:
+            lo -= 1
+        while hi + 1 < len(tokens) and tokens[hi + 1].sentence == tokens[last].sentence:
+            hi += 1
+    spare = MAX_EVIDENCE_TOKENS - (last - first + 1)
+    if hi - lo + 1 > MAX_EVIDENCE_TOKENS:
+        lo = max(lo, first - max(spare, 0) // 2)
+        hi = min(hi, max(last, lo + MAX_EVIDENCE_TOKENS - 1))
+    return _evidence(text, tokens, lo, hi)
+
+
+# What makes a clause concrete: a number, a time, a condition, or who does it.
+CONCRETE_WORDS = frozenset(
+    """one two three four five six seven eight nine ten twelve twenty fifty hundred thousand million billion
+    half double twice quarter percent minute minutes hour hours day days week weeks month months
+    sprint sprints monday tuesday wednesday thursday friday weekend tomorrow daily weekly monthly
+    if unless until when before after
+    owner owns engineer engineers support finance legal sales marketing designer vp cto ceo cfo sre lead""".split()
+)
+
+
+def _concrete(tokens: list[Token], first: int, last: int) -> bool:
+    clause = tokens[first].clause
+    lo, hi = first, last
+    while lo > 0 and tokens[lo - 1].clause == clause:
+        lo -= 1
+    while hi + 1 < len(tokens) and tokens[hi + 1].clause == clause:
+        hi += 1
+    return any(t.word[0].isdigit() or t.word in CONCRETE_WORDS for t in tokens[lo : hi + 1])
+
+
 def _span_evidence(text: str, span: tuple[int, int]) -> Evidence:
     return Evidence(start=span[0], end=span[1], text=text[span[0] : span[1]])
 
 
-def _masks(tokens: list[Token], target: Target) -> tuple[frozenset[int], float, float]:
-    """Tokens that earn no credit: sentences copied from the prompt or briefing, and
-    repeats of an earlier sentence. Returns (masked, parroted share, unique-trigram share)."""
+def _masks(tokens: list[Token], target: Target) -> tuple[frozenset[int], float, float, int]:
+    """Tokens that earn no credit: sentences copied from the prompt or briefing, repeats of
+    an earlier sentence, and sentences that are not about the work at all ("yesterday my
+    cat walked past the idempotency key"). Returns (masked, parroted share, unique-trigram
+    share, off-topic sentences)."""
     by_sentence: dict[int, list[int]] = {}
     for i, t in enumerate(tokens):
         by_sentence.setdefault(t.sentence, []).append(i)
     masked: set[int] = set()
-    parroted = 0
+    parroted = off_topic = 0
     seen_sentences: set[tuple[str, ...]] = set()
     for idxs in by_sentence.values():
         sent = [tokens[i] for i in idxs]
@@ -226,14 +334,54 @@ def _masks(tokens: list[Token], target: Target) -> tuple[frozenset[int], float, 
         if len(key) >= 3 and key in seen_sentences:
             masked.update(idxs)
         seen_sentences.add(key)
+        if target.known and not _about_the_work(sent, target.known):
+            masked.update(idxs)
+            off_topic += 1
     stems = [t.stem for t in tokens]
     all_grams = list(zip(stems, stems[1:], stems[2:], strict=False))
     unique = len(set(all_grams)) / len(all_grams) if all_grams else 1.0
-    return frozenset(masked), parroted / max(len(tokens), 1), unique
+    return frozenset(masked), parroted / max(len(tokens), 1), unique, off_topic
+
+
+OFF_TOPIC_SHARE = 0.5  # a sentence whose meaningful words are mostly foreign to the library is not about the work
+
+
+def _about_the_work(sentence: list[Token], known: frozenset[str]) -> bool:
+    words = [t for t in sentence if not t.is_stop and not t.word[0].isdigit() and len(t.word) > 2]
+    if len(words) < 4:
+        return True  # too short to judge
+    familiar = sum(1 for t in words if t.stem in known or t.word in GENERIC)
+    return familiar / len(words) >= OFF_TOPIC_SHARE
+
+
+# Words that sound like strategy but commit to nothing; an answer made of them says nothing.
+BUZZWORDS = frozenset(
+    """leverage leveraging synergy synergies synergistic holistic holistically paradigm empower empowering
+    unlock unlocking seamless seamlessly robust best-in-class world-class cutting-edge game-changer
+    game-changing innovative innovation ecosystem operationalize operationalise operationalizing
+    streamline streamlining excellence transformational transformative disrupt disruptive impactful
+    actionable next-generation frictionless bleeding-edge visionary mindset journey north-star
+    value-add value-driven outcome-driven data-driven customer-centric cross-functional best-practice
+    alignment align aligned optimize optimise optimization optimisation scalable agile strategic
+    strategically drive driving""".split()
+)
+SALAD_SHARE = 0.2  # share of an answer's meaningful words that are buzzwords, above which it is a salad
+# Share of an answer's meaningful words that are words of the rubric's phrases, above which the
+# phrases were stitched together: honest answers, even ones that reuse the rubric's words, stay
+# well below (the library's calibration answers average about half), a string of phrases is near all.
+STITCHED_SHARE = 0.8
 
 
 def _flags(
-    text: str, tokens: list[Token], target: Target, parroted: float, unique: float, hits: int, truncated: bool
+    text: str,
+    tokens: list[Token],
+    target: Target,
+    parroted: float,
+    unique: float,
+    hits: int,
+    truncated: bool,
+    covered: int,
+    off_topic: int,
 ) -> list[str]:
     if not tokens:
         return ["empty"]
@@ -242,9 +390,10 @@ def _flags(
         flags.append("truncated")
     words = len(tokens)
     function_share = sum(t.is_stop for t in tokens) / words
+    content = [t for t in tokens if not t.is_stop]
     # Prose runs at 35-55% small words; a keyword list, stuffed or comma-separated, has almost
     # none. Short terse sentences ("Programs begin execution at main.") are not lists.
-    fragments = [f for f in re.split(r"[,;\n•·|]+", text) if f.strip()]
+    fragments = [f for f in re.split(r"[,;\n•·|]+", text[: tokens[-1].end]) if f.strip()]
     listy = len(fragments) >= 4 and words / len(fragments) <= 4
     if words >= 8 and (function_share < 0.12 or (function_share < 0.2 and listy)):
         known = sum(1 for t in tokens if t.stem in target.vocabulary or t.word.isdigit()) / words
@@ -253,10 +402,15 @@ def _flags(
         elif hits == 0:
             flags.append("gibberish")
     elif words >= 6 and hits == 0 and target.vocabulary:
-        content = [t for t in tokens if not t.is_stop]
         overlap = sum(1 for t in content if t.stem in target.vocabulary) / max(len(content), 1)
-        if overlap < 0.25:
+        if overlap < 0.25 or (target.known and off_topic and off_topic >= tokens[-1].sentence + 1):
             flags.append("off_topic")
+    if len(content) >= 12 and "buzzword_list" not in flags:
+        # a string of phrases: nearly all rubric words, and too few small words to be prose (35-55%)
+        if hits >= 3 and covered / len(content) >= STITCHED_SHARE and function_share < 0.3:
+            flags.append("stitched")
+        elif sum(1 for t in content if t.word in BUZZWORDS) / len(content) >= SALAD_SHARE:
+            flags.append("buzzword_salad")
     if parroted >= 0.5:
         flags.append("parroting")
     if words < target.min_words and "gibberish" not in flags:
@@ -266,11 +420,21 @@ def _flags(
     return flags
 
 
+WORDS_PER_MINUTE = 110  # about how much a candidate says in a minute; beyond the stage's time, words earn nothing
+
+
 def score(target: Target, answer: str, ladder: Ladder | None = None, target_level: Level | None = None) -> ScoreReport:
-    tokens = tokenize(answer, limit=MAX_TOKENS)
-    truncated = len(tokens) >= MAX_TOKENS and tokens[-1].end < len(answer.rstrip())
-    masked, parroted, unique = _masks(tokens, target) if tokens else (frozenset(), 0.0, 1.0)
-    index = AnswerIndex(tokens, masked, target.lexicon)
+    # every step works on the capped text: at most MAX_CHARS characters and MAX_TOKENS words
+    read = answer[:MAX_CHARS]
+    tokens = tokenize(read, limit=MAX_TOKENS)
+    truncated = len(answer.rstrip()) > len(read) or (len(tokens) >= MAX_TOKENS and tokens[-1].end < len(read.rstrip()))
+    if tokens and truncated:
+        read = read[: tokens[-1].end]
+    masked, parroted, unique, off_topic = _masks(tokens, target) if tokens else (frozenset(), 0.0, 1.0, 0)
+    if target.minutes and len(tokens) > target.minutes * WORDS_PER_MINUTE:
+        # padding and rambling past the time an interviewer gives never raise a score
+        masked = masked | frozenset(range(int(target.minutes * WORDS_PER_MINUTE), len(tokens)))
+    index = AnswerIndex(tokens, masked, target.matcher)
 
     criteria: list[CriterionResult] = []
     pending: list[tuple[Criterion, list[ConceptResult], list[float]]] = []
@@ -278,7 +442,7 @@ def score(target: Target, answer: str, ladder: Ladder | None = None, target_leve
     for crit in target.criteria:
         results, weights = [], []
         for concept in crit.concepts:
-            m = match_concept(index, list(concept.phrases)) if tokens else None
+            m = match_concept(index, list(concept.phrases), concept.omission) if tokens else None
             found = bool(m and m.found)
             hits += found
             results.append(
@@ -289,24 +453,28 @@ def score(target: Target, answer: str, ladder: Ladder | None = None, target_leve
                     negated=bool(m and m.negated),
                     similarity=m.similarity if m else 0.0,
                     phrase=m.match.phrase if m and m.match else None,
-                    evidence=_evidence(answer, tokens, m.match.first, m.match.last) if m and m.match else None,
-                    negation=_evidence(answer, tokens, m.match.negation, m.match.negation)
+                    evidence=_clause_evidence(answer, tokens, m.match.first, m.match.last) if m and m.match else None,
+                    negation=_evidence(answer, tokens, *m.match.negation)
                     if m and m.match and m.match.negation is not None
                     else None,
                     advice=concept.advice,
+                    concrete=not found or bool(m and m.match and _concrete(tokens, m.match.first, m.match.last)),
                 )
             )
             weights.append(concept.weight)
         pending.append((crit, results, weights))
 
     hit_spans = [(c.evidence.start, c.evidence.end) for _, rs, _ in pending for c in rs if c.found and c.evidence]
-    content_levels = [exact_level(c.spec, rs, ws, []) for c, rs, ws in pending if c.spec.scoring != "signals"]
-    content_ceiling = max(content_levels) if content_levels else None
+    content = [
+        (exact_level(c.spec, rs, ws, []), c.effective_weight) for c, rs, ws in pending if c.spec.scoring != "signals"
+    ]
+    # what the content earned, weighted as the criteria are: how the answer is said cannot lift it above this
+    content_level = sum(lv * w for lv, w in content) / sum(w for _, w in content) if content else None
     for crit, results, weights in pending:
         signals = []
         if crit.spec.scoring == "signals" and tokens:  # an empty answer has no delivery to measure
             for sig in crit.spec.signals:
-                r = measure(sig, answer, tokens, target.prompt, target.minutes, hit_spans)
+                r = measure(sig, read, tokens, target.prompt, target.minutes, hit_spans)
                 signals.append(
                     SignalScore(
                         signal=sig.value,
@@ -317,15 +485,15 @@ def score(target: Target, answer: str, ladder: Ladder | None = None, target_leve
                     )
                 )
         exact = exact_level(crit.spec, results, weights, signals) if tokens else 0.0
-        if crit.spec.scoring == "signals" and content_ceiling is not None:
-            exact = min(exact, content_ceiling + 1)  # clear delivery of nothing is not clarity
+        if crit.spec.scoring == "signals" and content_level is not None:
+            exact = min(exact, content_level + 1)  # clear delivery of nothing is not clarity
         level = int(exact + 0.5)
         criteria.append(
             CriterionResult(
                 ref=crit.ref,
                 title=crit.spec.title,
                 rubric=crit.rubric.id,
-                competency=crit.rubric.competency.value,
+                competency=crit.rubric.competency.value if crit.rubric.competency else "",
                 scoring=crit.spec.scoring,
                 weight=crit.effective_weight,
                 level=level,
@@ -346,13 +514,22 @@ def score(target: Target, answer: str, ladder: Ladder | None = None, target_leve
                     label=anti.label,
                     feedback=anti.feedback,
                     penalty=anti.penalty,
-                    evidence=_evidence(answer, tokens, m.match.first, m.match.last),
+                    evidence=_clause_evidence(answer, tokens, m.match.first, m.match.last),
                 )
             )
 
-    flags = _flags(answer, tokens, target, parroted, unique, hits, truncated)
+    covered = sum(1 for i in index.phrase_words(target.phrase_terms) if not tokens[i].is_stop)
+    flags = _flags(answer, tokens, target, parroted, unique, hits, truncated, covered, off_topic)
     competencies, raw = competency_scores(criteria, anti_hits, target.rubrics)
+    content_criteria = [c for c in criteria if c.scoring != "signals"]
+    if content_criteria:  # how it is said may pull the score down, never lift it above the content
+        unpenalised = competency_scores(criteria, [], target.rubrics)[1]
+        content_only = competency_scores(content_criteria, [], target.rubrics)[1]
+        raw = max(0.0, min(unpenalised, content_only) - (unpenalised - raw))
     cap = min((CAPS[f][0] for f in flags if f in CAPS), default=100.0)
+    if _red_flag_cap(anti_hits) < min(cap, raw):
+        cap = _red_flag_cap(anti_hits)
+        flags.append("red_flag")
     final = round(min(raw, cap), 1)
     if raw > 0 and final < raw:  # a capped answer cannot show high competency scores either
         for c in competencies:
@@ -378,11 +555,23 @@ def score(target: Target, answer: str, ladder: Ladder | None = None, target_leve
     return report
 
 
+def _red_flag_cap(hits: list[AntiPatternHit]) -> float:
+    """An interviewer who hears a harmful claim stops short of "strong", whatever else is said;
+    two (or one grave one, penalty 1 or more) and the answer is at best developing."""
+    if not hits:
+        return 100.0
+    return RED_FLAG_CAPS[1] if len(hits) >= 2 or sum(h.penalty for h in hits) >= 1 else RED_FLAG_CAPS[0]
+
+
+RED_FLAG_CAPS = (74.9, 54.9)  # just under the floors of strong and of solid
+
+
 def _flag_message(code: str, cap: float) -> str:
     if code in CAPS:
         return CAPS[code][1] + (f" Score capped at {CAPS[code][0]:g}." if CAPS[code][0] else "")
     return {
-        "truncated": f"Only the first {MAX_TOKENS:,} words were scored.",
+        "red_flag": f"The answer makes a claim interviewers treat as a red flag (see below); score capped at {cap:g}.",
+        "truncated": f"Only the first {MAX_TOKENS:,} words ({MAX_CHARS:,} characters) were scored.",
         "repetitive": "The answer repeats itself; each point is credited once.",
     }[code]
 

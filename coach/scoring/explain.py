@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
-from coach.library.formats import Scenario, Stage
-from coach.scoring.engine import Scorer
-from coach.scoring.matching import AnswerIndex, compile_phrase
+from coach.library.formats import Rubric, Scenario, Stage
+from coach.scoring.engine import Scorer, Target
+from coach.scoring.matching import AnswerIndex
+from coach.scoring.report import ScoreReport
 from coach.scoring.text import tokenize
 
 
 def explain_text(scorer: Scorer, scenario: Scenario, stage: Stage, answer: str) -> str:
     report = scorer.score_stage(scenario, stage, answer)
-    target = scorer.stage_target(scenario, stage)
-    index = AnswerIndex(tokenize(answer), lexicon=target.lexicon)
-    out = [f"{scenario.id}/{stage.id}: score {report.score:g} ({report.band}), {report.words} words"]
+    return _explain(f"{scenario.id}/{stage.id}", scorer.stage_target(scenario, stage), report, answer)
+
+
+def explain_rubric_text(scorer: Scorer, rubric: Rubric, answer: str, prompt: str = "") -> str:
+    """The same for an answer scored against a rubric on its own (as `coach grade --rubric` does)."""
+    report = scorer.score_rubric(rubric, answer, prompt)
+    return _explain(f"rubric {rubric.id}", scorer.rubric_target(rubric, prompt), report, answer)
+
+
+def _explain(title: str, target: Target, report: ScoreReport, answer: str) -> str:
+    index = AnswerIndex(tokenize(answer), matcher=target.matcher)
+    out = [f"{title}: score {report.score:g} ({report.band}), {report.words} words"]
     for f in report.flags:
         out.append(f"flag {f.code}: {f.message}")
     concepts = {c.ref: c for crit in target.criteria for c in crit.concepts}
@@ -24,14 +34,17 @@ def explain_text(scorer: Scorer, scenario: Scenario, stage: Stage, answer: str) 
             if c.evidence:
                 line += f"  [{c.evidence.start}:{c.evidence.end}] “{c.evidence.text}” via “{c.phrase}”"
             if c.negation:
-                line += f"  negated by “{c.negation.text}” at {c.negation.start}"
+                verb = "earned by the omission" if c.found else "negated or rejected by"
+                line += f"  {verb} “{c.negation.text}” at {c.negation.start}"
             out.append(line)
             if not c.found:
                 # the nearest phrases, to show what wording would have matched
                 near = sorted(((index.find(p)[2], p) for p in concepts[c.ref].phrases), reverse=True)[:2]
                 for share, phrase in near:
                     if share > 0:
-                        stems = " ".join(compile_phrase(phrase))
+                        assert target.matcher is not None
+                        terms = target.matcher.compile(phrase)[0].terms
+                        stems = " ".join(t.key for t in terms)
                         out.append(f"           {share:4.2f} of the words of “{phrase}” ({stems}) appear, not together")
         for s in crit.signals:
             out.append(f"  signal  {s.value:4.2f}  {s.signal}: {s.note}" + (f" {s.advice}" if s.advice else ""))

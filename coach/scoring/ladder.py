@@ -22,6 +22,8 @@ from coach.scoring.report import (
 # The score is the share of the maximum rubric levels, which is strict; bands are set to match.
 BANDS = ((75.0, "strong"), (55.0, "solid"), (30.0, "developing"), (0.0, "weak"))
 SHARE_CURVE = 0.75
+REJECTED_COST = 0.5
+GENERAL_CREDIT = 0.75  # a concept named only in general terms, with nothing concrete in its clause
 
 
 def band_for(score: float) -> str:
@@ -36,11 +38,17 @@ def exact_level(
     does not hide what was covered, while feedback shows the rounded level."""
     if spec.scoring == "signals":
         return 4 * sum(s.value for s in signals) / len(signals)
+    # Rejecting a practice the question calls for ("canaries are overkill") is worse than
+    # leaving it out: each concept the answer rejects takes back half a concept's credit.
     if spec.scoring == "count":
-        found = sum(c.found for c in concepts)
+        found = sum(c.found for c in concepts) - REJECTED_COST * sum(c.negated and not c.found for c in concepts)
         return float(next((b.level for b in spec.bands if found >= b.count), 0))
     total = sum(weights)
-    share = sum(w for c, w in zip(concepts, weights, strict=True) if c.found) / total if total else 0.0
+    credit = sum(
+        (w if c.concrete else GENERAL_CREDIT * w) if c.found else (-REJECTED_COST * w if c.negated else 0.0)
+        for c, w in zip(concepts, weights, strict=True)
+    )
+    share = max(0.0, credit / total) if total else 0.0
     # Gently concave: a solid answer rarely names every concept a criterion lists.
     return 4 * float(share**SHARE_CURVE)  # float ** float is typed Any (it could be complex); share >= 0
 
@@ -59,11 +67,12 @@ def competency_scores(
     penalty: defaultdict[str, float] = defaultdict(float)
     for hit in anti:
         rubric = rubrics[hit.ref.split(".")[0]]
-        penalty[rubric.competency.value] += hit.penalty
+        penalty[rubric.competency.value if rubric.competency else ""] += hit.penalty
     results, total, weight = [], 0.0, 0.0
     for comp, (num, den) in sums.items():
         value = max(0.0, num / den - penalty[comp])
-        results.append(CompetencyResult(competency=comp, title=Competency(comp).title, score=round(value, 2)))
+        if comp:  # a rubric that measures no TPM competency adds to the score, not to the ladder
+            results.append(CompetencyResult(competency=comp, title=Competency(comp).title, score=round(value, 2)))
         total += den * value / 4
         weight += den
     return results, 100 * total / weight if weight else 0.0

@@ -45,9 +45,12 @@ class ConceptResult(_Model):
     """The rubric phrase that matched best."""
     evidence: Evidence | None = None
     negation: Evidence | None = None
-    """The word that negated it, when negated."""
+    """The words that negated or rejected it, when negated."""
     advice: str
     """What to do about it when missed."""
+    concrete: bool = True
+    """The evidence says something concrete: a number, a time, a condition or who does it. A concept
+    named only in general ("we would manage the risk") earns three quarters of its credit."""
 
 
 class SignalScore(_Model):
@@ -90,7 +93,8 @@ class AntiPatternHit(_Model):
 
 class Flag(_Model):
     code: str
-    """One of: empty, too_short, gibberish, buzzword_list, parroting, repetitive, off_topic, truncated."""
+    """One of: empty, too_short, gibberish, buzzword_list, parroting, repetitive, off_topic, truncated,
+    stitched, buzzword_salad, red_flag."""
     message: str
 
 

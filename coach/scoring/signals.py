@@ -7,6 +7,7 @@ purpose: a learner should be able to predict how to improve each one.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -81,7 +82,7 @@ _NEXT_STEPS = re.compile(
 
 
 def _spans(pattern: re.Pattern[str], text: str, limit: int = 8) -> tuple[Span, ...]:
-    return tuple(m.span() for m in list(pattern.finditer(text))[:limit])
+    return tuple(m.span() for m in itertools.islice(pattern.finditer(text), limit))
 
 
 def measure(

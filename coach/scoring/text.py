@@ -13,9 +13,11 @@ import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
+import simplemma
 import snowballstemmer
 
 _STEMMER = snowballstemmer.stemmer("english")
+MAX_WORD = 40  # longer "words" (a pasted hash, a 100,000-letter run) are kept whole but never analysed further
 _WORD = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W_]+(?:['’][^\W_]+)*")
 _CLAUSE_BREAK = re.compile(r"[.;:!?()\[\]\u2014\u2013]|\s-\s")  # commas are soft: see is_negated
 # A single newline is a soft wrap; a blank line or a new list item starts a new sentence.
@@ -32,7 +34,8 @@ _CONTRACTIONS = {
 }
 _SUFFIXES = (("n't", "not"), ("'re", "are"), ("'ll", "will"), ("'ve", "have"), ("'d", "would"), ("'s", ""))
 
-_CLAUSE_WORDS = frozenset({"but", "however", "although", "though", "whereas", "yet"})
+# Words that start a new clause: negation and a phrase's words stay within one clause.
+_CLAUSE_WORDS = frozenset({"but", "however", "although", "though", "whereas", "yet", "so", "because", "therefore"})
 # Small words that carry little meaning on their own. Negators are deliberately absent.
 STOPWORDS = frozenset(
     """a an the and or but if then than so of to in on at by for with from into onto over under
@@ -40,8 +43,24 @@ STOPWORDS = frozenset(
     our you your he she it its they them their this that these those there here what which who whom
     whose when where why how will would shall should can could may might must also just very really
     some any each every all both more most other such own same too only again further
-    once while during before after above below between through until against per via let get got""".split()
+    once while during before after above below between through until against per via let get got
+    because since though although whether yet either""".split()
 )  # "up", "down", "out", "off" and "over" stay: they carry meaning in "pay down", "scale out", "sign off"
+# Small words that change a phrase's meaning: "understand why" is not "understand", "test
+# before launch" is not "test after launch". A phrase keeps them as words it needs, though
+# they never carry a match alone.
+KEPT_SMALL = frozenset(
+    {"i", "why", "how", "who", "before", "after", "until", "against", "more", "less", "than", "other"}
+)
+# Everyday words that are not small but cannot carry a match alone: a phrase needs at
+# least one other word ("need a rollback" matches on "rollback", never on "need").
+GENERIC = frozenset(
+    """need needs make take good thing things way use work want know think look keep give say tell see
+    come go going time people lot lots well right sure new next first one two part today now start try
+    put done able still even much many big small bit kind sort stuff actually like okay ok yes something
+    anything everything someone everyone somebody everybody really quite pretty little whole able
+    important great""".split()
+)
 NEGATORS = frozenset(
     {"not", "no", "never", "without", "nor", "neither", "none", "nothing", "nobody", "avoid", "skip", "lack", "lacking"}
 )
@@ -74,8 +93,32 @@ def fold(text: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    stemmed: str = _STEMMER.stemWord(word)  # snowballstemmer has no type information
+    """The stem of the word's dictionary form, so irregular forms meet: "goes", "went" and
+    "go" all become "go" (a stemmer alone makes "goe" of "goes")."""
+    if len(word) > MAX_WORD or not word.isalpha():
+        return word
+    stemmed: str = _STEMMER.stemWord(_lemma(word))  # snowballstemmer has no type information
     return stemmed
+
+
+# Lemmas simplemma gets wrong for this domain, or that merge words a scorer must keep apart.
+_LEMMA_KEEP = frozenset({"better", "best", "worse", "worst", "data", "media", "less", "least", "more", "most", "lead"})
+_LEMMA_FIX = {"gone": "go", "was": "be", "were": "be"}
+
+
+@lru_cache(maxsize=200_000)
+def is_english(word: str) -> bool:
+    """A word English dictionaries know: never read as a typo of another ("most" is not "cost")."""
+    return len(word) <= MAX_WORD and bool(simplemma.is_known(word, lang="en"))
+
+
+def _lemma(word: str) -> str:
+    if word in _LEMMA_FIX:
+        return _LEMMA_FIX[word]
+    if word in _LEMMA_KEEP or len(word) < 3:
+        return word
+    lemma: str = simplemma.lemmatize(word, lang="en")
+    return lemma.casefold() if lemma.isalpha() else word
 
 
 @lru_cache(maxsize=200_000)
@@ -147,18 +190,25 @@ _COORDINATORS = frozenset({"or", "and", "nor"})
 _COMPARATIVES = frozenset({"more", "less", "later", "earlier", "fewer", "longer", "sooner", "greater"})
 # Words that end a negation's reach: "we will not ship until we have a rollback plan".
 _SCOPE_BREAKERS = frozenset(
-    {"until", "unless", "before", "if", "because", "so", "then", "when", "once", "after", "instead", "rather"}
+    {"until", "unless", "before", "if", "because", "so", "then", "when", "once", "after", "instead", "rather", "which"}
 )
+Cue = tuple[int, int]  # token indexes (inclusive) of the words that negate or reject a phrase
 
 
-def is_negated(tokens: list[Token], first: int, last: int, own: frozenset[int] = frozenset()) -> int | None:
-    """Index of the negating word that governs tokens[first..last], or None.
+def is_negated(tokens: list[Token], first: int, last: int, own: frozenset[int] = frozenset()) -> Cue | None:
+    """The words that negate or reject tokens[first..last], or None.
 
-    A negator governs a phrase in the same clause up to five words before it, or up to
-    nine through a list ("no need for reconciliation or an audit"), unless a word such as
-    "until" or "because" intervenes. Negators inside the span that are not part of the
-    phrase (``own``) count too. An even number of negators cancels out ("we can't skip
-    load testing" affirms load testing).
+    Stance is read from three places, all within the phrase's clause:
+
+    - a negating word before it: up to five words back, or up to nine through a list
+      ("no need for reconciliation or an audit"), unless a word such as "until" or
+      "because" intervenes; an even number of negators cancels out ("we can't skip
+      load testing" affirms it). Negators inside the span that are not part of the
+      phrase (``own``) count too;
+    - a rejection before it: "rather than X", "instead of X";
+    - a judgement after it, even after a list: "X is overkill", "X and Y are not needed",
+      "X would only add noise", "X is too slow to be useful", "X is the last thing we
+      need", "X can wait", "giving up nothing".
     """
     clause = tokens[first].clause
     cues: list[int] = []
@@ -187,47 +237,105 @@ def is_negated(tokens: list[Token], first: int, last: int, own: frozenset[int] =
             continue
         cues.append(i)
     if len(cues) % 2 == 1:
-        return cues[0]
-    return _negated_after(tokens, last, clause)
+        return cues[0], cues[0]
+    return _rejected_before(tokens, first, clause) or _judged_after(tokens, last, clause) or _conceded(tokens, last)
 
 
-# "user management is not the issue", "load testing isn't needed", "an SLO is overkill"
-_DISMISSED = frozenset(
-    {
-        "issue",
-        "problem",
-        "cause",
-        "need",
-        "needed",
-        "necessary",
-        "required",
-        "important",
-        "priority",
-        "worth",
-        "relevant",
-        "matter",
-        "helpful",
-        "useful",
-        "point",
-    }
-)
-_DISMISSIVE = frozenset({"unnecessary", "irrelevant", "overkill", "pointless", "useless", "optional"})
-_COPULAS = frozenset({"is", "are", "was", "were", "be", "do", "does", "did", "isn't", "aren't"})
+_BUT = frozenset({"but", "however", "though", "although", "yet"})
+_BACK = frozenset({"it", "that", "those", "them", "this", "these", "they"})
+_CONCESSIONS = frozenset({"sounds", "sound", "theory", "paper", "textbook", "classic", "expect", "nice"})
+_REJECTING = NEGATORS | {"overhead", "overkill", "instead", "unnecessary", "pointless", "skip", "drop"}
 
 
-def _negated_after(tokens: list[Token], last: int, clause: int) -> int | None:
-    """A phrase dismissed by what follows it in the same clause."""
-    after = [(i, tokens[i]) for i in range(last + 1, min(len(tokens), last + 6)) if tokens[i].clause == clause]
-    if not after or after[0][1].word not in _COPULAS:
+def _conceded(tokens: list[Token], last: int) -> Cue | None:
+    """A concession, then a rejection in the next clause of the sentence: "feature flags
+    sound careful, but I'd skip them", "a shared plan is nice in theory, but it's overhead".
+    The "but" clause must point back ("it", "those") or the phrase's own clause must be a
+    concession ("sounds", "in theory", "the textbook answer"), and the "but" clause must reject."""
+    clause, sentence = tokens[last].clause, tokens[last].sentence
+    own = [t.word for t in tokens[max(0, last - 12) : last + 12] if t.clause == clause]
+    nxt = [i for i in range(last + 1, min(len(tokens), last + 40)) if tokens[i].sentence == sentence]
+    nxt = [i for i in nxt if tokens[i].clause in (clause + 1, clause + 2)]
+    if not nxt or tokens[nxt[0]].word not in _BUT:
         return None
-    for n, (i, t) in enumerate(after[1:], start=1):
-        if t.word in _DISMISSIVE:
-            return i
-        following = after[n + 1][1].word if n + 1 < len(after) else ""
-        if (
-            t.word in NEGATORS
-            and following not in _NOT_NEGATING_NEXT
-            and any(w.word in _DISMISSED for _, w in after[n + 1 : n + 4])
-        ):
-            return i
+    words = [tokens[i].word for i in nxt]
+    refers = any(w in _BACK for w in words[:8]) or any(w in _CONCESSIONS for w in own)
+    cue = next((i for i in nxt if tokens[i].word in _REJECTING), None)
+    if refers and cue is not None:
+        return nxt[0], cue
+    return None
+
+
+_REJECTORS = {("rather", "than"), ("instead", "of"), ("as", "opposed"), ("no", "need")}
+
+
+def _rejected_before(tokens: list[Token], first: int, clause: int) -> Cue | None:
+    """ "rather than X", "instead of a full audit": a pair of words shortly before the phrase."""
+    for i in range(first - 1, max(0, first - 5), -1):
+        t, prev = tokens[i], tokens[i - 1]
+        if t.clause != clause:
+            return None
+        if (prev.word, t.word) in _REJECTORS:
+            return i - 1, i
+    return None
+
+
+# "user management is not the issue", "load testing isn't needed"
+_DISMISSED = frozenset(
+    """issue problem cause need needed necessary required important priority worth relevant matter helpful
+    useful point concern possible feasible realistic practical""".split()
+)
+# "an SLO is overkill", "a dashboard would be a distraction"
+_DISMISSIVE = frozenset(
+    """unnecessary irrelevant overkill pointless useless optional premature excessive redundant wasteful
+    distraction waste noise overhead overengineering overengineered theatre theater bureaucracy obvious
+    trivial detail details self-explanatory luxury""".split()
+)
+_LATER = frozenset({"later", "eventually", "someday"})  # "acceptance criteria can come later": deferred
+_COPULAS = frozenset(
+    {"is", "are", "was", "were", "be", "been", "do", "does", "did", "would", "will", "could", "can", "seems", "seem"}
+)
+_ONLY_HARM = frozenset(
+    {"add", "slow", "delay", "create", "cause", "waste", "distract", "confuse", "complicate", "burn"}
+)
+_NOTHING = frozenset({"nothing", "none"})
+
+
+def _judged_after(tokens: list[Token], last: int, clause: int) -> Cue | None:
+    """A phrase dismissed by what follows it in its clause; a list may stand between
+    the phrase and the verdict ("canaries, dashboards and alerts are overkill")."""
+    end = min(len(tokens), last + 16)
+    after = [i for i in range(last + 1, end) if tokens[i].clause == clause]
+    if after and tokens[after[0]].word in _NOTHING:
+        return after[0], after[0]  # "giving up nothing", "it costs us nothing" is not a cost named
+    # the verdict starts at the first copula or modal; before it only a list may stand
+    verb = next((n for n, i in enumerate(after) if tokens[i].word in _COPULAS), None)
+    if verb is None:
+        return None
+    before = [tokens[i] for i in after[:verb]]
+    if len(before) > 1 and not any(t.word in _COORDINATORS or t.after_comma for t in before):
+        return None  # "X sets the pace and is..." is not a list before a verdict
+    if len(before) > 8:
+        return None
+    rest = after[verb + 1 : verb + 8]
+    words = [tokens[i].word for i in rest]
+    for n, i in enumerate(rest):
+        w = tokens[i].word
+        nxt = words[n + 1] if n + 1 < len(words) else ""
+        if w in _DISMISSIVE:
+            if any(x in NEGATORS for x in words[:n]):
+                return None  # "flags are not optional", "it is never a waste"
+            return after[verb], i
+        if w in NEGATORS and nxt not in _NOT_NEGATING_NEXT and any(x in _DISMISSED for x in words[n + 1 : n + 4]):
+            return after[verb], i
+        if w == "only" and nxt and stem(nxt) in _ONLY_HARM:  # "would only add noise"
+            return after[verb], rest[n + 1]
+        if w == "too" and "to" in words[n + 2 : n + 4]:  # "too indirect to be useful"
+            return after[verb], i + 1
+        if w == "last" and nxt == "thing":  # "the last thing we need"
+            return after[verb], rest[n + 1]
+        if w == "wait" and n == 0:  # "load testing can wait"
+            return after[verb], i
+        if w in _LATER and n <= 3:  # "can come later", "will be sorted out later"
+            return after[verb], i
     return None

@@ -6,11 +6,12 @@ from __future__ import annotations
 import pytest
 from textual.widgets import TextArea
 
-from coach.library.formats import AREAS, Competency
+from coach.library.formats import AREAS, Competency, exhibit_text
 from coach.library.loader import load_library
 from coach.practice.session import Session
 from coach.practice.store import Store
 from coach.render.text import summary_text, to_text
+from coach.scoring.text import tokenize
 from coach.tui.app import make_app
 from coach.tui.screens import FeedbackScreen, SummaryScreen
 from tests.tui.helpers import FixedClock, screen_text, settle
@@ -48,6 +49,25 @@ def test_scenario_keeps_the_library_rules(scenario_id):
     assert any({"buzzword_list", "parroting"} & set(c.flags) for c in calibrations), "an answer that games the scorer"
     assert any("negated" in c.label for c in calibrations), "an answer with the right words negated"
     assert sum(len(s.followups) for s in sc.stages) >= 2
+
+
+def _own_words(text: str) -> set[str]:
+    return {t.stem for t in tokenize(text) if not t.is_stop and t.word.isalpha()}
+
+
+@pytest.mark.parametrize("scenario_id", SCENARIOS)
+def test_every_stage_is_calibrated_on_plain_words_and_a_fluent_wrong_answer(scenario_id):
+    """Calibration that can catch wording: answers written blind (from `coach show` alone) in
+    plain words, and fluent but wrong. The plain answer must not lean on the model answer's
+    vocabulary: under 40% of its own words (beyond the question and briefing) are the model's."""
+    sc = LIBRARY.scenario(scenario_id)
+    given = _own_words(sc.briefing.situation + " " + " ".join(exhibit_text(e) for e in sc.briefing.exhibits))
+    for stage in sc.stages:
+        labels = {c.label: c for c in stage.calibration}
+        assert {"plain words", "fluent but wrong"} <= set(labels), stage.id
+        own = _own_words(labels["plain words"].answer) - given - _own_words(stage.prompt)
+        shared = len(own & _own_words(stage.model_answer)) / len(own)
+        assert shared < 0.4, f"{stage.id}: the plain answer shares {shared:.0%} of its words with the model answer"
 
 
 def test_coach_list_shows_every_scenario(capsys):

@@ -23,7 +23,12 @@ SCENARIO_FILES = sorted((ROOT / "scenarios").glob("*.toml"))
 
 
 def _text(path: Path) -> str:
-    return " ".join(path.read_text(encoding="utf-8").split())  # hard-wrapped prose reads as one line
+    """The scenario's own words: not its calibration answers, which are candidates' words and may
+    get a fact wrong on purpose (or by a blind writer's guess)."""
+    import re
+
+    text = re.sub(r'\[\[stages\.calibration\]\][^\[]*?answer = """.*?"""', " ", path.read_text(encoding="utf-8"), flags=re.S)
+    return " ".join(text.split())  # hard-wrapped prose reads as one line
 
 
 def disagreements(fact: dict, name: str, text: str) -> list[str]:

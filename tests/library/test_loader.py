@@ -184,7 +184,7 @@ def test_anti_condition_asks_about_an_anti_pattern_found():
         (
             "flag(nope)",
             "unknown flag 'nope'; expected one of empty, too_short, gibberish, buzzword_list, "
-            "parroting, repetitive, off_topic, truncated at column 6 in 'flag(nope)'",
+            "parroting, repetitive, off_topic, truncated, stitched, buzzword_salad, red_flag at column 6 in 'flag(nope)'",
         ),
         ("__import__('os')", "cannot read \"'os')\" at column 12"),
         (

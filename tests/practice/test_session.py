@@ -207,7 +207,9 @@ def test_a_concept_credited_in_one_stage_is_a_strength_and_not_work_on(library):
     rollout = next(r for rec, r in s.final_reports() if rec.stage == "rollout")
     assert "Uses feature flags" in _concepts(rollout.improvements)  # that stage alone does advise it
     summary = s.summary()
-    assert "Uses feature flags: “kill switch”" in summary.strengths
+    assert (
+        "Uses feature flags: “the on-call engineer flips the kill switch back to the old engine”" in summary.strengths
+    )
     assert "Uses feature flags" not in _concepts(summary.work_on)
     assert len(summary.work_on) == 3  # the slot went to the next piece of advice
 

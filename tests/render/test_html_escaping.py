@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 from coach.practice import mentor
@@ -79,7 +80,7 @@ def test_user_text_is_escaped_everywhere(library):
     # learner (title and heading), mentor name, comment, reason, notes, transcript and the answer under feedback
     assert text.count(NASTY) >= 8, text.count(NASTY)
     assert "[bold]" in text  # shown as typed, not interpreted as markup
-    assert "<mark>billing engine</mark>" in page
+    assert re.search(r"<mark>[^<]*billing engine[^<]*</mark>", page)
 
 
 def test_the_hostile_markup_corpus_stays_text_in_the_html_report(library):

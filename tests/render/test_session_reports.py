@@ -17,7 +17,8 @@ def test_html_report_is_self_contained_escaped_and_highlighted(isolated_home, li
     page = session_html(s)
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "[bold]" in page  # shown as typed, not interpreted
-    assert "<mark>billing engine</mark>" in page and "<mark>load testing</mark>" in page
+    # the clause that earned the credit is highlighted, escaped like the rest
+    assert "[bold]We need a billing engine[/] and load testing &amp; monitoring</mark>" in page
     assert "Model answer" in page and "Takeaways" in page and "Transcript" in page
     assert "src=" not in page and "<link" not in page, "no external files"
 

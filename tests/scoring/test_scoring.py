@@ -65,8 +65,8 @@ def test_paraphrases_are_found_with_exact_evidence(scorer, upmarket, answer, ref
     report = stage_report(scorer, upmarket, "strategy", answer)
     c = concept(report, ref)
     assert c.found and not c.negated
-    assert c.evidence.text == evidence
-    assert answer[c.evidence.start : c.evidence.end] == evidence
+    # the evidence is the clause that earned the credit, quoted exactly as typed
+    assert evidence in c.evidence.text and answer[c.evidence.start : c.evidence.end] == c.evidence.text
 
 
 @pytest.mark.parametrize(
@@ -200,7 +200,8 @@ def test_huge_paste_is_bounded_and_says_so(scorer, upmarket):
 def test_markup_in_answer_is_kept_verbatim_in_evidence(scorer, upmarket):
     answer = "[bold]We need a [red]load test[/] before launch[/bold] and [/ more."
     c = concept(stage_report(scorer, upmarket, "strategy", answer), "architecture.scale-resilience.load-testing")
-    assert c.found and answer[c.evidence.start : c.evidence.end] == c.evidence.text == "load test"
+    assert c.found and answer[c.evidence.start : c.evidence.end] == c.evidence.text
+    assert "[red]load test[/]" in c.evidence.text
 
 
 def test_anti_pattern_costs_points_and_is_explained(scorer, upmarket):
@@ -211,7 +212,7 @@ def test_anti_pattern_costs_points_and_is_explained(scorer, upmarket):
     blamed = base + " Honestly engineering is slow."
     r_base, r_blamed = (stage_report(scorer, upmarket, "agility", a) for a in (base, blamed))
     hit = next(a for a in r_blamed.anti_patterns if a.ref == "communication.blame")
-    assert hit.evidence.text == "engineering is slow"
+    assert hit.evidence.text.endswith("engineering is slow")
     assert r_blamed.score < r_base.score
     assert r_blamed.improvements[0].startswith("Blames engineering or another team")
 
@@ -229,7 +230,7 @@ def test_ladder_placement_compares_with_target(scorer, upmarket):
 def test_feedback_quotes_strengths_and_advises_on_misses(scorer, upmarket):
     middling = next(c.answer for c in upmarket.stage("billing").calibration if c.label == "middling")
     report = stage_report(scorer, upmarket, "billing", middling)
-    assert any("“usage events”" in s for s in report.strengths)
+    assert any("usage events" in s for s in report.strengths)
     assert report.improvements and len(report.improvements) <= 5
     assert report.model_answer and report.takeaways
 
@@ -279,7 +280,7 @@ def test_score_text_and_markdown(capsys, tmp_path):
     answer.write_text("We need a billing engine that meters usage, and load testing before launch.")
     main(["score", "--scenario", "upmarket-pricing", "--answer", str(answer)])
     out = capsys.readouterr().out
-    assert out.startswith("Score ") and "✓ Sees billing as a major investment: “billing engine”" in out
+    assert out.startswith("Score ") and "✓ Sees billing as a major investment: “We need a billing engine" in out
     main(["score", "--scenario", "upmarket-pricing", "--answer", str(answer), "--format", "markdown", "--model-answer"])
     md = capsys.readouterr().out
     assert md.startswith("## Score") and "| criterion | level | what it looks like |" in md and "**Model answer**" in md
@@ -298,8 +299,8 @@ def test_explain_shows_every_concept_decision(capsys, tmp_path):
     answer.write_text("We don't need a feature flag, but a rollback plan is a must.")
     assert main(["explain", "--scenario", "upmarket-pricing", "--stage", "billing", "--answer", str(answer)]) == 0
     out = capsys.readouterr().out
-    assert "NEGATED 1.00  feature-flags" in out and "negated by “don't”" in out
-    assert "FOUND   1.00  rollback" in out and "“rollback” via “rollback”" in out
+    assert "NEGATED 1.00  feature-flags" in out and "negated or rejected by “don't”" in out
+    assert "FOUND   1.00  rollback" in out and "“but a rollback plan is a must” via “rollback”" in out
     assert "missed " in out and "anti-patterns" in out
 
 

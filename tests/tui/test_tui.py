@@ -417,8 +417,11 @@ async def test_summary_opens_at_its_headline_and_home_or_pageup_bring_it_back(li
         await pilot.press("end")
         await pilot.pause()
         assert box.scroll_y == box.max_scroll_y and not headline_in_view(app)
-        await pilot.press("pageup")
-        await pilot.pause()
+        while box.scroll_y > 0:  # a page at a time, however long the library's feedback makes the summary
+            before = box.scroll_y
+            await pilot.press("pageup")
+            await pilot.pause()
+            assert box.scroll_y < before
         assert headline_in_view(app)
 
 

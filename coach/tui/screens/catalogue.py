@@ -58,12 +58,7 @@ class CatalogueScreen(CoachScreen):
     def compose(self) -> ComposeResult:
         lib = self.coach.library
         comps = sorted(
-            {
-                lib.rubrics[r].item.competency
-                for e in lib.scenarios.values()
-                for r in e.item.rubrics
-                if r in lib.rubrics
-            },
+            {c for e in lib.scenarios.values() for c in lib.competencies(e.item)},
             key=lambda c: c.title,
         )
         yield CoachHeader()
@@ -117,7 +112,7 @@ class CatalogueScreen(CoachScreen):
         out = []
         for entry in sorted(lib.scenarios.values(), key=lambda e: (e.item.level.rank, e.item.title)):
             sc = entry.item
-            comps = {lib.rubrics[r].item.competency for r in sc.rubrics if r in lib.rubrics}
+            comps = lib.competencies(sc)
             haystack = " ".join([sc.id, sc.title, sc.summary, " ".join(sc.tags)]).lower()
             if query and not all(word in haystack for word in query.split()):
                 continue
@@ -156,7 +151,7 @@ class CatalogueScreen(CoachScreen):
             return
         lib = self.coach.library
         sc = lib.scenario(scenario_id)
-        comps = sorted({lib.rubrics[r].item.competency.title for r in sc.rubrics if r in lib.rubrics})
+        comps = sorted(c.title for c in lib.competencies(sc))
         lines = [
             sc.title,
             "",

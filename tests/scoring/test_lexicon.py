@@ -1,0 +1,103 @@
+"""Paraphrase recall through the built-in lexicon (rubrics/lexicon.toml) and the everyday
+phrases in the rubrics: a good answer in plain words earns the concept, and a word with a
+common other sense does not earn it by accident."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from coach.cli import main
+from coach.scoring.engine import Scorer
+
+
+@pytest.fixture(scope="module")
+def scorer(library):
+    return Scorer(library)
+
+
+def rubric_report(scorer, library, rubric_id: str, answer: str):
+    return scorer.score_rubric(library.rubric(rubric_id), answer)
+
+
+@pytest.mark.parametrize(
+    "rubric, ref, answer",
+    [
+        # synonym groups: one member of a group meets the rubric's wording
+        ("architecture", "architecture.change-safety.feature-flags", "I'd hide the new checkout behind a toggle."),
+        ("architecture", "architecture.change-safety.rollback", "If orders fail we redeploy the last good build."),
+        ("architecture", "architecture.scale-resilience.bottlenecks", "The shared database is the choke point."),
+        ("architecture", "architecture.scale-resilience.slo", "We promise enterprise clients four nines."),
+        ("architecture", "architecture.data-integration.consistency", "No double charges when the client resends."),
+        (
+            "data-driven",
+            "data-driven.experimentation.controlled-test",
+            "Half the shoppers see it; a comparison group does not.",
+        ),
+        ("data-driven", "data-driven.data-fluency.quality-checks", "Some invoices show up twice in the export."),
+        ("execution", "execution.plan.capacity", "We spend one day a week cleaning up legacy code."),
+        ("execution", "execution.risk-and-measure.risks", "The biggest danger is the vendor missing the date."),
+        ("stakeholder-alignment", "stakeholder-alignment.people.business-partners", "I'd brief the sellers early."),
+        ("trade-offs", "trade-offs.options.user-impact", "Customers leave if invoices stay wrong."),
+        ("trade-offs", "trade-offs.options.time-to-market", "Buying gets us to customers sooner."),
+        ("technical-influence", "technical-influence.trust.listens", "I'd hear the engineers out first."),
+        ("career-growth", "career-growth.plan.mentors", "I'd find someone who made the move to advise me."),
+        # everyday phrases added to the rubrics
+        ("architecture", "architecture.change-safety.staged-rollout", "We give it to our own staff first, then widen."),
+        ("data-driven", "data-driven.measurement.guardrails", "Nothing else gets worse while we chase signups."),
+        ("trade-offs", "trade-offs.decision.sacrifice", "The price we pay is a slower second release."),
+    ],
+)
+def test_everyday_wording_earns_the_concept(scorer, library, rubric, ref, answer):
+    report = rubric_report(scorer, library, rubric, answer)
+    concept = report.concept(ref)
+    assert concept is not None and concept.found and not concept.negated, ref
+    assert answer[concept.evidence.start : concept.evidence.end] == concept.evidence.text  # quoted as typed
+
+
+@pytest.mark.parametrize(
+    "rubric, ref, answer",
+    [
+        # "move it back" postpones a date; it is not a rollback
+        ("architecture", "architecture.change-safety.rollback", "We would move the launch back by a week."),
+        # "cancel" and "leave" alone are not churn
+        ("trade-offs", "trade-offs.options.user-impact", "We cancel the meeting and leave the details to design."),
+        # a delay in a schedule is not latency
+        ("data-driven", "data-driven.measurement.guardrails", "The delay comes from waiting for legal approval."),
+        # one-word members are matched with typos: "retry" must not read as a retro, "promise" as a premise
+        ("execution", "execution.risk-and-measure.agile-cadence", "A retry could charge the card twice."),
+        ("data-driven", "data-driven.experimentation.hypothesis", "We promise a refund within a day."),
+        # "develop" is not a developer, so "develop ... problem" is not blaming the developers
+        ("communication", None, "We develop the plan and fix the problem with the engineers."),
+    ],
+)
+def test_words_with_another_common_sense_earn_nothing(scorer, library, rubric, ref, answer):
+    report = rubric_report(scorer, library, rubric, answer)
+    if ref is None:
+        assert not report.anti_patterns, [a.ref for a in report.anti_patterns]
+        return
+    concept = report.concept(ref)
+    assert concept is not None and not concept.found, (ref, concept.evidence)
+
+
+def test_naming_a_benefit_is_not_claiming_there_is_no_downside(scorer, library):
+    report = rubric_report(
+        scorer, library, "trade-offs", "The benefit of buying is speed; the advantage of building is control."
+    )
+    assert "trade-offs.no-downside" not in {a.ref for a in report.anti_patterns}
+
+
+def test_score_credits_a_plain_words_answer_with_its_own_words(tmp_path, capsys):
+    answer = (
+        "First our own staff use it for a week, then a handful of customers. It sits behind a toggle, "
+        "so if anything looks wrong we switch it off and put everyone back on the old version."
+    )
+    path = tmp_path / "answer.txt"
+    path.write_text(answer, encoding="utf-8")
+    assert main(["score", "--rubric", "architecture", "--answer", str(path), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    found = {c["ref"]: c["evidence"]["text"] for cr in report["criteria"] for c in cr["concepts"] if c["found"]}
+    for ref in ("feature-flags", "staged-rollout", "rollback"):
+        evidence = found.get(f"architecture.change-safety.{ref}")
+        assert evidence and evidence in answer, (ref, found)
