@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from textual.widgets import DataTable, Select
 
 from coach.library.formats import AREAS
@@ -15,7 +16,9 @@ from coach.practice.resume import persist
 from coach.practice.session import Session
 from coach.practice.store import Store
 from coach.render.view import summary_view
+from coach.scoring.engine import Scorer
 from coach.tui.app import make_app
+from tests.conftest import ROOT
 from tests.tui.helpers import FixedClock, screen_text
 
 # the loop's published mix, as minimum counts of interview scenarios (coaching does not count)
@@ -126,6 +129,78 @@ def test_the_roadmap_proposal_is_scored_on_the_search_limit(library):
     s.skip()
     outcome = s.submit("I'd do SSO because the customer needs it and the audit log next. Bulk import can wait a bit.")
     assert outcome.question and "80,000 tasks" in outcome.question
+
+
+# --------------------------------------------------------------------------- phrases and red flags
+
+LOOP_SCENARIOS = [
+    "bad-news-to-exec",
+    "conflict-between-teams",
+    "decision-memo",
+    "disagree-and-commit",
+    "enterprise-compliance",
+    "enterprise-search",
+    "failure-you-owned",
+    "leading-through-ambiguity",
+    "metering-design",
+    "metric-drop",
+    "multi-team-launch",
+    "privacy-requests",
+    "what-to-build-next",
+]
+RUBRICS = ["architecture", "behavioral", "career-growth", "data-driven", "product-sense"]
+
+
+@pytest.mark.parametrize(
+    "path", [f"scenarios/{s}.toml" for s in LOOP_SCENARIOS] + [f"rubrics/{r}.toml" for r in RUBRICS]
+)
+def test_phrases_name_their_idea(capsys, path):
+    """`coach validate FILE` refuses a phrase that comes down to small, everyday or common words
+    ("my part", "the ask is", "went live"): it would credit answers by accident. (The whole
+    library: tests/cli/test_commands.py::test_validate_whole_library.)"""
+    from coach.cli import main
+
+    code = main(["validate", str(ROOT / path)])
+    assert code == 0, capsys.readouterr().out
+
+
+def _stage_report(library, scenario_id: str, stage_id: str, answer: str):
+    scenario = library.scenario(scenario_id)
+    return Scorer(library).score_stage(scenario, scenario.stage(stage_id), answer)
+
+
+def test_a_deletion_that_leaves_backups_or_analytics_out_is_a_red_flag(library):
+    """privacy-requests: calling the copies out of scope is a legal failure however well it is said."""
+    report = _stage_report(
+        library,
+        "privacy-requests",
+        "meaning",
+        "Deleted means the row goes from the users table and the main database. Analytics is out of scope, "
+        "and backups are out of scope too, since they are only for disasters.",
+    )
+    assert "architecture.deletion-leaves-copies" in [hit.ref for hit in report.anti_patterns]
+    assert report.score <= 54.9
+
+
+def test_a_memo_that_moves_every_account_at_once_is_a_red_flag(library):
+    """decision-memo: the memo is also judged on moving accounts to new billing safely."""
+    answer = (
+        "Recommendation: buy the billing vendor. It is live in ten weeks and costs 0.8% of revenue; building takes "
+        "seven months. To keep it simple we cut everyone over on launch day and fix any wrong invoice afterwards. "
+        "Next step: approve the contract on Thursday."
+    )
+    report = _stage_report(library, "decision-memo", "memo", answer)
+    assert "architecture.big-bang-switch" in [hit.ref for hit in report.anti_patterns]
+    safe = _stage_report(
+        library,
+        "decision-memo",
+        "memo",
+        answer.replace(
+            "we cut everyone over on launch day and fix any wrong invoice afterwards",
+            "we run the vendor's bills side by side with ours for a month, then move a small group of teams first",
+        ),
+    )
+    assert not safe.anti_patterns and safe.score > report.score
 
 
 # --------------------------------------------------------------------------- the catalogue

@@ -115,9 +115,10 @@ def test_a_strong_story_scores_every_part(score):
         "situation": 4,
         "ownership": 4,
         "result": 4,
-        "learning": 3,  # "since then I start every program with..." is all small words: not matched
+        "learning": 4,  # "since then I start every program with an ownership map": it changed how they work
     }
     assert report.concept("behavioral.result.numbers").found
+    assert report.concept("behavioral.learning.changed").evidence.text.startswith("Since then I start every program")
     assert report.concept("behavioral.learning.differently").evidence.text.startswith("Next time I would put")
 
 
@@ -159,3 +160,24 @@ def test_i_e_is_not_the_first_person(score):
     report = score("We kept the scope, i.e. the API and the app, and we shipped it last year at my last company.")
     voice = {s.signal: s for c in report.criteria for s in c.signals}["first_person"]
     assert "'I' 0 time(s)" in voice.note
+
+
+def test_claiming_a_trait_instead_of_showing_it_costs_points(score):
+    report = score(
+        "My manager gave me a vague project to improve reporting. Honestly I thrive on ambiguity and I am "
+        "comfortable with ambiguity, so I got going and the reports got better."
+    )
+    assert "behavioral.claims-a-trait" in [hit.ref for hit in report.anti_patterns]
+
+
+def test_a_story_told_in_everyday_words_earns_each_part(score):
+    """No rubric headings: "would miss its date" is the problem, "moved with no errors" the
+    outcome, "zero mismatches" a number, "on my next migration" a lesson that stuck."""
+    report = score(
+        "Three years ago I ran the move of our invoices to a new ledger, and in week two I saw we would miss the "
+        "date the finance director had promised the auditors. I kept the plan updated and told her that morning. "
+        "In the end every customer moved with no errors. The nightly comparison has shown zero mismatches since. "
+        "I learned to count records on both sides before the first cut. On my next migration I did that on day one."
+    )
+    parts = "situation.setting situation.problem ownership.own-actions result.outcome result.numbers learning.changed"
+    assert [p for p in parts.split() if not report.concept(f"behavioral.{p}").found] == []
