@@ -23,7 +23,6 @@ from coach.scoring.report import (
 BANDS = ((75.0, "strong"), (55.0, "solid"), (30.0, "developing"), (0.0, "weak"))
 SHARE_CURVE = 0.75
 REJECTED_COST = 0.5
-GENERAL_CREDIT = 0.75  # a concept named only in general terms, with nothing concrete in its clause
 
 
 def band_for(score: float) -> str:
@@ -45,7 +44,7 @@ def exact_level(
         return float(next((b.level for b in spec.bands if found >= b.count), 0))
     total = sum(weights)
     credit = sum(
-        (w if c.concrete else GENERAL_CREDIT * w) if c.found else (-REJECTED_COST * w if c.negated else 0.0)
+        w if c.found else (-REJECTED_COST * w if c.negated else 0.0)
         for c, w in zip(concepts, weights, strict=True)
     )
     share = max(0.0, credit / total) if total else 0.0

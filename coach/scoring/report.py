@@ -49,8 +49,9 @@ class ConceptResult(_Model):
     advice: str
     """What to do about it when missed."""
     concrete: bool = True
-    """The evidence says something concrete: a number, a time, a condition or who does it. A concept
-    named only in general ("we would manage the risk") earns three quarters of its credit."""
+    """The evidence says something concrete: a number, a time, a condition or who does it (False: the
+    concept is named only in general, "we would manage the risk"). Shown by `coach explain`; it does
+    not change the level."""
 
 
 class SignalScore(_Model):
