@@ -62,3 +62,13 @@ def test_a_disagreement_is_reported_with_the_words_that_say_it():
     assert disagreements(facts["p95-update-latency"], "old.toml", old) == [
         "old.toml: 'latency (p95)\", \"1.8 s' says 1.8, the facts file says 1.6"
     ]
+
+
+def test_the_search_limit_is_read_where_search_times_out():
+    """A trigger in an answer ("another account over 100,000 tasks") is not the search limit;
+    a scenario saying search times out at another number is."""
+    fact = {f["id"]: f for f in FACTS}["search-limit"]
+    assert disagreements(fact, "a.toml", "the rebuild starts if we sign another account over 100,000 tasks") == []
+    assert disagreements(fact, "a.toml", "Search times out above 60,000 tasks") == [
+        "a.toml: 'times out above 60,000 tasks' says 60,000, the facts file says 50,000"
+    ]
