@@ -44,8 +44,7 @@ def exact_level(
         return float(next((b.level for b in spec.bands if found >= b.count), 0))
     total = sum(weights)
     credit = sum(
-        w if c.found else (-REJECTED_COST * w if c.negated else 0.0)
-        for c, w in zip(concepts, weights, strict=True)
+        w if c.found else (-REJECTED_COST * w if c.negated else 0.0) for c, w in zip(concepts, weights, strict=True)
     )
     share = max(0.0, credit / total) if total else 0.0
     # Gently concave: a solid answer rarely names every concept a criterion lists.

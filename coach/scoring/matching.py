@@ -191,7 +191,7 @@ class Rarity:
         return max(3.0, COMMON_SHARE * self.concepts)
 
 
-COMMON_SHARE = 0.05
+COMMON_SHARE = 0.08  # not lower: one phrase more must not switch off every one-word phrase of a common word
 
 
 @dataclass(frozen=True, slots=True)

@@ -292,6 +292,10 @@ _DISMISSIVE = frozenset(
     trivial detail details self-explanatory luxury""".split()
 )
 _LATER = frozenset({"later", "eventually", "someday"})  # "acceptance criteria can come later": deferred
+# the only words that may stand between the verb and "later" in a deferral ("can add providers later" is a plan)
+_DEFERRING = frozenset(
+    "come be happen follow wait done handled sorted out dealt with figured looked at addressed tackled".split()
+)
 _COPULAS = frozenset(
     {"is", "are", "was", "were", "be", "been", "do", "does", "did", "would", "will", "could", "can", "seems", "seem"}
 )
@@ -336,6 +340,6 @@ def _judged_after(tokens: list[Token], last: int, clause: int) -> Cue | None:
             return after[verb], rest[n + 1]
         if w == "wait" and n == 0:  # "load testing can wait"
             return after[verb], i
-        if w in _LATER and n <= 3:  # "can come later", "will be sorted out later"
+        if w in _LATER and all(x in _DEFERRING for x in words[:n]):  # "can come later", "will be sorted out later"
             return after[verb], i
     return None

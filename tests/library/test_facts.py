@@ -27,7 +27,9 @@ def _text(path: Path) -> str:
     get a fact wrong on purpose (or by a blind writer's guess)."""
     import re
 
-    text = re.sub(r'\[\[stages\.calibration\]\][^\[]*?answer = """.*?"""', " ", path.read_text(encoding="utf-8"), flags=re.S)
+    text = re.sub(
+        r'\[\[stages\.calibration\]\][^\[]*?answer = """.*?"""', " ", path.read_text(encoding="utf-8"), flags=re.S
+    )
     return " ".join(text.split())  # hard-wrapped prose reads as one line
 
 
@@ -66,4 +68,14 @@ def test_a_disagreement_is_reported_with_the_words_that_say_it():
     ]
     assert disagreements(facts["p95-update-latency"], "old.toml", old) == [
         "old.toml: 'latency (p95)\", \"1.8 s' says 1.8, the facts file says 1.6"
+    ]
+
+
+def test_the_search_limit_is_read_where_search_times_out():
+    """A trigger in an answer ("another account over 100,000 tasks") is not the search limit;
+    a scenario saying search times out at another number is."""
+    fact = {f["id"]: f for f in FACTS}["search-limit"]
+    assert disagreements(fact, "a.toml", "the rebuild starts if we sign another account over 100,000 tasks") == []
+    assert disagreements(fact, "a.toml", "Search times out above 60,000 tasks") == [
+        "a.toml: 'times out above 60,000 tasks' says 60,000, the facts file says 50,000"
     ]

@@ -20,8 +20,10 @@ def test_the_lexicon_covers_the_domain_with_a_few_hundred_groups(groups):
 
 
 def test_every_member_keeps_a_meaningful_word(groups):
-    """Small words are dropped, so a member of several words made only of small or everyday
-    words ("let them know" is just "know") would fold every use of that word into the group."""
+    """Small words are dropped, so a member of several words that comes down to one everyday
+    word ("let them know" is just "know") would fold every use of that word into the group.
+    A run of several everyday words ("next time") is an idiom that says something specific
+    (see matching.phrase_terms); the scorer keeps it, and so does this check."""
     useless = []
     for group in groups:
         for member in group.words:

@@ -96,7 +96,8 @@ def test_a_coaching_session_is_not_interview_evidence(isolated_home, library, tm
     # a mentor's cohort compares interview evidence only
     path = tmp_path / "sam.jsonl"
     path.write_text("\n".join(export_lines(store, [coaching.state.id], learner="Sam")) + "\n")
-    assert cohort([path], library) == ([], [])
+    found = cohort([path], library)
+    assert (found.columns, found.rows) == ([], [])
 
 
 # --------------------------------------------------------------------------- follow-ups

@@ -47,6 +47,36 @@ def rubric_report(scorer, library, rubric_id: str, answer: str):
         ("architecture", "architecture.change-safety.staged-rollout", "We give it to our own staff first, then widen."),
         ("data-driven", "data-driven.measurement.guardrails", "Nothing else gets worse while we chase signups."),
         ("trade-offs", "trade-offs.decision.sacrifice", "The price we pay is a slower second release."),
+        # everyday wordings the calibration answers in plain words needed (engineer A's rubrics and lexicon)
+        ("architecture", "architecture.change-safety.feature-flags", "The new export ships behind an off switch."),
+        ("architecture", "architecture.change-safety.rollback", "If it misbehaves we flip it back in minutes."),
+        (
+            "architecture",
+            "architecture.data-integration.migration",
+            "We copy the old data into the new store in batches.",
+        ),
+        (
+            "architecture",
+            "architecture.scale-resilience.observability",
+            "Before guessing I'd measure where the time goes.",
+        ),
+        ("data-driven", "data-driven.measurement.segments", "We split the results by plan type."),
+        ("execution", "execution.plan.estimates", "Single sign-on is about four weeks for two engineers."),
+        ("execution", "execution.plan.dependencies", "Order matters: the schema change, then the new screen."),
+        ("execution", "execution.risk-and-measure.risks", "The first job is to stop it getting worse."),
+        (
+            "stakeholder-alignment",
+            "stakeholder-alignment.people.customers",
+            "I'd listen to customer calls with the sales team.",
+        ),
+        (
+            "stakeholder-alignment",
+            "stakeholder-alignment.people.shared-docs",
+            "There is one shared page with the current step.",
+        ),
+        ("technical-influence", "technical-influence.trust.listens", "I'd ask the engineers what trade-offs they see."),
+        ("trade-offs", "trade-offs.options.alternatives", "Is there a cheaper fix that buys us a year?"),
+        ("trade-offs", "trade-offs.decision.criteria", "Cleaning it up makes us faster in the long run."),
     ],
 )
 def test_everyday_wording_earns_the_concept(scorer, library, rubric, ref, answer):
@@ -70,6 +100,15 @@ def test_everyday_wording_earns_the_concept(scorer, library, rubric, ref, answer
         ("data-driven", "data-driven.experimentation.hypothesis", "We promise a refund within a day."),
         # "develop" is not a developer, so "develop ... problem" is not blaming the developers
         ("communication", None, "We develop the plan and fix the problem with the engineers."),
+        # a phrase that came down to one common word matched any use of it
+        ("trade-offs", "trade-offs.decision.recommendation", "The providers limit how many calls we can make."),
+        ("trade-offs", "trade-offs.decision.sacrifice", "Once we decide, the roadmap does not change."),
+        ("technical-influence", "technical-influence.loop.roadmap", "Once we decide, the roadmap does not change."),
+        ("technical-influence", "technical-influence.trust.accountable", "If it goes wrong, that is a shared call."),
+        ("technical-influence", "technical-influence.trust.support", "If it goes wrong, that is a shared call."),
+        ("career-growth", None, "I liked turning customer problems into plans, not only the how."),
+        ("technical-influence", None, "If we overrule an engineering concern, I'll write down why."),
+        ("architecture", None, "After launch I keep improving reliability from the support tickets."),
     ],
 )
 def test_words_with_another_common_sense_earn_nothing(scorer, library, rubric, ref, answer):
@@ -101,3 +140,46 @@ def test_score_credits_a_plain_words_answer_with_its_own_words(tmp_path, capsys)
     for ref in ("feature-flags", "staged-rollout", "rollback"):
         evidence = found.get(f"architecture.change-safety.{ref}")
         assert evidence and evidence in answer, (ref, found)
+
+
+@pytest.mark.parametrize(
+    "rubric, anti, harmful, sound",
+    [
+        (
+            "stakeholder-alignment",
+            "disowns-outcomes",
+            "Revenue follows on its own once we ship; I don't want to be measured on things I don't control.",
+            "I'd agree the adoption target with my manager and answer for it, even though sales shares it.",
+        ),
+        (
+            "execution",
+            "defers-unknowns",
+            "The spec stays light: we will handle risks as they come up during the sprint.",
+            "The spec lists the open questions and the two biggest risks, with a spike for the first.",
+        ),
+        (
+            "execution",
+            "waves-off-known-issue",
+            "The import bug is a rare edge case; we'll fix it in a follow-up patch.",
+            "The import bug hits people who change time zone; we reproduce the edge case before launch.",
+        ),
+        (
+            "communication",
+            "blame",
+            "The other system is wrong, so I'd ask that team to align their numbers with ours.",
+            "The two systems disagree, so I'd compare a sample of records with that team.",
+        ),
+    ],
+)
+def test_a_harmful_claim_is_a_red_flag_and_its_sound_version_is_not(scorer, library, rubric, anti, harmful, sound):
+    ref = f"{rubric}.{anti}"
+    assert ref in {a.ref for a in rubric_report(scorer, library, rubric, harmful).anti_patterns}
+    assert ref not in {a.ref for a in rubric_report(scorer, library, rubric, sound).anti_patterns}
+
+
+def test_counting_twice_is_not_defining_the_metric(scorer, library):
+    """'what counts as' came down to "count": any count earned 'pins down metric definitions'."""
+    scenario = library.scenario("data-product")
+    report = scorer.score_stage(scenario, scenario.stage("quality"), "Maybe some rows are counted twice after retries.")
+    assert not report.concept("data-driven.data-fluency.definitions").found
+    assert report.concept("data-driven.data-fluency.quality-checks").found
