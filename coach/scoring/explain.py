@@ -33,6 +33,7 @@ def _explain(title: str, target: Target, report: ScoreReport, answer: str) -> st
             line = f"  {decision} {c.similarity:4.2f}  {c.ref.split('.')[-1]}"
             if c.evidence:
                 line += f"  [{c.evidence.start}:{c.evidence.end}] “{c.evidence.text}” via “{c.phrase}”"
+                line += "" if c.concrete or not c.found else "  (named in general: no number, time, condition or owner)"
             if c.negation:
                 verb = "earned by the omission" if c.found else "negated or rejected by"
                 line += f"  {verb} “{c.negation.text}” at {c.negation.start}"

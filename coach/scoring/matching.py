@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from rapidfuzz.distance import DamerauLevenshtein
 
@@ -171,8 +172,7 @@ def _run_end(tokens: Sequence[Token], first: int, stems: tuple[str, ...], skip: 
 # --------------------------------------------------------------------------- phrases
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
+class Term(NamedTuple):  # a tuple: hashed thousands of times per answer (the look-up cache's key)
     key: str  # a stem, or a synonym group's key ("~roll_back")
     word: str  # the word as written, for typo look-ups ("" for a run of several words)
     generic: bool  # an everyday word that cannot carry a match alone ("need", "way")
@@ -437,6 +437,12 @@ class AnswerIndex:
         terms, k = c.terms, len(c.terms)
         if not k or not c.usable:
             return None, None, 0.0
+        # a quick look before building any lists: most phrases miss their key term outright
+        key = terms[c.key]
+        if key.key not in self.positions and (
+            not self.typos or (not key.key.startswith("~") and key.word.casefold() not in self.typos)
+        ):
+            return None, None, sum(1 for t in terms if t.key in self.positions) / k
         per_term = [self.occurrences(t) for t in terms]
         partial = sum(max(sim for _, sim in occ) for occ in per_term if occ) / k
         if not per_term[c.key] or sum(1 for occ in per_term if occ) < c.need:
