@@ -77,6 +77,10 @@ def rubric_report(scorer, library, rubric_id: str, answer: str):
         ("technical-influence", "technical-influence.trust.listens", "I'd ask the engineers what trade-offs they see."),
         ("trade-offs", "trade-offs.options.alternatives", "Is there a cheaper fix that buys us a year?"),
         ("trade-offs", "trade-offs.decision.criteria", "Cleaning it up makes us faster in the long run."),
+        # everyday wordings the last plain-words misses needed (engineer C's final pass)
+        ("product-sense", "product-sense.judging.small-test", "We build a scrappy version and show it to five teams."),
+        ("product-sense", "product-sense.judging.success-metric", "It earns a team if half the pilots use it every week."),
+        ("trade-offs", "trade-offs.decision.recommendation", "My advice is to keep the current vendor."),
     ],
 )
 def test_everyday_wording_earns_the_concept(scorer, library, rubric, ref, answer):
