@@ -79,7 +79,11 @@ def rubric_report(scorer, library, rubric_id: str, answer: str):
         ("trade-offs", "trade-offs.decision.criteria", "Cleaning it up makes us faster in the long run."),
         # everyday wordings the last plain-words misses needed (engineer C's final pass)
         ("product-sense", "product-sense.judging.small-test", "We build a scrappy version and show it to five teams."),
-        ("product-sense", "product-sense.judging.success-metric", "It earns a team if half the pilots use it every week."),
+        (
+            "product-sense",
+            "product-sense.judging.success-metric",
+            "It earns a team if half the pilots use it every week.",
+        ),
         ("trade-offs", "trade-offs.decision.recommendation", "My advice is to keep the current vendor."),
     ],
 )
