@@ -85,6 +85,8 @@ def rubric_report(scorer, library, rubric_id: str, answer: str):
             "It earns a team if half the pilots use it every week.",
         ),
         ("trade-offs", "trade-offs.decision.recommendation", "My advice is to keep the current vendor."),
+        ("data-driven", "data-driven.data-fluency.quality-checks", "I'd check the numbers against the source."),
+        ("data-driven", "data-driven.experimentation.hypothesis", "A few theories fit the drop in signups."),
     ],
 )
 def test_everyday_wording_earns_the_concept(scorer, library, rubric, ref, answer):
@@ -183,6 +185,24 @@ def test_a_harmful_claim_is_a_red_flag_and_its_sound_version_is_not(scorer, libr
     ref = f"{rubric}.{anti}"
     assert ref in {a.ref for a in rubric_report(scorer, library, rubric, harmful).anti_patterns}
     assert ref not in {a.ref for a in rubric_report(scorer, library, rubric, sound).anti_patterns}
+
+
+@pytest.mark.parametrize(
+    "scenario_id, stage_id, ref, answer",
+    [
+        # a stage's own concepts (`extra`) need everyday wordings too
+        (
+            "metric-drop",
+            "narrow",
+            "data-driven.data-fluency.two-explanations",
+            "Maybe the new build dropped the event.",
+        ),
+    ],
+)
+def test_everyday_wording_earns_the_stage_concept(scorer, library, scenario_id, stage_id, ref, answer):
+    scenario = library.scenario(scenario_id)
+    concept = scorer.score_stage(scenario, scenario.stage(stage_id), answer).concept(ref)
+    assert concept is not None and concept.found and not concept.negated, ref
 
 
 def test_counting_twice_is_not_defining_the_metric(scorer, library):
