@@ -87,6 +87,7 @@ def rubric_report(scorer, library, rubric_id: str, answer: str):
         ("trade-offs", "trade-offs.decision.recommendation", "My advice is to keep the current vendor."),
         ("data-driven", "data-driven.data-fluency.quality-checks", "I'd check the numbers against the source."),
         ("data-driven", "data-driven.experimentation.hypothesis", "A few theories fit the drop in signups."),
+        ("architecture", "architecture.data-integration.consistency", "The consumer should discard duplicates."),
     ],
 )
 def test_everyday_wording_earns_the_concept(scorer, library, rubric, ref, answer):
@@ -197,6 +198,7 @@ def test_a_harmful_claim_is_a_red_flag_and_its_sound_version_is_not(scorer, libr
             "data-driven.data-fluency.two-explanations",
             "Maybe the new build dropped the event.",
         ),
+        ("metering-design", "failures", "architecture.data-integration.late-events", "Some tablets report late."),
     ],
 )
 def test_everyday_wording_earns_the_stage_concept(scorer, library, scenario_id, stage_id, ref, answer):
