@@ -88,6 +88,10 @@ def rubric_report(scorer, library, rubric_id: str, answer: str):
         ("data-driven", "data-driven.data-fluency.quality-checks", "I'd check the numbers against the source."),
         ("data-driven", "data-driven.experimentation.hypothesis", "A few theories fit the drop in signups."),
         ("architecture", "architecture.data-integration.consistency", "The consumer should discard duplicates."),
+        ("trade-offs", "trade-offs.options.alternatives", "There are three ways to go here."),
+        ("trade-offs", "trade-offs.options.reversibility", "If the vendor disappoints, we can undo it."),
+        ("trade-offs", "trade-offs.decision.sacrifice", "I'm comfortable with losing that account."),
+        ("trade-offs", "trade-offs.decision.revisit", "We build the connector if enough buyers ask for it."),
     ],
 )
 def test_everyday_wording_earns_the_concept(scorer, library, rubric, ref, answer):
@@ -199,6 +203,12 @@ def test_a_harmful_claim_is_a_red_flag_and_its_sound_version_is_not(scorer, libr
             "Maybe the new build dropped the event.",
         ),
         ("metering-design", "failures", "architecture.data-integration.late-events", "Some tablets report late."),
+        (
+            "enterprise-compliance",
+            "residency",
+            "trade-offs.options.lighter-option",
+            "We offer the usual contract clauses first.",
+        ),
     ],
 )
 def test_everyday_wording_earns_the_stage_concept(scorer, library, scenario_id, stage_id, ref, answer):
