@@ -92,6 +92,7 @@ def rubric_report(scorer, library, rubric_id: str, answer: str):
         ("trade-offs", "trade-offs.options.reversibility", "If the vendor disappoints, we can undo it."),
         ("trade-offs", "trade-offs.decision.sacrifice", "I'm comfortable with losing that account."),
         ("trade-offs", "trade-offs.decision.revisit", "We build the connector if enough buyers ask for it."),
+        ("data-driven", "data-driven.data-fluency.quality-checks", "Some orders show up more than once."),
     ],
 )
 def test_everyday_wording_earns_the_concept(scorer, library, rubric, ref, answer):
@@ -183,6 +184,12 @@ def test_score_credits_a_plain_words_answer_with_its_own_words(tmp_path, capsys)
             "blame",
             "The other system is wrong, so I'd ask that team to align their numbers with ours.",
             "The two systems disagree, so I'd compare a sample of records with that team.",
+        ),
+        (
+            "data-driven",
+            "trusts-raw-count",
+            "The total matches the dashboard, so there's no need to look for duplicates.",
+            "The total matches the dashboard, but I'd still look for duplicates before trusting it.",
         ),
     ],
 )
