@@ -77,6 +77,22 @@ def rubric_report(scorer, library, rubric_id: str, answer: str):
         ("technical-influence", "technical-influence.trust.listens", "I'd ask the engineers what trade-offs they see."),
         ("trade-offs", "trade-offs.options.alternatives", "Is there a cheaper fix that buys us a year?"),
         ("trade-offs", "trade-offs.decision.criteria", "Cleaning it up makes us faster in the long run."),
+        # everyday wordings the last plain-words misses needed (engineer C's final pass)
+        ("product-sense", "product-sense.judging.small-test", "We build a scrappy version and show it to five teams."),
+        (
+            "product-sense",
+            "product-sense.judging.success-metric",
+            "It earns a team if half the pilots use it every week.",
+        ),
+        ("trade-offs", "trade-offs.decision.recommendation", "My advice is to keep the current vendor."),
+        ("data-driven", "data-driven.data-fluency.quality-checks", "I'd check the numbers against the source."),
+        ("data-driven", "data-driven.experimentation.hypothesis", "A few theories fit the drop in signups."),
+        ("architecture", "architecture.data-integration.consistency", "The consumer should discard duplicates."),
+        ("trade-offs", "trade-offs.options.alternatives", "There are three ways to go here."),
+        ("trade-offs", "trade-offs.options.reversibility", "If the vendor disappoints, we can undo it."),
+        ("trade-offs", "trade-offs.decision.sacrifice", "I'm comfortable with losing that account."),
+        ("trade-offs", "trade-offs.decision.revisit", "We build the connector if enough buyers ask for it."),
+        ("data-driven", "data-driven.data-fluency.quality-checks", "Some orders show up more than once."),
     ],
 )
 def test_everyday_wording_earns_the_concept(scorer, library, rubric, ref, answer):
@@ -169,12 +185,43 @@ def test_score_credits_a_plain_words_answer_with_its_own_words(tmp_path, capsys)
             "The other system is wrong, so I'd ask that team to align their numbers with ours.",
             "The two systems disagree, so I'd compare a sample of records with that team.",
         ),
+        (
+            "data-driven",
+            "trusts-raw-count",
+            "The total matches the dashboard, so there's no need to look for duplicates.",
+            "The total matches the dashboard, but I'd still look for duplicates before trusting it.",
+        ),
     ],
 )
 def test_a_harmful_claim_is_a_red_flag_and_its_sound_version_is_not(scorer, library, rubric, anti, harmful, sound):
     ref = f"{rubric}.{anti}"
     assert ref in {a.ref for a in rubric_report(scorer, library, rubric, harmful).anti_patterns}
     assert ref not in {a.ref for a in rubric_report(scorer, library, rubric, sound).anti_patterns}
+
+
+@pytest.mark.parametrize(
+    "scenario_id, stage_id, ref, answer",
+    [
+        # a stage's own concepts (`extra`) need everyday wordings too
+        (
+            "metric-drop",
+            "narrow",
+            "data-driven.data-fluency.two-explanations",
+            "Maybe the new build dropped the event.",
+        ),
+        ("metering-design", "failures", "architecture.data-integration.late-events", "Some tablets report late."),
+        (
+            "enterprise-compliance",
+            "residency",
+            "trade-offs.options.lighter-option",
+            "We offer the usual contract clauses first.",
+        ),
+    ],
+)
+def test_everyday_wording_earns_the_stage_concept(scorer, library, scenario_id, stage_id, ref, answer):
+    scenario = library.scenario(scenario_id)
+    concept = scorer.score_stage(scenario, scenario.stage(stage_id), answer).concept(ref)
+    assert concept is not None and concept.found and not concept.negated, ref
 
 
 def test_counting_twice_is_not_defining_the_metric(scorer, library):
