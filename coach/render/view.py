@@ -829,12 +829,16 @@ def progress_view(
     progress = current_progress(store, today, rows)
     charts = []
     for comp, series in sorted(points.items(), key=lambda kv: Competency(kv[0]).title):
+        # a session whose stored date cannot be read is listed in the history, but has no place on a chart
+        dated = [ChartPoint(str(day), p.score, p.scenario) for p in series if (day := local_day(p.started))]
+        if not dated:
+            continue
         last = series[-1]
         target = progress.plan.target if progress else Level(last.target)
         charts.append(
             CompetencyChart(
                 Competency(comp).title,
-                [ChartPoint(str(local_day(p.started)), p.score, p.scenario) for p in series],
+                dated,
                 last.score,
                 reached_title(last.level, ladder),
                 level_title(target, ladder),
