@@ -521,7 +521,6 @@ def score(target: Target, answer: str, ladder: Ladder | None = None, target_leve
     covered = sum(1 for i in index.phrase_words(target.phrase_terms) if not tokens[i].is_stop)
     flags = _flags(answer, tokens, target, parroted, unique, hits, truncated, covered, off_topic)
     competencies, raw = competency_scores(criteria, anti_hits, target.rubrics)
-    shown = raw  # the score the competency scores add up to
     content_criteria = [c for c in criteria if c.scoring != "signals"]
     if content_criteria:  # how it is said may pull the score down, never lift it above the content
         unpenalised = competency_scores(criteria, [], target.rubrics)[1]
@@ -532,9 +531,9 @@ def score(target: Target, answer: str, ladder: Ladder | None = None, target_leve
         cap = _red_flag_cap(anti_hits)
         flags.append("red_flag")
     final = round(min(raw, cap), 1)
-    if shown > 0 and final < shown:  # a capped answer, or delivery without content, cannot show them either
-        for c in competencies:
-            c.score = round(c.score * final / shown, 2)
+    if final < raw or final == 0:  # a capped answer cannot show high competency scores either
+        for c in competencies:  # (nor one worth nothing: delivery alone earns no level on the ladder)
+            c.score = round(c.score * final / raw, 2) if raw else 0.0
     report = ScoreReport(
         scenario=target.scenario.id if target.scenario else None,
         stage=target.stage.id if target.stage else None,
