@@ -358,7 +358,9 @@ def plan_progress(plan: Plan, rows: list[SessionRow], on: date) -> PlanProgress:
     """Match the user's finished sessions since the plan was made to its items, in order: each
     session counts once, for the first item of its scenario not yet done."""
     played = sorted(
-        (local_day(r.started), r.scenario) for r in rows if r.status == "finished" and r.started >= plan.made_at
+        (day, r.scenario)
+        for r in rows
+        if r.status == "finished" and r.started >= plan.made_at and (day := local_day(r.started))
     )
     unused = list(played)
     done = []

@@ -10,9 +10,13 @@ from coach.practice.history import own_sessions
 from coach.practice.store import SessionRow, Store
 
 
-def local_day(iso: str) -> date:
-    """The user's calendar day of a stored time (stored in UTC): a streak counts the days they lived."""
-    return datetime.fromisoformat(iso).astimezone().date()
+def local_day(iso: str) -> date | None:
+    """The user's calendar day of a stored time (stored in UTC): a streak counts the days they lived.
+    None when it cannot be read: a bad or out-of-range date an older coach or an import left."""
+    try:
+        return datetime.fromisoformat(iso).astimezone().date()
+    except (ValueError, OverflowError):
+        return None
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,8 @@ def overview(store: Store, today: date, rows: list[SessionRow] | None = None) ->
     """``rows``: the user's own sessions, when the caller already has them."""
     rows = own_sessions(store) if rows is None else rows
     finished = [r for r in rows if r.status == "finished"]
-    return Overview(len(finished), store.practice_seconds(), streak({local_day(r.started) for r in rows}, today))
+    days = {day for r in rows if (day := local_day(r.started))}
+    return Overview(len(finished), store.practice_seconds(), streak(days, today))
 
 
 def previous_attempt(store: Store, session_id: str) -> SessionRow | None:

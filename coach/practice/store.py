@@ -395,9 +395,12 @@ class Store:
         return dict(self.db.execute(sql).fetchall())
 
     def update_state(self, session_id: str, state_json: str) -> None:
-        """Replace a stored session's state and nothing else (an import taking a mentor's review)."""
+        """Replace a stored session's state and nothing else (an import taking a mentor's review, or
+        claiming a session as the user's own: so whose it is follows the state)."""
+        sql = f"""UPDATE sessions SET state = :state, updated = :updated,
+                     learner = {_LEARNER_OF_STATE.format(state=":state")} WHERE id = :id"""
         with self.transaction():
-            self.db.execute("UPDATE sessions SET state = ?, updated = ? WHERE id = ?", (state_json, now(), session_id))
+            self.db.execute(sql, dict(state=state_json, updated=now(), id=session_id))
 
     def load_state(self, session_id: str) -> str:
         row = self.db.execute("SELECT state FROM sessions WHERE id = ?", (session_id,)).fetchone()

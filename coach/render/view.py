@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Literal
 
 from coach.library.formats import AREA_TITLES, Competency, Ladder, Level, Scenario
 from coach.library.loader import Library
-from coach.practice.history import Point, own_sessions, summarise, timeline
-from coach.scoring.engine import CAPS
 from coach.scoring.report import CompetencyResult, CriterionResult, ScoreReport
 from coach.scoring.signals import PASS
 
 if TYPE_CHECKING:  # practice sits below render, but Session imports the scorer: keep this module light
+    # (the app's first screen uses the level and area titles here, drawn before any of these is imported)
+    from coach.practice.history import Point
     from coach.practice.plan import PlanProgress
     from coach.practice.session import Session, StageSummary, Summary
     from coach.practice.store import Store
@@ -326,6 +326,8 @@ def report_view(
 
 def flag_message(code: str, message: str, numbers: bool = True) -> str:
     """A flag's message; without ``numbers``, without the score it caps."""
+    from coach.scoring.engine import CAPS
+
     return CAPS[code][1] if not numbers and code in CAPS else message
 
 
@@ -518,6 +520,7 @@ def review_view(session: Session) -> ReviewView | None:
 def session_view(session: Session, store: Store | None = None) -> SessionView:
     """Everything a session report shows. The summary is the reviewed one (the mentor's
     judgement is final); ``store`` is the history "practise next" is worked out from."""
+    from coach.practice.history import summarise
     from coach.practice.session import assessed
 
     sc = session.scenario
@@ -816,6 +819,7 @@ def progress_view(
     """The overview, one chart per competency practised (by title) and the plan, if one is saved
     and ahead. The target line is the plan's target, else the target of the latest session.
     ``points``: the timeline, when the caller already has it."""
+    from coach.practice.history import own_sessions, timeline
     from coach.practice.plan import current_progress
     from coach.practice.progress import local_day, overview
 
@@ -825,12 +829,16 @@ def progress_view(
     progress = current_progress(store, today, rows)
     charts = []
     for comp, series in sorted(points.items(), key=lambda kv: Competency(kv[0]).title):
+        # a session whose stored date cannot be read is listed in the history, but has no place on a chart
+        dated = [ChartPoint(str(day), p.score, p.scenario) for p in series if (day := local_day(p.started))]
+        if not dated:
+            continue
         last = series[-1]
         target = progress.plan.target if progress else Level(last.target)
         charts.append(
             CompetencyChart(
                 Competency(comp).title,
-                [ChartPoint(str(local_day(p.started)), p.score, p.scenario) for p in series],
+                dated,
                 last.score,
                 reached_title(last.level, ladder),
                 level_title(target, ladder),

@@ -531,9 +531,9 @@ def score(target: Target, answer: str, ladder: Ladder | None = None, target_leve
         cap = _red_flag_cap(anti_hits)
         flags.append("red_flag")
     final = round(min(raw, cap), 1)
-    if raw > 0 and final < raw:  # a capped answer cannot show high competency scores either
-        for c in competencies:
-            c.score = round(c.score * final / raw, 2)
+    if final < raw or final == 0:  # a capped answer cannot show high competency scores either
+        for c in competencies:  # (nor one worth nothing: delivery alone earns no level on the ladder)
+            c.score = round(c.score * final / raw, 2) if raw else 0.0
     report = ScoreReport(
         scenario=target.scenario.id if target.scenario else None,
         stage=target.stage.id if target.stage else None,

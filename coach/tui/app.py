@@ -12,7 +12,6 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timezone
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,14 +23,7 @@ from textual.worker import Worker, WorkerState
 from coach import paths
 from coach.library.formats import Level
 from coach.library.loader import Library
-from coach.practice.actions import export_session, resumable, resume_session, write_atomically
-from coach.practice.history import load_session
-from coach.practice.resume import snapshot
-from coach.practice.session import Mode, Session
 from coach.practice.store import Store
-from coach.render.html import session_report
-from coach.render.view import comparison_view
-from coach.scoring.engine import Scorer
 from coach.tui import screens
 from coach.tui.commands import CoachCommands
 from coach.tui.messages import (
@@ -50,15 +42,11 @@ from coach.tui.messages import (
     ShowSummary,
     StartInterview,
 )
-from coach.tui.screens import (
-    CompareScreen,
-    HistoryScreen,
-    PlanScreen,
-    StoriesScreen,
-)
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported where used: the first screen is drawn before these modules are loaded
     from coach.practice.resume import Unsaved
+    from coach.practice.session import Mode, Session
+    from coach.scoring.engine import Scorer
 
 # After SIGHUP (terminal closed) or SIGTERM the session is saved and the process has ended by this many
 # seconds (plus the save itself), even if Textual is stuck writing to a terminal that is gone or stalled.
@@ -130,6 +118,7 @@ class CoachApp(App[int]):
     def _offer_to_resume(self) -> None:
         if self.store.read_only:
             return  # it could not go on: nothing would be saved
+        from coach.practice.actions import resumable
 
         unfinished = resumable(self.store, self.library)
         if unfinished and isinstance(self.screen, screens.CatalogueScreen):
@@ -179,6 +168,7 @@ class CoachApp(App[int]):
 
     def write_review_file(self, session: Session) -> None:
         """The output holds every session of the input file, the reviewed ones replaced."""
+        from coach.practice.actions import write_atomically
         from coach.practice.exchange import export_record
 
         self.reviewed_states[session.state.id] = session.state.model_dump(mode="json")
@@ -224,6 +214,7 @@ class CoachApp(App[int]):
         self.push_screen(screens.BriefingScreen(self.session))
 
     def resume(self, session_id: str) -> None:
+        from coach.practice.actions import resume_session
 
         try:
             session = resume_session(self.store, self.library, session_id, self.scorer, self.clock)
@@ -238,7 +229,7 @@ class CoachApp(App[int]):
     def save(self, session: Session, wait: bool = False) -> None:
         """Save the session: snapshot now, write in a worker (or now, when quitting). A save that
         fails keeps the session aside and says so (see saved); it never stops the interview."""
-        from coach.practice.resume import save, save_draft_of
+        from coach.practice.resume import save, save_draft_of, snapshot
 
         if self.store.read_only:
             return  # nothing new can be practised; what is shown came from the history
@@ -401,7 +392,7 @@ class CoachApp(App[int]):
         self.save(message.session)
 
     def on_save_draft(self, message: SaveDraft) -> None:
-        from coach.practice.resume import save_draft_of
+        from coach.practice.resume import save_draft_of, snapshot
 
         if self.store.read_only:
             return
@@ -447,19 +438,22 @@ class CoachApp(App[int]):
             self.push_screen(screens.HistoryScreen())
 
     def on_open_stories(self, message: OpenStories) -> None:
-        if not isinstance(self.screen, StoriesScreen):
-            self.push_screen(StoriesScreen())
+        if not isinstance(self.screen, screens.StoriesScreen):
+            self.push_screen(screens.StoriesScreen())
 
     def on_open_session(self, message: OpenSession) -> None:
         if isinstance(self.screen, screens.HistoryScreen):
             self.resume(message.session_id)
 
     def on_open_plan(self, message: OpenPlan) -> None:
-        if not isinstance(self.screen, PlanScreen):
-            self.push_screen(PlanScreen())
+        if not isinstance(self.screen, screens.PlanScreen):
+            self.push_screen(screens.PlanScreen())
 
     def on_open_compare(self, message: OpenCompare) -> None:
-        if not isinstance(self.screen, HistoryScreen):
+        from coach.practice.history import load_session
+        from coach.render.view import comparison_view
+
+        if not isinstance(self.screen, screens.HistoryScreen):
             return
         try:
             first, second = (load_session(self.store, self.library, sid, self.scorer) for sid in message.ids)
@@ -467,11 +461,15 @@ class CoachApp(App[int]):
         except (KeyError, ValueError) as exc:
             self.notify(f"Cannot compare: {exc}", severity="error", markup=False)
             return
-        self.push_screen(CompareScreen(view))
+        self.push_screen(screens.CompareScreen(view))
 
     def on_export_review(self, message: ExportReview) -> None:
         """The mentor's export: the session saved, the mentee's report (Markdown and HTML)
         and, when reviewing a file, the reviewed file; then its next session."""
+        from functools import partial
+
+        from coach.practice.actions import export_session
+        from coach.render.html import session_report
 
         session = message.session
         self.save(session, wait=True)

@@ -10,7 +10,6 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from coach import settings
 from coach.tui import screens
 from coach.tui.messages import OpenPlan
-from coach.tui.screens import StoriesScreen
 from coach.tui.screens.base import CoachScreen
 
 if TYPE_CHECKING:
@@ -59,7 +58,7 @@ class CoachCommands(Provider):
         self.app.push_screen(screens.HistoryScreen())
 
     def _stories(self) -> None:
-        self.app.push_screen(StoriesScreen())
+        self.app.push_screen(screens.StoriesScreen())
 
     def _plan(self) -> None:
         self.app.post_message(OpenPlan())

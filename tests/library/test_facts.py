@@ -27,9 +27,9 @@ def _text(path: Path) -> str:
     get a fact wrong on purpose (or by a blind writer's guess)."""
     import re
 
-    text = re.sub(
-        r'\[\[stages\.calibration\]\][^\[]*?answer = """.*?"""', " ", path.read_text(encoding="utf-8"), flags=re.S
-    )
+    # from a calibration header to its answer, never into the next table (its expect = [...] is no table)
+    calibration = r'\[\[stages\.calibration\]\](?:(?!\[\[).)*?answer = """.*?"""'
+    text = re.sub(calibration, " ", path.read_text(encoding="utf-8"), flags=re.S)
     return " ".join(text.split())  # hard-wrapped prose reads as one line
 
 

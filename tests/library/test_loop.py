@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Select
 
 from coach.library.formats import AREAS
 from coach.practice.history import export_lines, recommend, timeline
-from coach.practice.mentor import cohort
+from coach.practice.mentor import Cohort, cohort
 from coach.practice.resume import persist
 from coach.practice.session import Session
 from coach.practice.store import Store
@@ -96,8 +96,7 @@ def test_a_coaching_session_is_not_interview_evidence(isolated_home, library, tm
     # a mentor's cohort compares interview evidence only
     path = tmp_path / "sam.jsonl"
     path.write_text("\n".join(export_lines(store, [coaching.state.id], learner="Sam")) + "\n")
-    found = cohort([path], library)
-    assert (found.columns, found.rows) == ([], [])
+    assert cohort([path], library) == Cohort(columns=[], rows=[], problems=[], left_out=0)
 
 
 # --------------------------------------------------------------------------- follow-ups

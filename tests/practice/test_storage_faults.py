@@ -289,7 +289,7 @@ def read_only_history(library, tmp_path):  # type: ignore[no-untyped-def]
     [
         (["history"], "upmarket-pricing"),
         (["next"], "Practise next: "),
-        (["report", "--progress"], "2 finished session(s)"),
+        (["report", "--progress"], "2 session(s) · "),
         (["export"], '"tpm-coach-session"'),
     ],
     ids=["history", "next", "progress", "export"],

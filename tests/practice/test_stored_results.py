@@ -102,7 +102,7 @@ def test_imported_sessions_get_their_results_worked_out_once(isolated_home, libr
     export.write_text("".join(line + "\n" for line in export_lines(source)))
 
     store = Store()
-    import_file(store, export)
+    import_file(store, library, export)
     assert len(store.pending_results()) == 2  # saved without results
     assert points(store, library) == expected_timeline(store, library) != {}
     assert store.pending_results() == []
@@ -132,7 +132,7 @@ def history_of_three(isolated_home, library) -> Store:  # type: ignore[no-untype
 
 @pytest.mark.parametrize(
     "argv, shows",
-    [(["next"], "Practise next: "), (["report", "--progress"], "3 finished session(s)")],
+    [(["next"], "Practise next: "), (["report", "--progress"], "3 session(s) · ")],
     ids=["next", "progress"],
 )
 def test_next_and_progress_read_the_stored_results_not_every_session(

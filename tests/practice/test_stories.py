@@ -10,7 +10,7 @@ import pytest
 from coach.library.loader import load_library
 from coach.practice.exchange import read_export
 from coach.practice.history import import_file
-from coach.practice.store import Store
+from coach.practice.store import SCHEMA_VERSION, Store
 from coach.practice.stories import (
     StoryBank,
     StoryError,
@@ -71,7 +71,7 @@ def test_opening_the_bank_writes_nothing(isolated_home):
     assert StoryBank(store).stories() == [] and StoryBank(store).gaps() == list(THEMES.values())
     tables = {row[0] for row in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert "stories" not in tables
-    assert store.db.execute("PRAGMA user_version").fetchone()[0] == 1  # the store's own migrations are untouched
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION  # the store's own migrations only
 
 
 @pytest.mark.parametrize(
@@ -132,7 +132,9 @@ def test_gaps_are_the_competencies_no_story_is_tagged_with(bank: StoryBank):
 def test_a_story_is_scored_against_the_behavioral_rubric(bank: StoryBank, library):
     report = score_story(library, bank.add(FAILURE))
     assert report.rubric_versions == {"behavioral": library.rubric("behavioral").version}
-    assert report.concept("behavioral.learning.lesson").evidence.text == "I learned"
+    assert (
+        report.concept("behavioral.learning.lesson").evidence.text == "I learned to never skip the dry run"
+    )  # the clause that earned it
     with pytest.raises(ValueError, match="only a title"):
         score_story(library, bank.add({"title": "To write up"}))
 

@@ -75,3 +75,22 @@ def test_a_streak_counts_days_in_a_row_and_stands_until_a_day_is_missed():
     assert streak({d - timedelta(days=1), d - timedelta(days=2)}, d) == 2  # today not practised yet
     assert streak({d, d - timedelta(days=2)}, d) == 1
     assert streak({d - timedelta(days=2)}, d) == 0
+
+
+def test_progress_reads_around_a_session_whose_stored_date_cannot_be_read(isolated_home, library):
+    """A bad or out-of-range start time (an older coach, an import: see test_bad_dates) is counted as a
+    session but has no day: no streak day, no point on a chart, and the report is still written."""
+    store = Store()
+    persist(store, play(library, "upmarket-pricing", "strong", started=T))
+    for n, started in enumerate(["not-a-date", "0001-01-01T00:00:00+14:00"]):
+        bad = play(library, "upmarket-pricing", "weak", started=T)
+        bad.state.id, bad.state.started = f"baddate{n}", started
+        store.save_session(
+            bad.dump(), id=bad.state.id, scenario="upmarket-pricing", title="Bad date", target="tpm", mode="study",
+            started=started, status="finished", score=10.0,
+        )  # fmt: skip
+    page = progress_html(store, library, today=date(2026, 1, 5))
+    assert "3 session(s) · 0 min practised · current streak: 1 day(s)" in page
+    svg = Svg()
+    svg.feed(page[page.index("<svg") : page.index("</svg>")])
+    assert svg.dates == ["2026-01-05"]  # the one readable day

@@ -288,6 +288,15 @@ def test_delivery_cannot_lift_an_answer_above_its_content(scorer: Scorer) -> Non
     assert delivery.exact_level <= content.exact_level + 1  # nor show clear delivery of nothing
 
 
+def test_a_competency_earned_by_delivery_alone_shows_no_more_than_the_score(library) -> None:
+    """'I do not know.' is short and plain (the communication rubric's signals like it) but says nothing:
+    it scores 0, so no competency, communication included, may show a level for it."""
+    scenario = library.scenario("upmarket-pricing")
+    report = Scorer(library).score_stage(scenario, scenario.stages[0], "I do not know.")
+    assert report.score == 0
+    assert [c.score for c in report.competencies] == [0.0] * len(report.competencies)
+
+
 def test_evidence_is_the_clause_that_earned_the_credit(scorer: Scorer) -> None:
     answer = "Before launch we run a load test at peak traffic of three times today's load; then we ship."
     report = scorer.score_rubric(scorer.library.rubric("release-safety"), answer)

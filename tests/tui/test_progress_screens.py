@@ -57,7 +57,8 @@ async def test_c_on_the_history_compares_a_session_with_the_previous_attempt(iso
         shown = screen_text(app)
         assert "Earlier: 2026-01-05 12:00" in shown and "Later: 2026-01-12 12:00" in shown
         assert "Scale and resilience: 0/4 → 4/4 (+4)" in shown
-        assert "+ gained Tests capacity before customers do: “load test”" in shown
+        # the later attempt's clause that earned the credit
+        assert "+ gained Tests capacity before customers do: “so I'd want to find the bottleneck, load test" in shown
         await pilot.press("escape")
         assert isinstance(app.screen, HistoryScreen)
 
@@ -83,7 +84,8 @@ async def test_practice_without_numbers_shows_evidence_and_advice_but_no_scores(
         assert isinstance(app.screen, FeedbackScreen)
         shown = screen_text(app)
         assert "Scores hidden while you practise (your history keeps them)" in shown
-        assert "✓ Sees billing as a major investment: “billing engine”" in shown  # evidence
+        # evidence: the clause that earned the credit (wrapped to the screen)
+        assert re.search(r"✓ Sees billing as a major investment: “[^”]*billing engine[^”]*”", " ".join(shown.split()))
         assert re.search(r"✗ [^\n]+: [A-Z]", shown)  # advice for what was missed
         assert not SCORE_LIKE.search(shown), SCORE_LIKE.search(shown)
         for _ in range(12):

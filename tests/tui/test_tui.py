@@ -81,7 +81,10 @@ async def test_a_whole_interview_by_keyboard(app):
         await settle(pilot)
         assert isinstance(app.screen, FeedbackScreen)  # study mode: feedback after the stage
         shown = screen_text(app)
-        assert "Score " in shown and "✓ Sees billing as a major investment: “billing engine”" in shown
+        assert "Score " in shown  # and the evidence: the clause that earned the credit (wrapped to the screen)
+        assert "✓ Sees billing as a major investment: “The billing engine must meter usage events" in " ".join(
+            shown.split()
+        )
         assert "Your answer (credited words highlighted" in shown
         await pilot.press("m")
         assert "Model answer" in screen_text(app)
