@@ -97,8 +97,8 @@ I will share the plan with engineering and design on Friday.
 label = "middling"
 expect = ["developing", "solid"]
 answer = """
-I would ship invites first because teams ask for sharing more than for admin settings.
-The admin console can come after that.
+I would ship invites first: the main reason is that teams ask for sharing far more than for admin
+settings. The trade-off is that the admin console has to wait a quarter.
 """
 
 [[stages.calibration]]
