@@ -48,16 +48,18 @@ def full_disk(failure: Exception) -> Iterator[None]:
 
 
 def strong_answers(library, scenario_id: str = "upmarket-pricing") -> str:  # type: ignore[no-untyped-def]
-    """The scenario's strong calibration answers, one per stage, as a plain-mode answers file."""
-    sc = library.scenario(scenario_id)
-    return (
-        "\n\n".join(
-            next(c.answer for c in st.calibration if c.label == "strong").strip().replace("\n\n", "\n")
-            for st in sc.stages
-            if not st.branch_only
-        )
-        + "\n"
-    )
+    """The scenario's strong calibration answers as a plain-mode answers file: one for each question
+    the session asks, follow-ups included (the stage's strong answer again), played through a session."""
+    from coach.practice.session import Session
+
+    session = Session.new(library, scenario_id)
+    session.start()
+    typed = []
+    while not session.finished:
+        answer = next(c.answer for c in session.stage.calibration if c.label == "strong").strip().replace("\n\n", "\n")
+        typed.append(answer)
+        session.submit(answer)
+    return "\n\n".join(typed) + "\n"
 
 
 def kept_file(home: Path) -> Path:
