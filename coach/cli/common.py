@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from coach.practice.session import Session
     from coach.practice.store import Store
     from coach.scoring.report import ScoreReport
+    from coach.tui.app import CoachApp
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -205,9 +206,13 @@ def run_app(lib: Library, store: Store, session: Session | None) -> int:
         raise UserError("the full-screen app needs a terminal; use `coach practice ID --plain` in pipes and scripts")
     from coach.tui.app import make_app
 
-    app = make_app(lib, store, session=session)
+    return run_made_app(make_app(lib, store, session=session))
+
+
+def run_made_app(app: CoachApp) -> int:
+    """Run the app; if its last save failed, say where the session was kept, now the screen is gone."""
     app.run()
-    if app.unsaved is not None:  # the last save failed: say where the session is, now the screen is gone
+    if app.unsaved is not None:
         print(f"coach: {app.unsaved.message(leaving=True)}", file=sys.stderr)
     return app.return_code or 0
 

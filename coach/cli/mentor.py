@@ -20,6 +20,7 @@ from coach.cli.common import (
     output_options,
     print_table,
     require_terminal,
+    run_made_app,
     say,
     target_level,
 )
@@ -52,9 +53,7 @@ def mentor_command(
     require_terminal()
     from coach.tui.app import make_app
 
-    app = make_app(lib, store, mentor_session=session, mentor_name=name or "")
-    app.run()
-    return EXIT_OK
+    return run_made_app(make_app(lib, store, mentor_session=session, mentor_name=name or ""))
 
 
 @click.command("review", short_help="review a mentee's exported session")
@@ -91,9 +90,7 @@ def review_command(sources: Sources, file: str, name: str | None, output: str | 
     from coach.tui.app import make_app
 
     out = Path(output) if output else Path(file).with_suffix(".reviewed.jsonl")
-    app = make_app(lib, open_store(), review_items=items, review_output=out, mentor_name=name or "")
-    app.run()
-    return EXIT_OK
+    return run_made_app(make_app(lib, open_store(), review_items=items, review_output=out, mentor_name=name or ""))
 
 
 @click.command("cohort", short_help="a table of learners against competencies from several exports")
