@@ -49,6 +49,9 @@ CAPS = {  # the most an answer with this flag can score, and why
     ),
 }
 MIN_WORDS = 15
+# An answer under min_words is capped as a headline unless its content already reaches this level
+# (2 = "covers about half"): a short answer that says what was asked is terse, not empty.
+SHORT_BUT_COMPLETE = 2.0
 
 
 @dataclass(frozen=True)
@@ -520,6 +523,8 @@ def score(target: Target, answer: str, ladder: Ladder | None = None, target_leve
 
     covered = sum(1 for i in index.phrase_words(target.phrase_terms) if not tokens[i].is_stop)
     flags = _flags(answer, tokens, target, parroted, unique, hits, truncated, covered, off_topic)
+    if "too_short" in flags and content_level is not None and content_level >= SHORT_BUT_COMPLETE:
+        flags.remove("too_short")  # short, but it says what was asked: terse is not a headline
     competencies, raw = competency_scores(criteria, anti_hits, target.rubrics)
     content_criteria = [c for c in criteria if c.scoring != "signals"]
     if content_criteria:  # how it is said may pull the score down, never lift it above the content

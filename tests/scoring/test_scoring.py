@@ -378,3 +378,20 @@ def test_calibration_level_expectation_is_checked(library, tmp_path, capsys):
         "MISS  upmarket-pricing/strategy  strong: expected solid/strong level principal-tpm or above, "
         "got strong level senior-tpm"
     ) in out
+
+
+def test_a_short_answer_that_says_what_was_asked_is_terse_not_a_headline(library):
+    """Under the minimum length, an answer is capped as a headline only when its content is thin too."""
+    from coach.scoring.drafting import draft_rubric
+
+    rubric = draft_rubric(
+        "A stack is a last-in first-out structure: the element pushed most recently is popped first. "
+        "Pushing and popping happen at the top, in constant time.",
+        "stack",
+        question="What is a stack?",
+    )
+    scorer = Scorer(library)
+    terse = scorer.score_rubric(rubric, "Last in first out, popped at the top, in constant time.")
+    headline = scorer.score_rubric(rubric, "A data structure.")
+    assert "too_short" not in [f.code for f in terse.flags] and terse.score > 50
+    assert "too_short" in [f.code for f in headline.flags] and headline.score <= 20
