@@ -63,10 +63,11 @@ class ExportRecord(BaseModel):
     def from_line(cls, line: str, clean: Callable[[str], str] | None = None) -> ExportRecord:
         """Parse one line; ValueError says in one line what is wrong with it. ``clean`` rewrites
         every string in it first (the caller's rule for text from others: control characters
-        made harmless, so no screen ever gets them)."""
+        made harmless, so no screen ever gets them). It must leave printable ASCII, tabs and
+        line breaks as they are: a line that can hold nothing else is not walked (see _plain)."""
         try:
             data = json.loads(line)
-            data = _cleaned(data, clean) if clean else data
+            data = _cleaned(data, clean) if clean and not _plain(line) else data
         except RecursionError:  # arrays or objects nested hundreds deep (a real session is a few levels)
             raise ValueError("JSON nested too deep to read") from None
         except ValueError as exc:
@@ -88,6 +89,17 @@ class OtherRecord(ValueError):
     def __init__(self, data: dict[str, Any]):
         super().__init__("a story record, not a session")
         self.data = data
+
+
+# JSON escapes that can decode to a character other than printable ASCII, a tab or a line break
+# (\n, \t, \", \\ and \/ cannot); DEL is printable in JSON but is a control character
+_NOT_PLAIN = ("\\u", "\\r", "\\b", "\\f", "\x7f")
+
+
+def _plain(line: str) -> bool:
+    """True when every string the JSON ``line`` decodes to is printable ASCII, tabs and line breaks
+    (a raw control character is not valid JSON): cheap tests, as an import reads every line."""
+    return line.isascii() and not any(mark in line for mark in _NOT_PLAIN)
 
 
 def _cleaned(value: Any, clean: Callable[[str], str]) -> Any:
