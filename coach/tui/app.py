@@ -153,7 +153,10 @@ class CoachApp(App[int]):
         from coach.practice.resume import WRITE_FAILURES
 
         worker = get_current_worker()
-        ids = awaiting_verification(self.store, self.library)
+        try:
+            ids = awaiting_verification(self.store, self.library)
+        except WRITE_FAILURES:
+            return  # a history that cannot be read now: the app says so where it is used
         if not ids:
             return
         done = 0
