@@ -427,3 +427,17 @@ def test_an_import_writes_every_session_in_one_transaction(library, tmp_path):
     result = import_file(store, library, path)
     assert result.added == 5 and len(store.sessions()) == 5
     assert [s for s in statements if s.startswith(("BEGIN", "COMMIT"))] == ["BEGIN IMMEDIATE", "COMMIT"]
+
+
+@pytest.mark.parametrize("hidden", ["\u202e", "\x9b", "\x7f", "\\u001b", "\\r", "\\b", "\\f", "\\u200f", "\u061c"])
+def test_a_line_that_may_hide_a_control_character_is_cleaned_however_it_is_written(library, hidden):
+    """Import reads a line holding nothing but printable characters, tabs and line breaks without walking its
+    strings; any other character, raw or as a JSON escape, still goes through the caller's clean."""
+    from coach.render.terminal import visible
+
+    s = play(library, "upmarket-pricing")
+    s.state.records[0].answers = ["before"]
+    line = ExportRecord.of(s.state, "t", 1.0).line().replace('"before"', f'"be{hidden}fore"')
+    cleaned = ExportRecord.from_line(line, visible).state.records[0].answers[0]
+    assert cleaned.startswith("be") and cleaned.endswith("fore") and cleaned.isprintable() and len(cleaned) > 6
+    assert ExportRecord.from_line(line.replace(hidden, "\\n"), visible).state.records[0].answers[0] == "be\nfore"
