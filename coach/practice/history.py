@@ -404,7 +404,9 @@ class Verified:
 def awaiting_verification(store: Store, library: Library, own: bool = False) -> list[str]:
     """The sessions whose scores came with an imported file and can be recomputed here (their
     scenario is in the library), oldest first; ``own``: the user's own only (those that will count)."""
-    return [r.id for r in store.unverified() if r.scenario in library.scenarios and not (own and r.learner)]
+    return [
+        sid for sid, scenario, learner in store.unverified() if scenario in library.scenarios and not (own and learner)
+    ]
 
 
 def verify_pending(

@@ -130,6 +130,7 @@ class Store:
         """Why the history is read-only, and what to do about it (a message for the user)."""
         self.lock = threading.RLock()  # the UI's worker threads share this connection
         self.depth = 0  # transactions open (nested ones join the outermost)
+        self._unverified: tuple[tuple[int, int], list[tuple[str, str, str]]] | None = None
         try:
             self._open(writable)
         except BaseException:
@@ -399,11 +400,17 @@ class Store:
 
     def unverified_ids(self) -> set[str]:
         """Sessions whose scores are as another coach exported them (see SessionState.unverified)."""
-        return {row[0] for row in self.db.execute(f"SELECT id FROM sessions WHERE {_UNVERIFIED}")}
+        return {session_id for session_id, _, _ in self.unverified()}
 
-    def unverified(self) -> list[SessionRow]:
-        """The sessions whose scores are as another coach exported them, oldest first."""
-        return self._rows(f"WHERE {_UNVERIFIED} ORDER BY started, rowid")
+    def unverified(self) -> list[tuple[str, str, str]]:
+        """(id, scenario, learner) of the sessions whose scores are as another coach exported them,
+        oldest first. Finding them reads every state, so the answer is kept until the history
+        changes (a write on this connection, or another's commit): `coach next` asks twice."""
+        key = (self.db.execute("PRAGMA data_version").fetchone()[0], self.db.total_changes)
+        if self._unverified is None or self._unverified[0] != key:
+            sql = f"SELECT id, scenario, learner FROM sessions WHERE {_UNVERIFIED} ORDER BY started, rowid"
+            self._unverified = (key, self.db.execute(sql).fetchall())
+        return list(self._unverified[1])
 
     def last_played(self) -> dict[str, str]:
         """When the user last started each scenario (their own sessions only)."""
