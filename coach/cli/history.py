@@ -102,6 +102,10 @@ def history_command(sources: Sources, limit: int, as_json: bool, fmt: str, outpu
     print_table(
         ["SESSION", "STARTED", "SCENARIO", "LEARNER", "MODE", "TARGET", "SCORE", "STATUS", "MENTOR"], table, output
     )
+    if store.unverified_ids():  # the library is loaded only then
+        from coach.practice.history import awaiting_verification
+
+        _say_awaiting(len(awaiting_verification(store, sources.load(), own=True)), output)
     return EXIT_OK
 
 
@@ -187,15 +191,20 @@ def export_command(
     is_flag=True,
     help="the sessions are yours (a mock interview your mentor ran for you): count them in your progress",
 )
+@click.option(
+    "--verify", is_flag=True, help="recompute the imported scores from the answers now (else: `coach rescore`)"
+)
 @library_options
-def import_command(sources: Sources, files: tuple[str, ...], mine: bool) -> int:
-    """Import sessions from JSON Lines exports; sessions already present are kept."""
+def import_command(sources: Sources, files: tuple[str, ...], mine: bool, verify: bool) -> int:
+    """Import sessions from JSON Lines exports; sessions already present are kept. Imported scores
+    count only once recomputed from the answers: with --verify, `coach rescore`, or by the app."""
     from coach.practice.history import import_file
     from coach.render.terminal import visible
 
     lib = sources.load()
     store = open_store()
     problems = 0
+    awaiting: list[str] = []
     for name in files:
         try:
             # control characters in the file's text are stored as visible marks: no screen ever gets them
@@ -213,11 +222,12 @@ def import_command(sources: Sources, files: tuple[str, ...], mine: bool) -> int:
         reviewed += f", {result.claimed} now counted as yours" if result.claimed else ""
         say(f"{name}: added {result.added} session(s), {result.unchanged} already present{reviewed}")
         problems += _report_stories(name, result.stories)
+        awaiting += result.awaiting
         if result.unverified:
             say(
                 f"{name}: {result.unverified} of them are for scenarios not in your library: their scores are "
                 "shown as exported, not verified, and do not count in your progress until `coach rescore` "
-                "can score them (add the scenario, then `coach rescore --apply`)"
+                "can score them (add the scenario, then `coach rescore`)"
             )
         if result.for_others:
             say(
@@ -225,7 +235,36 @@ def import_command(sources: Sources, files: tuple[str, ...], mine: bool) -> int:
                 "progress; "
                 "if they are yours (a mock interview your mentor ran for you), run the import again with --mine"
             )
+    if verify:
+        _verify(store, lib, awaiting)
+    elif awaiting:
+        say(
+            f"{len(awaiting)} imported session(s) await verification: their scores are shown as exported and "
+            "do not count in your progress, plan or `coach next` until recomputed from the answers. Verify them "
+            "now with `coach rescore` (or `coach import --verify` next time); the app also verifies them when it starts."
+        )
     return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+def _verify(store: Store, lib: Library, ids: list[str] | None = None) -> list[str]:
+    """Verify the sessions awaiting it (all, or ``ids``), saying how each went; the ids verified.
+    Each is saved as it is done: Ctrl+C keeps those done and leaves the rest awaiting."""
+    from coach.practice.history import Verified, awaiting_verification, verify_pending
+
+    ids = awaiting_verification(store, lib) if ids is None else ids
+    total, count = len(ids), 0
+    if not total:
+        return []
+
+    def done(v: Verified) -> None:
+        nonlocal count
+        count += 1
+        before, after = (f"{x:g}" if x is not None else "not assessed" for x in (v.before, v.after))
+        say(f"[{count}/{total}] {v.session_id} {v.scenario}: overall {before} -> {after}; {v.said}")
+
+    verified = [v.session_id for v in verify_pending(store, lib, ids, done) if v.verified]
+    say(f"Verified {len(verified)} of {total} session(s) awaiting verification; their scores now count.")
+    return verified
 
 
 def _report_stories(name: str, result: StoryImport | None) -> int:
@@ -247,16 +286,24 @@ def _report_stories(name: str, result: StoryImport | None) -> int:
 @library_options
 def rescore_command(sources: Sources, session: str | None, every: bool, apply: bool) -> int:
     """Re-score sessions whose scenario or rubrics changed (or one SESSION, or --all) and show the change.
-    Nothing is saved without --apply."""
+    Nothing is saved without --apply, but first, without SESSION, the imported sessions awaiting
+    verification are scored from their answers and saved, each as it is done."""
     from coach.practice.history import is_outdated, load_session, rescore
     from coach.practice.resume import persist
 
     lib = sources.load()
     store = open_store(writable=apply)
+    verified: set[str] = set()
     if session:
         ids = [checked_id(session)]
     else:
-        ids = [r.id for r in store.sessions(status="finished", limit=1_000_000) if r.scenario in lib.scenarios]
+        if not store.read_only:
+            verified = set(_verify(store, lib))
+        ids = [
+            r.id
+            for r in store.sessions(status="finished", limit=1_000_000)
+            if r.scenario in lib.scenarios and r.id not in verified
+        ]
     rescored = changed = skipped = 0
 
     def overall(score: float | None) -> str:
@@ -284,7 +331,8 @@ def rescore_command(sources: Sources, session: str | None, every: bool, apply: b
             persist(store, played)
     # always end by saying what happened, so an empty output never leaves the user guessing
     if not ids:
-        print("No finished sessions to re-score.")
+        if not verified:
+            print("No finished sessions to re-score.")
     elif not rescored and not skipped:
         print(
             f"Nothing to re-score: the {len(ids)} finished session(s) were scored with the current scenario "
@@ -303,14 +351,24 @@ def rescore_command(sources: Sources, session: str | None, every: bool, apply: b
 @library_options
 def next_command(sources: Sources, level: str | None) -> int:
     """Which scenario to practise next, and why."""
-    from coach.practice.history import recommend
+    from coach.practice.history import awaiting_verification, recommend
 
     lib = sources.load()
-    rec = recommend(open_store(writable=False), lib, target_level(level))
+    store = open_store(writable=False)
+    rec = recommend(store, lib, target_level(level))
     if rec.scenario:
         say(f"Practise next: {rec.scenario} ({lib.scenario(rec.scenario).title})")
     say(rec.reason)
+    _say_awaiting(len(awaiting_verification(store, lib, own=True)))
     return EXIT_OK
+
+
+def _say_awaiting(count: int, output: str | None = None) -> None:
+    """Say that imported sessions await verification (and are not counted yet), if any do."""
+    if count:
+        from coach.render.view import awaiting_text
+
+        say(awaiting_text(count) + ".", err=bool(output))
 
 
 COMMANDS = [history_command, next_command, report_command, export_command, import_command, rescore_command]

@@ -8,6 +8,7 @@ A bad line never stops a file: the reader skips it and reports it with its line 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,10 +64,17 @@ class ExportRecord(BaseModel):
     def from_line(cls, line: str, clean: Callable[[str], str] | None = None) -> ExportRecord:
         """Parse one line; ValueError says in one line what is wrong with it. ``clean`` rewrites
         every string in it first (the caller's rule for text from others: control characters
-        made harmless, so no screen ever gets them)."""
+        made harmless, so no screen ever gets them). It must leave printable characters, tabs and
+        line breaks as they are: a line that can hold nothing else is not walked (see _plain)."""
+        plain = clean is None or _plain(line)
+        if plain:  # the usual line, a good session: parsed and validated at once
+            try:
+                return cls.model_validate_json(line)
+            except ValidationError:
+                pass  # read again below: a story record, or the one-line message of a bad line
         try:
             data = json.loads(line)
-            data = _cleaned(data, clean) if clean else data
+            data = data if plain or clean is None else _cleaned(data, clean)
         except RecursionError:  # arrays or objects nested hundreds deep (a real session is a few levels)
             raise ValueError("JSON nested too deep to read") from None
         except ValueError as exc:
@@ -88,6 +96,18 @@ class OtherRecord(ValueError):
     def __init__(self, data: dict[str, Any]):
         super().__init__("a story record, not a session")
         self.data = data
+
+
+# JSON escapes that can decode to a character other than a printable one, a tab or a line break
+# (\n, \t, \", \\ and \/ cannot)
+_NOT_PLAIN = re.compile(r"\\[urbf]")
+
+
+def _plain(line: str) -> bool:
+    """True when every string the JSON ``line`` decodes to holds only printable characters
+    (str.isprintable: no control or format character), tabs and line breaks; a raw control
+    character is not valid JSON. Cheap tests in C, as an import reads every line."""
+    return line.rstrip("\r\n").isprintable() and not _NOT_PLAIN.search(line)
 
 
 def _cleaned(value: Any, clean: Callable[[str], str]) -> Any:

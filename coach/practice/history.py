@@ -3,19 +3,16 @@ sessions between machines. Plain Python over coach.practice.store; no UI."""
 
 from __future__ import annotations
 
-import pickle
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from coach.library.formats import Competency, Level
 from coach.library.loader import Library
 from coach.practice.exchange import ExportRecord, records_in
-from coach.practice.resume import WRITE_FAILURES, results_of, resume
-from coach.practice.review import MentorReview
+from coach.practice.resume import WRITE_FAILURES, persist, results_of, resume
 from coach.practice.session import Session, SessionState, Summary
 from coach.practice.store import ResultRow, Results, SessionRow, Store
 from coach.practice.stories import StoryBank, StoryImport, import_records
@@ -279,29 +276,10 @@ class ImportResult:
     """What happened to the story-bank records of the file."""
     unverified: int = 0
     """New sessions whose scores are kept as exported (their scenario is not in the library)."""
+    awaiting: list[str] = field(default_factory=list)
+    """New sessions whose scores are as exported until verified (see verify_pending)."""
     records: list[str] = field(default_factory=list)
     """What happened to each record, as "line N, session ID: what"."""
-
-
-@dataclass
-class _Pending:
-    """A record checked (and scored), waiting for the one write transaction: plain strings, so
-    spooling it to disk is cheap."""
-
-    number: int
-    session_id: str
-    said: str
-    """What happens to it, for the user."""
-    state_json: str = ""
-    """A new session: its whole state."""
-    row: dict[str, Any] = field(default_factory=dict)
-    """A new session: the other columns of its row (Store.save_session's keywords)."""
-    review_json: str = ""
-    """A session present: the newer review to take ("": none)."""
-    mine: bool = False
-    """Make it the user's own."""
-    for_others: bool = False
-    unverified: bool = False
 
 
 def import_file(
@@ -309,142 +287,175 @@ def import_file(
 ) -> ImportResult:
     """Add the sessions in a JSON Lines export, and say what happened to each record.
 
-    A new session's scores are never taken from the file: they are recomputed from its answers
-    with the current scenario and rubric files, or, when the scenario is not in the library,
-    kept marked "as exported, not verified". A session already present keeps its answers and
-    scores (importing the same file twice adds nothing); only a newer mentor review of it is
-    taken. A new session that names a learner (a mentee's export, a mock interview a mentor ran)
-    stays someone else's and does not feed the user's progress, unless ``mine`` says the user
-    is that learner: then it becomes the user's own.
+    A new session's scores are never trusted: it is stored marked unverified (shown "as exported,
+    not verified", left out of progress, the plan and what comes next) until verify_pending()
+    recomputes them from its answers with the current scenario and rubric files, which needs its
+    scenario in the library. A session already present keeps its answers and scores (importing
+    the same file twice adds nothing); only a newer mentor review of it is taken. A new session
+    that names a learner (a mentee's export, a mock interview a mentor ran) stays someone else's
+    and does not feed the user's progress, unless ``mine`` says the user is that learner: then it
+    becomes the user's own.
 
-    Records are checked and scored first, then written in one transaction: one commit (one disk
-    sync) however many sessions, and the database is not held while scoring. ``clean`` rewrites
-    every string of a record before anything else (see ExportRecord.from_line)."""
+    Every record is checked and written as the file is read, all in one transaction: one commit
+    (one disk sync) however many sessions, and nothing stored if the import fails part way.
+    ``clean`` rewrites every string of a record before anything else (see ExportRecord.from_line)."""
     result = ImportResult()
-    scorer = Scorer(library)
-    with tempfile.TemporaryFile("w+b") as spool:  # checked records, so memory stays flat with the file's size
-        seen: set[str] = set()
-        stories: list[tuple[int, dict[str, Any]]] = []
+    seen: set[str] = set()
+    stories: list[tuple[int, dict[str, Any]]] = []
+    with store.transaction():
         for number, item in records_in(path, clean):
             if isinstance(item, str):
                 result.problems.append(f"line {number}: {item}")
-                continue
-            if isinstance(item, dict):  # a story of the story bank
+            elif isinstance(item, dict):  # a story of the story bank
                 stories.append((number, item))
-                continue
-            if item.state.id in seen:
+            elif item.state.id in seen:
                 result.problems.append(f"line {number}: session {item.state.id} appears earlier in the file")
-                continue
-            seen.add(item.state.id)
-            pending = _check(store, library, scorer, number, item, mine)
-            if pending is None:
-                result.unchanged += 1
-                result.records.append(f"line {number}, session {item.state.id}: already present, kept as it is")
             else:
-                pickle.dump(pending, spool)
-        spool.seek(0)
-        with store.transaction():
-            for pending in _unspooled(spool):
-                _write(store, pending, result)
+                seen.add(item.state.id)
+                _take(store, library, number, item, mine, result)
     result.stories = import_records(StoryBank(store), stories)
     return result
 
 
-def _check(
-    store: Store, library: Library, scorer: Scorer, number: int, record: ExportRecord, mine: bool
-) -> _Pending | None:
-    """What to write for one record (None: nothing, the session is present and the file brings
-    nothing new for it). Only reads the store."""
+def _take(store: Store, library: Library, number: int, record: ExportRecord, mine: bool, result: ImportResult) -> None:
+    """Write what one record brings (inside the import's transaction), and say so. A session
+    present only ever changes its review or whose it is, never its answers or scores."""
     state = record.state
+    where = f"line {number}, session {state.id}"
     try:
-        stored = SessionState.model_validate_json(store.load_state(state.id))
+        raw = store.load_state(state.id)
     except KeyError:  # a new session
-        return _new(library, scorer, number, record, mine)
+        result.records.append(f"{where}: {_add(store, library, record, mine, result)}")
+        return
+    try:
+        stored = SessionState.model_validate_json(raw)
     except ValueError:  # a stored state this coach cannot read: left as it is
-        return None
+        stored = None
+    said = _changes(stored, state, mine, result) if stored is not None else ""
+    if stored is not None and stored.unverified and stored.scenario in library.scenarios:
+        result.awaiting.append(stored.id)  # imported before and not verified yet: --verify verifies it too
+    if stored is None or not said:
+        result.unchanged += 1
+        result.records.append(f"{where}: already present, kept as it is")
+        return
+    store.update_state(stored.id, stored.model_dump_json())  # its review or whose it is: nothing else
+    result.records.append(f"{where}: {said}")
+
+
+def _changes(stored: SessionState, state: SessionState, mine: bool, result: ImportResult) -> str:
+    """Take into ``stored`` what the file's ``state`` of it brings (a newer review, or with ``mine``
+    that it is the user's own); what changed, for the user ("": nothing)."""
     incoming = state.review
     if incoming and incoming.reviewed and (stored.review is None or (stored.review.reviewed or "") < incoming.reviewed):
         said = f"already present; took the newer review by {incoming.mentor or 'a mentor'} ({incoming.reviewed})"
         if [r.answers for r in state.records] != [r.answers for r in stored.records]:
             said += "; the file's answers differ from yours and were not taken"
-        return _Pending(number, state.id, said, review_json=incoming.model_dump_json(), mine=mine)
-    if mine and stored.learner:
-        return _Pending(number, state.id, "already present; now counted as yours", mine=True)
-    return None
+        stored.review = incoming
+        result.reviewed += 1
+    elif mine and stored.learner:
+        said = "already present; now counted as yours"
+        result.claimed += 1
+    else:
+        return ""
+    if mine:
+        stored.learner = ""
+    return said
 
 
-def _new(library: Library, scorer: Scorer, number: int, record: ExportRecord, mine: bool) -> _Pending:
-    """A new session, its scores recomputed from its answers, or marked unverified when they cannot be."""
+def _add(store: Store, library: Library, record: ExportRecord, mine: bool, result: ImportResult) -> str:
+    """Store a new session with its scores as exported, marked unverified; what happened, for the user."""
     state = record.state
     state.learner = "" if mine else state.learner
-    title, score = record.title or state.scenario, record.score
-    exported_version = state.scenario_version
-    if state.scenario not in library.scenarios:
-        state.unverified = True
-        said = f"added; scores as exported, not verified (scenario {state.scenario} is not in your library)"
-    else:
-        session = Session(library, state, scorer)
-        title = session.scenario.title
-        if verify_scores(session):
-            score = session.summary().score if session.finished else None
-            said = f"added; scores recomputed from the answers with {state.scenario} version {state.scenario_version}"
-            if exported_version != state.scenario_version:
-                said += f" (the file's were from version {exported_version})"
-            if record.score is not None and score is not None and abs(record.score - score) >= 0.05:
-                said += f"; the file said {record.score:g}, recomputed {score:g}"
-        else:
-            said = "added; scores as exported, not verified (it answers stages the scenario no longer has)"
-    row = dict(
-        id=state.id, scenario=state.scenario, title=title, target=state.target.value, mode=state.mode.value,
-        started=state.started, status=state.status, score=score,
+    state.unverified = True  # never taken from the file: only verify_pending() clears it
+    entry = library.scenarios.get(state.scenario)
+    store.add_session(
+        state.model_dump_json(),
+        id=state.id, scenario=state.scenario, title=entry.item.title if entry else record.title or state.scenario,
+        target=state.target.value, mode=state.mode.value, started=state.started, status=state.status,
+        score=record.score, learner=state.learner,
     )  # fmt: skip
-    return _Pending(
-        number,
-        state.id,
-        said,
-        state_json=state.model_dump_json(),
-        row=row,
-        for_others=bool(state.learner),
-        unverified=state.unverified,
-    )
+    result.added += 1
+    result.for_others += bool(state.learner)
+    if entry is None:
+        result.unverified += 1
+        return f"added; scores as exported, not verified (scenario {state.scenario} is not in your library)"
+    result.awaiting.append(state.id)
+    return "added; scores as exported, awaiting verification"
 
 
-def _unspooled(spool: IO[bytes]) -> Iterator[_Pending]:
-    while True:
+# --------------------------------------------------------------------------- verifying imported scores
+
+
+@dataclass(frozen=True)
+class Verified:
+    """One session's imported scores checked against its answers."""
+
+    session_id: str
+    scenario: str
+    before: float | None
+    """The overall score as exported (None: not assessed)."""
+    after: float | None
+    """Recomputed here (the score as exported when ``verified`` is False)."""
+    verified: bool
+    said: str
+    """What happened, for the user: the version that scored it, and the file's score when it differs."""
+
+
+def awaiting_verification(store: Store, library: Library, own: bool = False) -> list[str]:
+    """The sessions whose scores came with an imported file and can be recomputed here (their
+    scenario is in the library), oldest first; ``own``: the user's own only (those that will count)."""
+    return [
+        sid for sid, scenario, learner in store.unverified() if scenario in library.scenarios and not (own and learner)
+    ]
+
+
+def verify_pending(
+    store: Store,
+    library: Library,
+    ids: Iterable[str] | None = None,
+    done: Callable[[Verified], None] | None = None,
+    stop: Callable[[], bool] | None = None,
+) -> list[Verified]:
+    """Recompute from their answers the scores of the sessions awaiting verification (all, or
+    ``ids``), each written as soon as it is done: interrupted, the sessions not reached stay
+    awaiting and nothing is lost. ``done`` is told of each; ``stop()`` true ends the work before
+    the next session. A session changed by someone else meanwhile is left for the next time."""
+    scorer = Scorer(library)
+    out = []
+    for sid in list(awaiting_verification(store, library) if ids is None else ids):
+        if stop is not None and stop():
+            break
         try:
-            yield pickle.load(spool)  # our own file, written just now
-        except EOFError:
-            return
+            raw = store.load_state(sid)
+            session = Session(library, SessionState.model_validate_json(raw), scorer)
+        except (KeyError, ValueError):
+            continue  # gone meanwhile, its scenario gone, or a state from an incompatible version
+        if not session.state.unverified:
+            continue
+        result = _verify(session, store)
+        with store.transaction():
+            if store.load_state(sid) != raw:
+                continue  # changed since it was read (a review imported, a re-score): verified next time
+            persist(store, session)
+        out.append(result)
+        if done is not None:
+            done(result)
+    return out
 
 
-def _write(store: Store, pending: _Pending, result: ImportResult) -> None:
-    """Write one checked record (inside the import's transaction). A present session only ever
-    changes its review or whose it is, never its answers or scores."""
-    where = f"line {pending.number}, session {pending.session_id}"
-    try:
-        raw = store.load_state(pending.session_id)
-    except KeyError:
-        raw = None
-    if pending.state_json:  # new
-        if raw is not None:  # added by another coach process since it was checked
-            result.unchanged += 1
-            result.records.append(f"{where}: already present, kept as it is")
-            return
-        store.save_session(pending.state_json, **pending.row)
-        result.added += 1
-        result.for_others += pending.for_others
-        result.unverified += pending.unverified
-    else:
-        if raw is None:  # deleted by another coach process since it was checked
-            result.records.append(f"{where}: no longer in your history, skipped")
-            return
-        stored = SessionState.model_validate_json(raw)
-        if pending.review_json:
-            stored.review = MentorReview.model_validate_json(pending.review_json)
-            result.reviewed += 1
-        else:
-            result.claimed += 1
-        if pending.mine:
-            stored.learner = ""
-        store.update_state(stored.id, stored.model_dump_json())  # its review or whose it is: nothing else
-    result.records.append(f"{where}: {pending.said}")
+def _verify(session: Session, store: Store) -> Verified:
+    state = session.state
+    row = store.row(state.id)
+    before = row.score if row else None
+    exported_version = state.scenario_version
+    complete = verify_scores(session)
+    after = session.summary().score if session.finished else None
+    if not complete:
+        said = "scores as exported, not verified (it answers stages the scenario no longer has)"
+        return Verified(state.id, state.scenario, before, after, False, said)
+    said = f"scores recomputed from the answers with {state.scenario} version {state.scenario_version}"
+    if exported_version != state.scenario_version:
+        said += f" (the file's were from version {exported_version})"
+    if before is not None and after is not None and abs(before - after) >= 0.05:
+        said += f"; the file said {before:g}, recomputed {after:g}"
+    return Verified(state.id, state.scenario, before, after, True, said)

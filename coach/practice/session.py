@@ -77,9 +77,9 @@ class SessionState(BaseModel):
     review: MentorReview | None = None
     """A mentor's review; the mentor's scores are final where it exists."""
     unverified: bool = False
-    """The reports are as another coach exported them, not recomputed here (the scenario was
-    not in the library when the session was imported). Set by the import, never taken from a
-    file; re-scoring clears it."""
+    """The reports are as another coach exported them, not recomputed here (an imported session
+    awaiting verification, or whose scenario is not in the library). Set by the import, never
+    taken from a file; re-scoring clears it."""
 
     # A state comes from files others send (imports, reviews): the id ends up in file names and
     # the start time in date arithmetic, so both are checked here, where every state is made.

@@ -24,6 +24,8 @@ from coach import paths
 
 # the learner named in a stored state, in SQL (a state that is not JSON names nobody)
 _LEARNER_OF_STATE = "CASE WHEN json_valid({state}) THEN coalesce(json_extract({state}, '$.learner'), '') ELSE '' END"
+# a session whose scores are as another coach exported them (see SessionState.unverified), in SQL
+_UNVERIFIED = "(json_valid(state) AND coalesce(json_extract(state, '$.unverified'), 0))"
 APPLICATION_ID = 0x54504D43  # "TPMC"
 MIGRATIONS: list[list[str]] = [
     [  # version 1
@@ -128,6 +130,7 @@ class Store:
         """Why the history is read-only, and what to do about it (a message for the user)."""
         self.lock = threading.RLock()  # the UI's worker threads share this connection
         self.depth = 0  # transactions open (nested ones join the outermost)
+        self._unverified: tuple[tuple[int, int], list[tuple[str, str, str]]] | None = None
         try:
             self._open(writable)
         except BaseException:
@@ -353,6 +356,15 @@ class Store:
             with self.lock:
                 self._back_up()  # new results: the week's backup, if it is not made yet
 
+    def add_session(self, state_json: str, *, learner: str, **row: str | float | None) -> None:
+        """Add a new session (an import's): its state and the row's columns (save_session's, with
+        whose it is given rather than read from the state). No results: they are stored once the
+        session's scores are verified. sqlite3.IntegrityError when the id is taken."""
+        sql = """INSERT INTO sessions (id, scenario, title, target, mode, started, updated, status, score, state, learner)
+                 VALUES (:id, :scenario, :title, :target, :mode, :started, :updated, :status, :score, :state, :learner)"""
+        with self.transaction():
+            self.db.execute(sql, dict(row, updated=now(), state=state_json, learner=learner))
+
     def save_results(self, worked_out: dict[str, Results]) -> None:
         """Keep the results worked out for stored sessions (from pending_results()), in one transaction."""
         with self.transaction():
@@ -372,8 +384,10 @@ class Store:
 
     def pending_results(self) -> list[SessionRow]:
         """The user's own finished sessions whose results are not stored yet (saved by an older
-        coach, or imported), oldest first."""
-        return self._rows("WHERE status = 'finished' AND learner = '' AND summarised = 0 ORDER BY started, rowid")
+        coach), oldest first. Not those awaiting verification: their results are stored once verified."""
+        return self._rows(
+            f"WHERE status = 'finished' AND learner = '' AND summarised = 0 AND NOT {_UNVERIFIED} ORDER BY started, rowid"
+        )
 
     def results(self) -> list[ResultRow]:
         """The stored results of the user's own finished sessions (not the sessions a mentor ran
@@ -386,8 +400,17 @@ class Store:
 
     def unverified_ids(self) -> set[str]:
         """Sessions whose scores are as another coach exported them (see SessionState.unverified)."""
-        sql = "SELECT id FROM sessions WHERE json_valid(state) AND coalesce(json_extract(state, '$.unverified'), 0)"
-        return {row[0] for row in self.db.execute(sql)}
+        return {session_id for session_id, _, _ in self.unverified()}
+
+    def unverified(self) -> list[tuple[str, str, str]]:
+        """(id, scenario, learner) of the sessions whose scores are as another coach exported them,
+        oldest first. Finding them reads every state, so the answer is kept until the history
+        changes (a write on this connection, or another's commit): `coach next` asks twice."""
+        key = (self.db.execute("PRAGMA data_version").fetchone()[0], self.db.total_changes)
+        if self._unverified is None or self._unverified[0] != key:
+            sql = f"SELECT id, scenario, learner FROM sessions WHERE {_UNVERIFIED} ORDER BY started, rowid"
+            self._unverified = (key, self.db.execute(sql).fetchall())
+        return list(self._unverified[1])
 
     def last_played(self) -> dict[str, str]:
         """When the user last started each scenario (their own sessions only)."""
@@ -408,6 +431,10 @@ class Store:
             raise KeyError(f"no session {session_id!r} in the history")
         state: str = row[0]
         return state
+
+    def row(self, session_id: str) -> SessionRow | None:
+        """One session's row (None: no such session)."""
+        return next(iter(self._rows("WHERE id = ?", (session_id,))), None)
 
     def sessions(self, status: str | None = None, limit: int = 500) -> list[SessionRow]:
         # newest first by when it was started (an import or a rescore does not move it);
@@ -439,7 +466,7 @@ class Store:
     def _rows(self, clauses: str, args: tuple[object, ...] = ()) -> list[SessionRow]:
         sql = (
             "SELECT id, scenario, title, target, mode, started, updated, status, score, learner, "
-            "NOT (json_valid(state) AND coalesce(json_extract(state, '$.unverified'), 0)) FROM sessions "
+            f"NOT {_UNVERIFIED} FROM sessions "
         )
         # mypy cannot count the columns: the first ten are the fields before `verified`
         return [

@@ -807,10 +807,18 @@ class ProgressView:
     streak: int
     charts: list[CompetencyChart]
     plan: PlanView | None
+    awaiting: int = 0
+    """Imported sessions whose scores are not verified yet, so not counted."""
 
     @property
     def overview(self) -> str:
-        return f"{self.sessions} session(s) · {duration(self.seconds)} practised · current streak: {self.streak} day(s)"
+        out = f"{self.sessions} session(s) · {duration(self.seconds)} practised · current streak: {self.streak} day(s)"
+        return out + (f" · {awaiting_text(self.awaiting)}" if self.awaiting else "")
+
+
+def awaiting_text(count: int) -> str:
+    """Imported sessions awaiting verification, wherever progress or what comes next is shown."""
+    return f"{count} imported session(s) awaiting verification, not counted yet (`coach rescore` verifies them)"
 
 
 def progress_view(
@@ -846,4 +854,6 @@ def progress_view(
             )
         )
     o = overview(store, today, rows)
-    return ProgressView(o.sessions, o.seconds, o.streak, charts, plan_view(progress, library) if progress else None)
+    awaiting = sum(1 for r in rows if not r.verified and r.scenario in library.scenarios)
+    plan = plan_view(progress, library) if progress else None
+    return ProgressView(o.sessions, o.seconds, o.streak, charts, plan, awaiting)

@@ -51,6 +51,8 @@ if TYPE_CHECKING:  # imported where used: the first screen is drawn before these
 # After SIGHUP (terminal closed) or SIGTERM the session is saved and the process has ended by this many
 # seconds (plus the save itself), even if Textual is stuck writing to a terminal that is gone or stalled.
 EXIT_WITHIN = 1.2
+# Imported sessions verified in the background between two refreshes of the screens showing progress.
+VERIFY_BATCH = 25
 EXIT_SIGNALS = tuple(s for s in (getattr(signal, "SIGHUP", None), signal.SIGTERM) if s is not None)
 
 
@@ -114,6 +116,7 @@ class CoachApp(App[int]):
             self.open_briefing(self.scenario_id)
         else:
             self.call_after_refresh(self._offer_to_resume)  # once the catalogue is drawn: it needs the sessions' code
+        self.call_after_refresh(self._verify_imports)
 
     def _offer_to_resume(self) -> None:
         if self.store.read_only:
@@ -135,6 +138,50 @@ class CoachApp(App[int]):
 
         for line in recover(self.store):
             self.notify(line, title="Kept from a failed save", timeout=20, markup=False)
+
+    def _verify_imports(self) -> None:
+        """Recompute, in a worker, the scores of imported sessions awaiting verification, so a user
+        who imports and opens the app gets verified numbers without doing anything. Each session is
+        saved as it is done; quitting stops the work and leaves the rest awaiting."""
+        if not self.store.read_only:
+            self.run_worker(self._verifying, thread=True, group="verify", exit_on_error=False)
+
+    def _verifying(self) -> None:
+        from textual.worker import get_current_worker
+
+        from coach.practice.history import awaiting_verification, verify_pending
+        from coach.practice.resume import WRITE_FAILURES
+
+        worker = get_current_worker()
+        try:
+            ids = awaiting_verification(self.store, self.library)
+        except WRITE_FAILURES:
+            return  # a history that cannot be read now: the app says so where it is used
+        if not ids:
+            return
+        done = 0
+
+        def verified(_: object) -> None:
+            nonlocal done
+            done += 1
+            if done % VERIFY_BATCH == 0 and done < len(ids):
+                self.call_from_thread(self._verified, done, len(ids), False)
+
+        try:
+            verify_pending(self.store, self.library, ids, verified, stop=lambda: worker.is_cancelled)
+        except WRITE_FAILURES:
+            return  # a full disk, a history closed as the app ends: the rest stays awaiting, for next time
+        if not worker.is_cancelled:
+            self.call_from_thread(self._verified, done, len(ids), True)
+
+    def _verified(self, done: int, total: int, finished: bool) -> None:
+        """Some imported sessions are verified: the screens showing progress read the history again."""
+        from coach.tui.messages import SessionsVerified
+
+        for screen in self.screen_stack:
+            screen.post_message(SessionsVerified())
+        if finished and done:
+            self.notify(f"Verified {done} imported session(s): their scores now count in your progress.", markup=False)
 
     def _cannot_practise(self) -> bool:
         """True (and says why) when answers could not be saved at all: the history is read-only."""

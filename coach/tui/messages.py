@@ -113,3 +113,8 @@ class OpenCompare(Message):
     @property
     def ids(self) -> tuple[str, str]:
         return self.first, self.second
+
+
+class SessionsVerified(Message, bubble=False):
+    """The app verified imported sessions in the background (posted to every open screen): their
+    scores count now, so what shows progress reads the history again."""

@@ -114,18 +114,48 @@ def test_an_import_never_rewrites_a_stored_sessions_answers_or_scores(library, c
     assert "the file's answers differ from yours and were not taken" in out
 
 
-def test_imported_scores_are_recomputed_or_marked_not_verified(library, capsys, tmp_path):
-    """forged-scores.jsonl: 100 and 4.00 for "I do not know." (recomputed on import, with the version that scored
-    it), and 100 for a scenario not in the library (kept, marked "as exported, not verified" everywhere)."""
+def test_a_forged_score_never_counts_before_verification(library, capsys):
+    """forged-scores.jsonl: 100 and 4.00 for "I do not know.". Imported without --verify, the 100 is stored as
+    exported, shown "as exported, not verified", and counts nowhere: not in progress, not in `coach next`; both
+    say a session awaits verification. The import says how to verify it."""
     store = Store()
     assert main(["import", str(HOSTILE / "forged-scores.jsonl")]) == 0
     out = capsys.readouterr().out
+    assert "session forged0001: added; scores as exported, awaiting verification" in out
+    assert "1 imported session(s) await verification" in out and "`coach rescore`" in out
+    assert not store.row("forged0001").verified and store.row("forged0001").score == 100
+    assert timeline_ids(store, library) == set()
+    assert main(["history"]) == 0
+    history = capsys.readouterr().out
+    assert "100 (as exported, not verified)" in history.splitlines()[2] + history.splitlines()[1]
+    assert "1 imported session(s) awaiting verification, not counted yet" in history
+    assert main(["next"]) == 0
+    said = capsys.readouterr().out
+    assert "No answered sessions yet" in said and "1 imported session(s) awaiting verification" in said
+    assert main(["report", "--progress"]) == 0
+    progress = capsys.readouterr().out
+    assert "1 imported session(s) awaiting verification, not counted yet" in progress
+    assert "No finished sessions yet." in progress  # the forged 100 is on no chart
+
+
+@pytest.mark.parametrize("verify", [["rescore"], ["import", "--verify", str(HOSTILE / "forged-scores.jsonl")]])
+def test_imported_scores_are_recomputed_or_marked_not_verified(library, capsys, verify):
+    """forged-scores.jsonl: 100 and 4.00 for "I do not know." (recomputed by `coach rescore` or `import --verify`,
+    with the version that scored it), and 100 for a scenario not in the library (kept, marked "as exported, not
+    verified" everywhere)."""
+    store = Store()
+    if verify[0] == "rescore":
+        assert main(["import", str(HOSTILE / "forged-scores.jsonl")]) == 0
+        capsys.readouterr()
+    assert main(verify) == 0
+    out = capsys.readouterr().out
     version = library.scenario("upmarket-pricing").version
-    assert (
-        f"session forged0001: added; scores recomputed from the answers with upmarket-pricing version {version} " in out
-    )
+    assert "forged0001 upmarket-pricing: overall 100 -> " in out
+    assert f"scores recomputed from the answers with upmarket-pricing version {version} " in out
     assert "(the file's were from version 7); the file said 100, recomputed " in out
-    assert "session forged0002: added; scores as exported, not verified (scenario no-such-scenario" in out
+    assert "Verified 1 of 1 session(s) awaiting verification" in out and "await verification:" not in out
+    if verify[0] == "import":
+        assert "session forged0002: added; scores as exported, not verified (scenario no-such-scenario" in out
 
     rows = {r.id: r for r in store.sessions()}
     assert rows["forged0001"].verified and rows["forged0001"].score < 30
@@ -135,13 +165,16 @@ def test_imported_scores_are_recomputed_or_marked_not_verified(library, capsys, 
     assert all(c["score"] < 1 for c in state["records"][0]["report"]["competencies"])
 
     assert main(["history"]) == 0
-    history = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()[1:]}
+    out = capsys.readouterr().out
+    history = {line.split()[0]: line for line in out.splitlines()[1:]}
     assert "100 (as exported, not verified)" in history["forged0002"]
-    assert " 100" not in history["forged0001"]
+    assert " 100" not in history["forged0001"] and "awaiting verification" not in out
     assert main(["history", "--json"]) == 0
     verified = {row["id"]: row["verified"] for row in json.loads(capsys.readouterr().out)}
     assert verified == {"forged0001": True, "forged0002": False}
     assert timeline_ids(store, library) == {"forged0001"}, "a score nobody verified is not progress"
+    assert main(["next"]) == 0
+    assert "awaiting verification" not in capsys.readouterr().out
 
     assert main(["report", "forged0001"]) == 0
     report = capsys.readouterr().out
@@ -151,6 +184,36 @@ def test_imported_scores_are_recomputed_or_marked_not_verified(library, capsys, 
     (row,) = json.loads(captured.out)
     assert max(row["competencies"].values()) < 1 and row["not_verified"] == []
     assert "1 finished session(s) of scenarios not in your library were left out" in captured.err
+
+
+def test_an_interrupted_verification_keeps_the_rest_awaiting(library, capsys, tmp_path):
+    """Verification stopped after the first session (Ctrl+C, the app closed): that one is saved verified,
+    the others stay awaiting, and the next `coach rescore` verifies them."""
+    from coach.practice.history import verify_pending
+
+    sessions = [play(library, "upmarket-pricing", label) for label in ("strong", "middling", "weak")]
+    for n, s in enumerate(sessions):
+        s.state.id, s.state.started = f"sent{n}", f"2026-05-0{n + 1}T10:00:00+00:00"
+    path = tmp_path / "three.jsonl"
+    path.write_text("".join(ExportRecord.of(s.state, "t", 99.0).line() + "\n" for s in sessions))
+    assert main(["import", str(path)]) == 0
+    store = Store()
+
+    def interrupt(_):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        verify_pending(store, library, done=interrupt)
+    capsys.readouterr()
+    assert main(["history", "--json"]) == 0
+    verified = {row["id"]: row["verified"] for row in json.loads(capsys.readouterr().out)}
+    assert verified == {"sent0": True, "sent1": False, "sent2": False}
+    assert main(["next"]) == 0
+    assert "2 imported session(s) awaiting verification" in capsys.readouterr().out
+    assert main(["rescore"]) == 0
+    out = capsys.readouterr().out
+    assert "[1/2] sent1 upmarket-pricing: overall 99 -> " in out and "Verified 2 of 2 session(s)" in out
+    assert all(r.verified for r in store.sessions())
 
 
 def timeline_ids(store: Store, library) -> set[str]:
@@ -364,3 +427,17 @@ def test_an_import_writes_every_session_in_one_transaction(library, tmp_path):
     result = import_file(store, library, path)
     assert result.added == 5 and len(store.sessions()) == 5
     assert [s for s in statements if s.startswith(("BEGIN", "COMMIT"))] == ["BEGIN IMMEDIATE", "COMMIT"]
+
+
+@pytest.mark.parametrize("hidden", ["\u202e", "\x9b", "\x7f", "\\u001b", "\\r", "\\b", "\\f", "\\u200f", "\u061c"])
+def test_a_line_that_may_hide_a_control_character_is_cleaned_however_it_is_written(library, hidden):
+    """Import reads a line holding nothing but printable characters, tabs and line breaks without walking its
+    strings; any other character, raw or as a JSON escape, still goes through the caller's clean."""
+    from coach.render.terminal import visible
+
+    s = play(library, "upmarket-pricing")
+    s.state.records[0].answers = ["before"]
+    line = ExportRecord.of(s.state, "t", 1.0).line().replace('"before"', f'"be{hidden}fore"')
+    cleaned = ExportRecord.from_line(line, visible).state.records[0].answers[0]
+    assert cleaned.startswith("be") and cleaned.endswith("fore") and cleaned.isprintable() and len(cleaned) > 6
+    assert ExportRecord.from_line(line.replace(hidden, "\\n"), visible).state.records[0].answers[0] == "be\nfore"

@@ -17,7 +17,16 @@ import pytest
 
 from coach.cli import main
 from coach.library.formats import Level
-from coach.practice.history import export_lines, import_file, is_outdated, load_session, recommend, rescore, timeline
+from coach.practice.history import (
+    export_lines,
+    import_file,
+    is_outdated,
+    load_session,
+    recommend,
+    rescore,
+    timeline,
+    verify_pending,
+)
 from coach.practice.resume import persist
 from coach.practice.session import Session
 from coach.practice.store import MIGRATIONS, Store, StoreError
@@ -197,7 +206,10 @@ def test_export_and_import_round_trip_and_twice_adds_nothing(isolated_home, libr
     again = import_file(other, library, export)
     assert (first.added, first.unchanged) == (2, 0)
     assert (again.added, again.unchanged) == (0, 2)
-    for s in sessions:
+    for s in sessions:  # as exported, awaiting verification
+        assert json.loads(other.load_state(s.state.id)) == json.loads(s.dump()) | {"unverified": True}
+    assert len(verify_pending(other, library)) == 2
+    for s in sessions:  # verified: the same scores, recomputed here
         assert json.loads(other.load_state(s.state.id)) == json.loads(s.dump())
 
 
@@ -402,7 +414,7 @@ def test_a_mock_interview_sent_to_the_mentee_counts_for_them_with_mine(
     out = capsys.readouterr().out
     assert "1 of them were run for another learner" in out and "--mine" in out
     assert timeline(sam_store, library) == {}
-    assert main(["import", "--mine", str(mock)]) == 0
+    assert main(["import", "--mine", "--verify", str(mock)]) == 0
     assert "1 now counted as yours" in capsys.readouterr().out
     ids = {p.session_id for series in timeline(sam_store, library).values() for p in series}
     assert ids == {sams.state.id}

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from coach.cli import main
-from coach.practice.history import import_file, session_points, timeline
+from coach.practice.history import import_file, session_points, timeline, verify_pending
 from coach.practice.resume import persist
 from coach.practice.session import Session
 from coach.practice.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError
@@ -103,9 +103,11 @@ def test_imported_sessions_get_their_results_worked_out_once(isolated_home, libr
 
     store = Store()
     import_file(store, library, export)
-    assert len(store.pending_results()) == 2  # saved without results
-    assert points(store, library) == expected_timeline(store, library) != {}
+    assert store.pending_results() == []  # awaiting verification: no results worked out from the file's scores
+    assert points(store, library) == {}
+    assert len(verify_pending(store, library)) == 2  # verified, and their results stored with them
     assert store.pending_results() == []
+    assert points(store, library) == expected_timeline(store, library) != {}
 
 
 @pytest.fixture

@@ -99,3 +99,45 @@ async def test_history_screen_lists_sessions_around_a_stored_bad_date_and_marks_
         shown = screen_text(app)
         assert "Practise next (p):" in shown and "not-a-date" in shown and "0001-01-01T00:00:00+14:00" in shown
         assert "100 (as exported, not verified)" in shown and "A scenario you do not have" in shown
+
+
+async def test_the_app_verifies_imported_sessions_in_the_background_and_the_history_follows(
+    isolated_home, library, monkeypatch
+):
+    """Imported without --verify, a forged 100 awaits verification: the history screen says so and counts it
+    nowhere; the app's background worker recomputes it from the answers, and the open screen then shows the
+    recomputed score, counted, with nothing left awaiting. (The worker is held until the screen is read.)"""
+    import threading
+
+    from coach.practice import history
+    from coach.tui.app import make_app
+    from tests.conftest import DATA
+    from tests.tui.helpers import FixedClock, screen_text, settle
+
+    assert main(["import", str(DATA / "hostile" / "forged-scores.jsonl")]) == 0
+    gate, real = threading.Event(), history.verify_pending
+
+    def held(*args, **kwargs):  # type: ignore[no-untyped-def]
+        gate.wait(timeout=120)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(history, "verify_pending", held)
+    store = Store()
+    app = make_app(library, store, clock=FixedClock())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+r")
+        for _ in range(1000):  # until the history is shown (not settle: it would wait for the held worker)
+            await pilot.pause()
+            if app.screen.query("#sessions") and app.screen.query_one("#sessions").row_count:
+                break
+        shown = screen_text(app)
+        assert "1 imported session(s) awaiting verification, not counted yet" in shown
+        assert shown.count("100 (as exported, not verified)") == 2 and "No finished sessions yet." in shown
+        gate.set()
+        await settle(pilot)  # the verification; its message asks the screen to read the history again
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "awaiting verification" not in shown and "No finished sessions yet." not in shown
+        assert shown.count("100 (as exported, not verified)") == 1  # forged0002: its scenario is not in the library
+        assert store.row("forged0001").verified and store.row("forged0001").score < 30
+        assert any("Verified 1 imported session(s)" in n.message for n in app._notifications)

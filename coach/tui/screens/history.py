@@ -18,7 +18,7 @@ from coach.practice.progress import previous_attempt
 from coach.practice.resume import WRITE_FAILURES
 from coach.render.html import sparkline
 from coach.render.view import ProgressView, progress_view
-from coach.tui.messages import OpenBriefing, OpenCompare, OpenPlan, OpenSession
+from coach.tui.messages import OpenBriefing, OpenCompare, OpenPlan, OpenSession, SessionsVerified
 from coach.tui.screens.base import CoachScreen
 from coach.tui.widgets.basics import CoachHeader, highlighted_key, local_time, text
 from coach.tui.widgets.charts import CompetencyPlot
@@ -63,6 +63,9 @@ class HistoryScreen(CoachScreen):
     def on_mount(self) -> None:
         self.sub_title = "History and progress"
         self.load()
+
+    def on_sessions_verified(self, _: SessionsVerified) -> None:
+        self.load()  # imported scores now count: the overview, the charts and the table change
 
     def load(self) -> None:
         self.run_worker(self._gather, thread=True, exclusive=True, group="history", exit_on_error=False)
