@@ -137,14 +137,19 @@ class Synonyms:
         words may have up to MAX_GAP other words between its words, within one clause."""
         found: list[tuple[str, int, int]] = []
         present = {t.stem for t in tokens}
+        # the runs starting with a stem that the answer could hold, worked out once per stem
+        # (an answer repeats its words; most runs are ruled out by a word it never uses)
+        possible: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for i, t in enumerate(tokens):
-            if i in skip or t.is_stop:
+            if t.is_stop or i in skip:
                 continue
             for key in self.single.get(t.stem, ()):
                 found.append((key, i, i))
-            for stems, key in self.multi.get(t.stem, ()):
-                if not all(s in present for s in stems[1:]):
-                    continue  # most runs are ruled out by a word the answer never uses
+            runs = possible.get(t.stem)
+            if runs is None:
+                runs = [run for run in self.multi.get(t.stem, ()) if present.issuperset(run[0][1:])]
+                possible[t.stem] = runs
+            for stems, key in runs:
                 last = _run_end(tokens, i, stems, skip)
                 if last is not None:
                     found.append((key, i, last))

@@ -75,11 +75,10 @@ class Token(NamedTuple):  # a tuple: cheap to build by the thousand
     end: int
     sentence: int
     clause: int
-    after_comma: bool = False  # a comma stands between this token and the previous one
-
-    @property
-    def is_stop(self) -> bool:
-        return self.word in STOPWORDS
+    after_comma: bool  # a comma stands between this token and the previous one
+    # ``word in STOPWORDS``, stored rather than a property: the scorer asks it of every token
+    # several times per answer, and a field is read without a Python call
+    is_stop: bool
 
 
 def fold(text: str) -> str:
@@ -122,9 +121,9 @@ def _lemma(word: str) -> str:
 
 
 @lru_cache(maxsize=200_000)
-def analyse(raw: str) -> tuple[tuple[str, str], ...]:
-    """(word, stem) pairs for one raw word as typed: folded, contractions expanded."""
-    return tuple((w, stem(w)) for w in _expand(fold(raw)))
+def analyse(raw: str) -> tuple[tuple[str, str, bool], ...]:
+    """(word, stem, is a stopword) of one raw word as typed: folded, contractions expanded."""
+    return tuple((w, stem(w), w in STOPWORDS) for w in _expand(fold(raw)))
 
 
 @lru_cache(maxsize=200_000)
@@ -157,10 +156,10 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
                 clause += 1
             comma = "," in gap
         last_end = end
-        for word, word_stem in analyse(m.group()):
+        for word, word_stem, stop in analyse(m.group()):
             if word in _CLAUSE_WORDS and tokens:
                 clause += 1
-            tokens.append(Token(word, word_stem, start, end, sentence, clause, comma))
+            tokens.append(Token(word, word_stem, start, end, sentence, clause, comma, stop))
             comma = False
         if limit is not None and len(tokens) >= limit:
             break
