@@ -128,6 +128,10 @@ class Synonyms:
                     self.members.setdefault(key, []).append(variant)
         for runs in self.multi.values():
             runs.sort(key=lambda run: -len(run[0]))
+        # each run with the set of its other stems: an answer without one of them cannot hold it
+        self._gated = {
+            first: [(frozenset(stems[1:]), stems, key) for stems, key in runs] for first, runs in self.multi.items()
+        }
 
     def __bool__(self) -> bool:
         return bool(self.single or self.multi)
@@ -147,7 +151,7 @@ class Synonyms:
                 found.append((key, i, i))
             runs = possible.get(t.stem)
             if runs is None:
-                runs = [run for run in self.multi.get(t.stem, ()) if present.issuperset(run[0][1:])]
+                runs = [(stems, key) for rest, stems, key in self._gated.get(t.stem, ()) if rest <= present]
                 possible[t.stem] = runs
             for stems, key in runs:
                 last = _run_end(tokens, i, stems, skip)

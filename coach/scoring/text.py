@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -164,6 +165,13 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
         if limit is not None and len(tokens) >= limit:
             break
     return tokens
+
+
+def content_stems_of(texts: Iterable[str]) -> set[str]:
+    """The stems of the texts' words that are not small words: ``t.stem for t in tokenize(text)
+    if not t.is_stop``, without building a token for every word of a whole library."""
+    words = {raw for text in texts for raw in _WORD.findall(text)}
+    return {word_stem for raw in words for _, word_stem, stop in analyse(raw) if not stop}
 
 
 def content_terms(text: str) -> list[tuple[str, str]]:
