@@ -210,6 +210,7 @@ class Compiled:
     key: int  # index of the term a match may never miss: the rarest
     need: int  # how many terms must be present
     problem: str = ""  # why the phrase can never match, if it cannot
+    keys: tuple[str, ...] = ()  # each term's key (AnswerIndex looks them up for every phrase of every answer)
 
     @property
     def usable(self) -> bool:
@@ -270,7 +271,7 @@ def compile_phrase(phrase: str, synonyms: Synonyms, rarity: Rarity | None = None
     elif k == 1 and rarity and counts.get(terms[0].key, 0) > rarity.common and terms[0].key not in NEGATOR_STEMS:
         word = terms[0].word or terms[0].key
         problem = f"comes down to “{word}”, a word in {counts[terms[0].key]} concepts of the library: too common alone"
-    return Compiled(phrase, terms, key, need, problem)
+    return Compiled(phrase, terms, key, need, problem, tuple(t.key for t in terms))
 
 
 def rarity_of(concept_phrases: Iterable[Iterable[str]], synonyms: Synonyms) -> Rarity:
@@ -430,28 +431,27 @@ class AnswerIndex:
         """The best affirmed match, the best negated match, and the share of the phrase's
         terms present anywhere in the answer (how close a missed phrase came), over the
         phrases a pattern stands for."""
-        best: tuple[Match | None, Match | None, float] = (None, None, 0.0)
+        affirmed: Match | None = None
+        negated: Match | None = None
+        share = 0.0
         for compiled in self.matcher.compile(phrase):
-            affirmed, negated, share = self._find(compiled)
-            best = (
-                _better(best[0], affirmed),
-                _better(best[1], negated),
-                max(best[2], share),
-            )
-            if best[0] and best[0].similarity == 1.0:
+            found, rejected, present = self._find(compiled)
+            affirmed, negated, share = _better(affirmed, found), _better(negated, rejected), max(share, present)
+            if affirmed and affirmed.similarity == 1.0:
                 break
-        return best
+        return affirmed, negated, share
 
     def _find(self, c: Compiled) -> tuple[Match | None, Match | None, float]:
         terms, k = c.terms, len(c.terms)
-        if not k or not c.usable:
+        if not k or c.problem:  # not usable
             return None, None, 0.0
         # a quick look before building any lists: most phrases miss their key term outright
         key = terms[c.key]
-        if key.key not in self.positions and (
+        positions = self.positions
+        if key.key not in positions and (
             not self.typos or (not key.key.startswith("~") and key.word.casefold() not in self.typos)
         ):
-            return None, None, sum(1 for t in terms if t.key in self.positions) / k
+            return None, None, sum(map(positions.__contains__, c.keys)) / k
         per_term = [self.occurrences(t) for t in terms]
         partial = sum(max(sim for _, sim in occ) for occ in per_term if occ) / k
         if not per_term[c.key] or sum(1 for occ in per_term if occ) < c.need:

@@ -140,6 +140,18 @@ def _expand(word: str) -> tuple[str, ...]:
     return (word,)
 
 
+@lru_cache(maxsize=4096)
+def _gap(gap: str) -> tuple[int, bool]:
+    """What the text between two words ends: 2 a sentence, 1 a clause, 0 neither; and whether it
+    holds a comma. Cached: answers repeat the same few gaps (", ", ". ", a blank line)."""
+    if _SENTENCE_BREAK.search(gap + " "):
+        return 2, "," in gap
+    return (1 if _CLAUSE_BREAK.search(gap) else 0), "," in gap
+
+
+_new_token = tuple.__new__  # builds a Token without the Python-level __new__ of a NamedTuple: one call less a word
+
+
 def tokenize(text: str, limit: int | None = None) -> list[Token]:
     """Tokens of ``text`` with spans; stops after ``limit`` tokens (bounded work)."""
     tokens: list[Token] = []
@@ -149,18 +161,17 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
         start, end = m.span()
         gap = text[last_end:start]
         comma = False
-        if tokens and gap != " ":  # most gaps are one space: skip the regexes
-            if _SENTENCE_BREAK.search(gap + " "):
+        if tokens and gap != " ":  # most gaps are one space
+            ends, comma = _gap(gap)
+            if ends == 2:
                 sentence += 1
+            if ends:
                 clause += 1
-            elif _CLAUSE_BREAK.search(gap):
-                clause += 1
-            comma = "," in gap
         last_end = end
         for word, word_stem, stop in analyse(m.group()):
             if word in _CLAUSE_WORDS and tokens:
                 clause += 1
-            tokens.append(Token(word, word_stem, start, end, sentence, clause, comma, stop))
+            tokens.append(_new_token(Token, (word, word_stem, start, end, sentence, clause, comma, stop)))
             comma = False
         if limit is not None and len(tokens) >= limit:
             break
