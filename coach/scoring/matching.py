@@ -407,9 +407,9 @@ class AnswerIndex:
 
     def phrase_words(self, keys: Iterable[str]) -> set[int]:
         """Positions of the answer's words that are words (or synonyms) of any of the terms."""
-        return {
-            j for key in keys for i in self.positions.get(key, ()) for j in range(i, self.ends.get((key, i), i) + 1)
-        }
+        positions, ends = self.positions, self.ends
+        present = positions.keys() & keys  # an answer holds few of a target's terms: skip the rest
+        return {j for key in present for i in positions[key] for j in range(i, ends.get((key, i), i) + 1)}
 
     def occurrences(self, term: Term) -> list[tuple[int, float]]:
         """(token index, similarity) of every place the term appears: by stem or synonym,

