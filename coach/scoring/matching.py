@@ -436,9 +436,13 @@ class AnswerIndex:
         share = 0.0
         for compiled in self.matcher.compile(phrase):
             found, rejected, present = self._find(compiled)
-            affirmed, negated, share = _better(affirmed, found), _better(negated, rejected), max(share, present)
-            if affirmed and affirmed.similarity == 1.0:
-                break
+            share = max(share, present)
+            if rejected is not None:  # (most phrases are not in an answer at all: nothing to compare)
+                negated = _better(negated, rejected)
+            if found is not None:
+                affirmed = _better(affirmed, found)
+                if affirmed.similarity == 1.0:
+                    break
         return affirmed, negated, share
 
     def _find(self, c: Compiled) -> tuple[Match | None, Match | None, float]:
@@ -528,10 +532,12 @@ def match_concept(index: AnswerIndex, phrases: list[str], omission: bool = False
     for phrase in phrases:
         affirmed, negated, share = index.find(phrase)
         partial = max(partial, share)
-        best = _better(best, affirmed)
-        best_negated = _better(best_negated, negated)
-        if best and best.similarity == 1.0:
-            break
+        if negated is not None:
+            best_negated = _better(best_negated, negated)
+        if affirmed is not None:
+            best = _better(best, affirmed)
+            if best.similarity == 1.0:
+                break
     if omission:
         if best_negated is not None:
             return ConceptMatch(True, False, best_negated.similarity, best_negated)
