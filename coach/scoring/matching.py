@@ -132,6 +132,7 @@ class Synonyms:
         self._gated = {
             first: [(frozenset(stems[1:]), stems, key) for stems, key in runs] for first, runs in self.multi.items()
         }
+        self._starts = frozenset(self.single) | frozenset(self.multi)  # the stems a member can start with
 
     def __bool__(self) -> bool:
         return bool(self.single or self.multi)
@@ -145,7 +146,7 @@ class Synonyms:
         # (an answer repeats its words; most runs are ruled out by a word it never uses)
         possible: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for i, t in enumerate(tokens):
-            if t.is_stop or i in skip:
+            if t.stem not in self._starts or t.is_stop or i in skip:
                 continue
             for key in self.single.get(t.stem, ()):
                 found.append((key, i, i))
