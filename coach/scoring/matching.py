@@ -442,7 +442,7 @@ class AnswerIndex:
                 negated = _better(negated, rejected)
             if found is not None:
                 affirmed = _better(affirmed, found)
-                if affirmed.similarity == 1.0:
+                if affirmed is not None and affirmed.similarity == 1.0:
                     break
         return affirmed, negated, share
 
@@ -537,7 +537,7 @@ def match_concept(index: AnswerIndex, phrases: list[str], omission: bool = False
             best_negated = _better(best_negated, negated)
         if affirmed is not None:
             best = _better(best, affirmed)
-            if best.similarity == 1.0:
+            if best is not None and best.similarity == 1.0:
                 break
     if omission:
         if best_negated is not None:
