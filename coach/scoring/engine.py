@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from coach.library.formats import AntiPattern, CriterionSpec, Ladder, Level, Rubric, Scenario, Stage, exhibit_text
 from coach.library.loader import Library
 from coach.scoring.ladder import band_for, ceiling_for, competency_scores, exact_level, place_on_ladder
-from coach.scoring.matching import AnswerIndex, Matcher, Rarity, Synonyms, match_concept, rarity_of
+from coach.scoring.matching import AnswerIndex, Compiled, Matcher, Rarity, Synonyms, match_concept, rarity_of
 from coach.scoring.report import (
     AntiPatternHit,
     ConceptResult,
@@ -122,12 +122,14 @@ def build_target(
     synonyms: Synonyms | None = None,
     rarity: Rarity | None = None,
     known: frozenset[str] = frozenset(),
+    compiled_phrases: dict[str, tuple[Compiled, ...]] | None = None,
 ) -> Target:
     """``reference`` is a model answer: its words count as on-topic, and "too short" is
     judged against its length (a third of it, between 3 and MIN_WORDS words).
     ``synonyms`` come from the lexicon; ``rarity`` counts the concepts each term appears
     in across the library (the target's own concepts when not given); ``known`` is the
-    library's vocabulary, which tells a sentence about the work from one that is not."""
+    library's vocabulary, which tells a sentence about the work from one that is not.
+    ``compiled_phrases`` are phrases compiled with these same synonyms and rarity, to reuse."""
     rubrics = {c.rubric.id: c.rubric for c in criteria}
     anti = tuple((f"{r.id}.{a.id}", a, r) for r in rubrics.values() for a in r.anti_patterns)
     words = [prompt, context, reference]
@@ -139,7 +141,7 @@ def build_target(
     phrase_sets = [concept.phrases for c in criteria for concept in c.concepts] + [a.phrases for _, a, _ in anti]
     if rarity is None:
         rarity = rarity_of(phrase_sets, synonyms)
-    matcher = Matcher([p for phrases in phrase_sets for p in phrases], synonyms, rarity)
+    matcher = Matcher([p for phrases in phrase_sets for p in phrases], synonyms, rarity, compiled_phrases)
     terms = frozenset(t.key for ps in phrase_sets for p in ps for c in matcher.compile(p) for t in c.terms)
     vocabulary |= terms
     return Target(
@@ -175,6 +177,8 @@ class CompiledLibrary:
             [e.item for e in library.scenarios.values()],
         )
         self.targets: dict[tuple[object, ...], Target] = {}
+        # every phrase compiled for the stages' targets (they share the library's synonyms and rarity)
+        self.phrases: dict[str, tuple[Compiled, ...]] = {}
         synonyms = Synonyms(g.words for entry in library.lexicons for g in entry.item.groups)
         rubrics = [e.item for e in library.rubrics.values()]
         scenarios = [e.item for e in library.scenarios.values()]
@@ -278,7 +282,8 @@ class Scorer:
             ]
             criteria.append(Criterion(a.criterion, rubric, spec, tuple(concepts), a.weight))
         context = "\n".join([scenario.briefing.situation] + [exhibit_text(e) for e in scenario.briefing.exhibits])
-        synonyms, rarity, known = self.shared()
+        compiled = self.compiled()
+        synonyms, rarity, known = compiled.shared
         return build_target(
             criteria,
             stage.prompt,
@@ -290,6 +295,7 @@ class Scorer:
             synonyms=synonyms,
             rarity=rarity,
             known=known,
+            compiled_phrases=compiled.phrases,
         )
 
     def rubric_target(self, rubric: Rubric, prompt: str = "") -> Target:

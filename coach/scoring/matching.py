@@ -302,6 +302,13 @@ def _deletions(word: str, edits: int) -> set[str]:
     return found
 
 
+@lru_cache(maxsize=8192)
+def _phrase_word_deletions(word: str, edits: int) -> frozenset[str]:
+    """_deletions of a phrase word, remembered: every target of a library indexes its phrases' words
+    for typos, and the stages of a library share most of them (an answer's words are not kept)."""
+    return frozenset(_deletions(word, edits))
+
+
 class Typos:
     """The words of a set of phrases, indexed for typo look-ups (symmetric deletions)."""
 
@@ -313,7 +320,7 @@ class Typos:
             edits = typo_edits(word)
             if edits and word not in self.words and len(word) <= MAX_WORD:
                 self.words.add(word)
-                for d in _deletions(word, edits):
+                for d in _phrase_word_deletions(word, edits):
                     self.deletions.setdefault(d, set()).add(word)
 
     def near(self, typed: str) -> frozenset[str]:
@@ -345,10 +352,19 @@ class Typos:
 class Matcher:
     """Everything needed to match one target's phrases, compiled once and reused."""
 
-    def __init__(self, phrases: Iterable[str], synonyms: Synonyms | None = None, rarity: Rarity | None = None):
+    def __init__(
+        self,
+        phrases: Iterable[str],
+        synonyms: Synonyms | None = None,
+        rarity: Rarity | None = None,
+        shared: dict[str, tuple[Compiled, ...]] | None = None,
+    ):
+        """``shared`` holds phrases compiled by other Matchers with these very synonyms and rarity
+        (a library's stages share most rubric phrases); it gains the phrases compiled here."""
         self.synonyms = synonyms or Synonyms()
         self.rarity = rarity
-        self._compiled: dict[str, tuple[Compiled, ...]] = {}
+        self._compiled: dict[str, tuple[Compiled, ...]] = {}  # this target's phrases
+        self._shared = shared
         words: set[str] = set()
         for phrase in phrases:
             for c in self.compile(phrase):
@@ -362,7 +378,11 @@ class Matcher:
     def compile(self, phrase: str) -> tuple[Compiled, ...]:
         compiled = self._compiled.get(phrase)
         if compiled is None:
-            compiled = tuple(compile_phrase(v, self.synonyms, self.rarity) for v in _variants(phrase))
+            compiled = self._shared.get(phrase) if self._shared is not None else None
+            if compiled is None:
+                compiled = tuple(compile_phrase(v, self.synonyms, self.rarity) for v in _variants(phrase))
+                if self._shared is not None:
+                    self._shared[phrase] = compiled
             self._compiled[phrase] = compiled
         return compiled
 

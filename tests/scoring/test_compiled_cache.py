@@ -77,3 +77,16 @@ def test_an_edited_rubric_file_is_compiled_again(tmp_path: Path):
     rubric.write_text(text[:start] + '  "quarterly zebra census",\n' + text[end:], encoding="utf-8")
     after = load_library(rubric_dirs=[tmp_path], include_user=False)
     assert not found(Scorer(after), after)
+
+
+def test_a_phrase_compiled_for_one_stage_is_reused_not_mixed_into_another():
+    from coach.scoring.matching import Matcher, Synonyms
+
+    synonyms = Synonyms([["roll back", "revert"]])
+    shared: dict = {}
+    first = Matcher(["load test the billing engine", "roll back"], synonyms, shared=shared)
+    second = Matcher(["roll back", "feature flag"], synonyms, shared=shared)
+    assert second.compile("roll back") is first.compile("roll back")  # compiled once
+    # each target still forgives typos of its own words only ("biling" is not a typo of stage two's words)
+    assert "billing" in first.typos.words and "billing" not in second.typos.words
+    assert second.compile("roll back") == Matcher(["roll back"], synonyms).compile("roll back")
