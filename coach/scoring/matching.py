@@ -152,7 +152,8 @@ class Synonyms:
                 found.append((key, i, i))
             runs = possible.get(t.stem)
             if runs is None:
-                runs = [(stems, key) for rest, stems, key in self._gated.get(t.stem, ()) if rest <= present]
+                gated = self._gated.get(t.stem)
+                runs = [(stems, key) for rest, stems, key in gated if rest <= present] if gated else []
                 possible[t.stem] = runs
             for stems, key in runs:
                 last = _run_end(tokens, i, stems, skip)
@@ -455,7 +456,18 @@ class AnswerIndex:
         affirmed: Match | None = None
         negated: Match | None = None
         share = 0.0
+        positions, typos = self.positions, self.typos
         for compiled in self.matcher.compile(phrase):
+            k = len(compiled.terms)
+            if not k or compiled.problem:  # a phrase that can never match
+                continue
+            # a quick look before building any lists: most phrases miss their key term outright
+            key = compiled.terms[compiled.key]
+            if key.key not in positions and (
+                not typos or (not key.key.startswith("~") and key.word.casefold() not in typos)
+            ):
+                share = max(share, sum(map(positions.__contains__, compiled.keys)) / k)
+                continue
             found, rejected, present = self._find(compiled)
             share = max(share, present)
             if rejected is not None:  # (most phrases are not in an answer at all: nothing to compare)
@@ -467,16 +479,8 @@ class AnswerIndex:
         return affirmed, negated, share
 
     def _find(self, c: Compiled) -> tuple[Match | None, Match | None, float]:
+        """One usable phrase whose key term the answer may hold (see find)."""
         terms, k = c.terms, len(c.terms)
-        if not k or c.problem:  # not usable
-            return None, None, 0.0
-        # a quick look before building any lists: most phrases miss their key term outright
-        key = terms[c.key]
-        positions = self.positions
-        if key.key not in positions and (
-            not self.typos or (not key.key.startswith("~") and key.word.casefold() not in self.typos)
-        ):
-            return None, None, sum(map(positions.__contains__, c.keys)) / k
         per_term = [self.occurrences(t) for t in terms]
         partial = sum(max(sim for _, sim in occ) for occ in per_term if occ) / k
         if not per_term[c.key] or sum(1 for occ in per_term if occ) < c.need:
