@@ -108,7 +108,7 @@ def _concepts(rubric: Rubric, spec: CriterionSpec, only: list[str] | None = None
 
 def _trigrams(tokens: list[Token]) -> set[tuple[str, ...]]:
     stems = [t.stem for t in tokens]
-    return {tuple(stems[i : i + 3]) for i in range(len(stems) - 2)}
+    return set(zip(stems, stems[1:], stems[2:], strict=False))
 
 
 def build_target(
