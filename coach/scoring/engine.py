@@ -8,13 +8,14 @@ with a flag that says why. Work per answer is bounded (MAX_TOKENS).
 from __future__ import annotations
 
 import re
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field, replace
 
 from coach.library.formats import AntiPattern, CriterionSpec, Ladder, Level, Rubric, Scenario, Stage, exhibit_text
 from coach.library.loader import Library
 from coach.scoring.ladder import band_for, ceiling_for, competency_scores, exact_level, place_on_ladder
-from coach.scoring.matching import AnswerIndex, Matcher, Rarity, Synonyms, match_concept, rarity_of
+from coach.scoring.matching import AnswerIndex, Compiled, Matcher, Rarity, Synonyms, match_concept, rarity_of
 from coach.scoring.report import (
     AntiPatternHit,
     ConceptResult,
@@ -25,7 +26,7 @@ from coach.scoring.report import (
     SignalScore,
 )
 from coach.scoring.signals import PASS, measure
-from coach.scoring.text import GENERIC, Token, tokenize
+from coach.scoring.text import GENERIC, Token, content_stems_of, tokenize
 
 MAX_TOKENS = 12_000  # about 60,000 characters of prose; the rest is not read
 MAX_CHARS = 100_000  # and never more characters than this, whatever they are
@@ -110,7 +111,7 @@ def _concepts(rubric: Rubric, spec: CriterionSpec, only: list[str] | None = None
 
 def _trigrams(tokens: list[Token]) -> set[tuple[str, ...]]:
     stems = [t.stem for t in tokens]
-    return {tuple(stems[i : i + 3]) for i in range(len(stems) - 2)}
+    return set(zip(stems, stems[1:], stems[2:], strict=False))
 
 
 def build_target(
@@ -124,12 +125,14 @@ def build_target(
     synonyms: Synonyms | None = None,
     rarity: Rarity | None = None,
     known: frozenset[str] = frozenset(),
+    compiled_phrases: dict[str, tuple[Compiled, ...]] | None = None,
 ) -> Target:
     """``reference`` is a model answer: its words count as on-topic, and "too short" is
     judged against its length (a third of it, between 3 and MIN_WORDS words).
     ``synonyms`` come from the lexicon; ``rarity`` counts the concepts each term appears
     in across the library (the target's own concepts when not given); ``known`` is the
-    library's vocabulary, which tells a sentence about the work from one that is not."""
+    library's vocabulary, which tells a sentence about the work from one that is not.
+    ``compiled_phrases`` are phrases compiled with these same synonyms and rarity, to reuse."""
     rubrics = {c.rubric.id: c.rubric for c in criteria}
     anti = tuple((f"{r.id}.{a.id}", a, r) for r in rubrics.values() for a in r.anti_patterns)
     words = [prompt, context, reference]
@@ -141,7 +144,7 @@ def build_target(
     phrase_sets = [concept.phrases for c in criteria for concept in c.concepts] + [a.phrases for _, a, _ in anti]
     if rarity is None:
         rarity = rarity_of(phrase_sets, synonyms)
-    matcher = Matcher([p for phrases in phrase_sets for p in phrases], synonyms, rarity)
+    matcher = Matcher([p for phrases in phrase_sets for p in phrases], synonyms, rarity, compiled_phrases)
     terms = frozenset(t.key for ps in phrase_sets for p in ps for c in matcher.compile(p) for t in c.terms)
     vocabulary |= terms
     return Target(
@@ -161,34 +164,88 @@ def build_target(
     )
 
 
+class CompiledLibrary:
+    """What scoring against a library needs, compiled once: the lexicon's synonyms, term rarity,
+    the library's vocabulary, and each stage's (or library rubric's) target.
+
+    Shared by every Scorer of the same library (see ``compiled_for``): a session, `coach history`,
+    a review and an import each make their own Scorer, and compiling a library and its stages
+    costs far more than scoring an answer."""
+
+    def __init__(self, library: Library):
+        # the files compiled, kept alive: their ids make the cache's key (see _library_key)
+        self.files = (
+            [e.item for e in library.lexicons],
+            [e.item for e in library.rubrics.values()],
+            [e.item for e in library.scenarios.values()],
+        )
+        self.targets: dict[tuple[object, ...], Target] = {}
+        # every phrase compiled for the stages' targets (they share the library's synonyms and rarity)
+        self.phrases: dict[str, tuple[Compiled, ...]] = {}
+        synonyms = Synonyms(g.words for entry in library.lexicons for g in entry.item.groups)
+        rubrics = [e.item for e in library.rubrics.values()]
+        scenarios = [e.item for e in library.scenarios.values()]
+        phrase_sets = [c.phrases for r in rubrics for cr in r.criteria for c in cr.concepts]
+        phrase_sets += [c.phrases for sc in scenarios for st in sc.stages for a in st.assess for c in a.extra]
+        texts = [" ".join(p) for p in phrase_sets] + [r.description for r in rubrics]
+        for sc in scenarios:
+            texts += [sc.briefing.situation, *(exhibit_text(e) for e in sc.briefing.exhibits)]
+            texts += [t for st in sc.stages for t in (st.prompt, st.model_answer, *(c.answer for c in st.calibration))]
+        known = frozenset(content_stems_of(texts))
+        known |= {k for k in synonyms.members}
+        known |= {s for s in synonyms.single}
+        self.shared = (synonyms, rarity_of(phrase_sets, synonyms), known)
+
+
+def _library_key(library: Library) -> tuple[tuple[int, ...], ...]:
+    """The identity of each file of the library as loaded. Its models are frozen, so the same
+    objects say the same things; a library loaded again, or a rubric, scenario or lexicon
+    replaced in it, gives a new key, so nothing compiled from old files is reused."""
+    return (
+        tuple(id(e.item) for e in library.lexicons),
+        tuple(id(e.item) for e in library.rubrics.values()),
+        tuple(id(e.item) for e in library.scenarios.values()),
+    )
+
+
+# The libraries compiled lately, by _library_key. Each entry holds every object whose id is in
+# its key (``files``), so while it is here no other object can be given one of those ids.
+_COMPILED: OrderedDict[tuple[tuple[int, ...], ...], CompiledLibrary] = OrderedDict()
+_COMPILED_LIBRARIES = 4  # a process rarely has more than one library; tests load many
+_COMPILED_LOCK = threading.Lock()  # the app scores in worker threads
+SHARED_TARGETS = 1_000  # at most this many targets per library are shared between Scorers
+
+
+def compiled_for(library: Library) -> CompiledLibrary:
+    key = _library_key(library)
+    with _COMPILED_LOCK:
+        found = _COMPILED.get(key)
+        if found is not None:
+            _COMPILED.move_to_end(key)
+            return found
+    compiled = CompiledLibrary(library)  # outside the lock: two threads may both compile, the last one is kept
+    with _COMPILED_LOCK:
+        _COMPILED[key] = compiled
+        while len(_COMPILED) > _COMPILED_LIBRARIES:
+            _COMPILED.popitem(last=False)
+    return compiled
+
+
 class Scorer:
     """Scores answers; compiles each stage or rubric once and reuses it."""
 
     def __init__(self, library: Library):
         self.library = library
         self._targets: dict[tuple[str, str], Target] = {}
-        self._shared: tuple[Synonyms, Rarity, frozenset[str]] | None = None
+
+    def compiled(self) -> CompiledLibrary:
+        """The library as it is now, compiled (by this Scorer or any other)."""
+        return compiled_for(self.library)
 
     def shared(self) -> tuple[Synonyms, Rarity, frozenset[str]]:
         """What every target of the library shares: the lexicon's synonyms, how rare each
-        term is across all concepts, and the library's vocabulary. Built on first use."""
-        if self._shared is None:
-            synonyms = Synonyms(g.words for entry in self.library.lexicons for g in entry.item.groups)
-            rubrics = [e.item for e in self.library.rubrics.values()]
-            scenarios = [e.item for e in self.library.scenarios.values()]
-            phrase_sets = [c.phrases for r in rubrics for cr in r.criteria for c in cr.concepts]
-            phrase_sets += [c.phrases for sc in scenarios for st in sc.stages for a in st.assess for c in a.extra]
-            texts = [" ".join(p) for p in phrase_sets] + [r.description for r in rubrics]
-            for sc in scenarios:
-                texts += [sc.briefing.situation, *(exhibit_text(e) for e in sc.briefing.exhibits)]
-                texts += [
-                    t for st in sc.stages for t in (st.prompt, st.model_answer, *(c.answer for c in st.calibration))
-                ]
-            known = frozenset(t.stem for text in texts for t in tokenize(text) if not t.is_stop)
-            known |= {k for k in synonyms.members}
-            known |= {s for s in synonyms.single}
-            self._shared = (synonyms, rarity_of(phrase_sets, synonyms), known)
-        return self._shared
+        term is across all concepts, and the library's vocabulary."""
+        return self.compiled().shared
 
     @property
     def ladder(self) -> Ladder | None:
@@ -197,46 +254,81 @@ class Scorer:
     def stage_target(self, scenario: Scenario, stage: Stage) -> Target:
         key = (scenario.id, stage.id)
         if key not in self._targets:
-            criteria = []
-            for a in stage.assess:
-                rid, cid = a.criterion.split(".")
-                rubric = self.library.rubric(rid)
-                spec = rubric.criterion(cid)
-                assert spec is not None, f"{a.criterion} was checked at load time"
-                concepts = _concepts(rubric, spec, a.concepts)
-                concepts += [
-                    Concept(f"{a.criterion}.{c.id}", c.label, tuple(c.phrases), c.advice, c.weight, c.omission)
-                    for c in a.extra
-                ]
-                criteria.append(Criterion(a.criterion, rubric, spec, tuple(concepts), a.weight))
-            context = "\n".join([scenario.briefing.situation] + [exhibit_text(e) for e in scenario.briefing.exhibits])
-            synonyms, rarity, known = self.shared()
-            self._targets[key] = build_target(
-                criteria,
-                stage.prompt,
-                context,
-                stage.time_limit_minutes,
-                scenario,
-                stage,
-                reference=stage.model_answer,
-                synonyms=synonyms,
-                rarity=rarity,
-                known=known,
-            )
+            self._targets[key] = self._shared_target(scenario, stage) or self._stage_target(scenario, stage)
         return self._targets[key]
+
+    def _shared_target(self, scenario: Scenario, stage: Stage) -> Target | None:
+        """The target other Scorers of this library compiled for the stage (compiling it now if
+        none did). Only for the library's own scenario objects: one made elsewhere (a file being
+        edited, a test's variant) is compiled for this Scorer alone, as the cache would keep it."""
+        entry = self.library.scenarios.get(scenario.id)
+        if entry is None or entry.item is not scenario or not any(st is stage for st in scenario.stages):
+            return None
+        compiled = self.compiled()
+        key = ("stage", id(scenario), id(stage))  # the ids of objects the library holds: never reused
+        target = compiled.targets.get(key)
+        if target is None:
+            target = compiled.targets[key] = self._stage_target(scenario, stage)
+        return target
+
+    def _stage_target(self, scenario: Scenario, stage: Stage) -> Target:
+        criteria = []
+        for a in stage.assess:
+            rid, cid = a.criterion.split(".")
+            rubric = self.library.rubric(rid)
+            spec = rubric.criterion(cid)
+            assert spec is not None, f"{a.criterion} was checked at load time"
+            concepts = _concepts(rubric, spec, a.concepts)
+            concepts += [
+                Concept(f"{a.criterion}.{c.id}", c.label, tuple(c.phrases), c.advice, c.weight, c.omission)
+                for c in a.extra
+            ]
+            criteria.append(Criterion(a.criterion, rubric, spec, tuple(concepts), a.weight))
+        context = "\n".join([scenario.briefing.situation] + [exhibit_text(e) for e in scenario.briefing.exhibits])
+        compiled = self.compiled()
+        synonyms, rarity, known = compiled.shared
+        return build_target(
+            criteria,
+            stage.prompt,
+            context,
+            stage.time_limit_minutes,
+            scenario,
+            stage,
+            reference=stage.model_answer,
+            synonyms=synonyms,
+            rarity=rarity,
+            known=known,
+            compiled_phrases=compiled.phrases,
+        )
 
     def rubric_target(self, rubric: Rubric, prompt: str = "") -> Target:
         key = ("rubric:" + rubric.id, prompt)
         if key not in self._targets:
-            criteria = [
-                Criterion(f"{rubric.id}.{c.id}", rubric, c, tuple(_concepts(rubric, c))) for c in rubric.criteria
-            ]
-            synonyms, _, known = self.shared()
-            target = build_target(criteria, prompt, synonyms=synonyms)
-            # no model answer to measure against: an answer needs about a word per concept
-            concepts = sum(len(c.concepts) for c in criteria)
-            self._targets[key] = replace(target, min_words=max(3, min(MIN_WORDS, concepts)))
+            self._targets[key] = self._shared_rubric_target(rubric, prompt) or self._rubric_target(rubric, prompt)
         return self._targets[key]
+
+    def _shared_rubric_target(self, rubric: Rubric, prompt: str) -> Target | None:
+        """As _shared_target, for the library's own rubrics (a story is scored against one by a
+        Scorer of its own); a drafted rubric, or one question too many, is this Scorer's alone."""
+        entry = self.library.rubrics.get(rubric.id)
+        if entry is None or entry.item is not rubric:
+            return None
+        compiled = self.compiled()
+        key = ("rubric", id(rubric), prompt)
+        target = compiled.targets.get(key)
+        if target is None:
+            if len(compiled.targets) >= SHARED_TARGETS:
+                return None  # a batch with a question per row: bounded, as the cache outlives this Scorer
+            target = compiled.targets[key] = self._rubric_target(rubric, prompt)
+        return target
+
+    def _rubric_target(self, rubric: Rubric, prompt: str) -> Target:
+        criteria = [Criterion(f"{rubric.id}.{c.id}", rubric, c, tuple(_concepts(rubric, c))) for c in rubric.criteria]
+        synonyms, _, known = self.shared()
+        target = build_target(criteria, prompt, synonyms=synonyms)
+        # no model answer to measure against: an answer needs about a word per concept
+        concepts = sum(len(c.concepts) for c in criteria)
+        return replace(target, min_words=max(3, min(MIN_WORDS, concepts)))
 
     def score_stage(
         self, scenario: Scenario, stage: Stage, answer: str, target_level: Level | None = None

@@ -128,6 +128,11 @@ class Synonyms:
                     self.members.setdefault(key, []).append(variant)
         for runs in self.multi.values():
             runs.sort(key=lambda run: -len(run[0]))
+        # each run with the set of its other stems: an answer without one of them cannot hold it
+        self._gated = {
+            first: [(frozenset(stems[1:]), stems, key) for stems, key in runs] for first, runs in self.multi.items()
+        }
+        self._starts = frozenset(self.single) | frozenset(self.multi)  # the stems a member can start with
 
     def __bool__(self) -> bool:
         return bool(self.single or self.multi)
@@ -137,14 +142,20 @@ class Synonyms:
         words may have up to MAX_GAP other words between its words, within one clause."""
         found: list[tuple[str, int, int]] = []
         present = {t.stem for t in tokens}
+        # the runs starting with a stem that the answer could hold, worked out once per stem
+        # (an answer repeats its words; most runs are ruled out by a word it never uses)
+        possible: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for i, t in enumerate(tokens):
-            if i in skip or t.is_stop:
+            if t.stem not in self._starts or t.is_stop or i in skip:
                 continue
             for key in self.single.get(t.stem, ()):
                 found.append((key, i, i))
-            for stems, key in self.multi.get(t.stem, ()):
-                if not all(s in present for s in stems[1:]):
-                    continue  # most runs are ruled out by a word the answer never uses
+            runs = possible.get(t.stem)
+            if runs is None:
+                gated = self._gated.get(t.stem)
+                runs = [(stems, key) for rest, stems, key in gated if rest <= present] if gated else []
+                possible[t.stem] = runs
+            for stems, key in runs:
                 last = _run_end(tokens, i, stems, skip)
                 if last is not None:
                     found.append((key, i, last))
@@ -201,6 +212,7 @@ class Compiled:
     key: int  # index of the term a match may never miss: the rarest
     need: int  # how many terms must be present
     problem: str = ""  # why the phrase can never match, if it cannot
+    keys: tuple[str, ...] = ()  # each term's key (AnswerIndex looks them up for every phrase of every answer)
 
     @property
     def usable(self) -> bool:
@@ -261,7 +273,7 @@ def compile_phrase(phrase: str, synonyms: Synonyms, rarity: Rarity | None = None
     elif k == 1 and rarity and counts.get(terms[0].key, 0) > rarity.common and terms[0].key not in NEGATOR_STEMS:
         word = terms[0].word or terms[0].key
         problem = f"comes down to “{word}”, a word in {counts[terms[0].key]} concepts of the library: too common alone"
-    return Compiled(phrase, terms, key, need, problem)
+    return Compiled(phrase, terms, key, need, problem, tuple(t.key for t in terms))
 
 
 def rarity_of(concept_phrases: Iterable[Iterable[str]], synonyms: Synonyms) -> Rarity:
@@ -291,6 +303,13 @@ def _deletions(word: str, edits: int) -> set[str]:
     return found
 
 
+@lru_cache(maxsize=8192)
+def _phrase_word_deletions(word: str, edits: int) -> frozenset[str]:
+    """_deletions of a phrase word, remembered: every target of a library indexes its phrases' words
+    for typos, and the stages of a library share most of them (an answer's words are not kept)."""
+    return frozenset(_deletions(word, edits))
+
+
 class Typos:
     """The words of a set of phrases, indexed for typo look-ups (symmetric deletions)."""
 
@@ -302,7 +321,7 @@ class Typos:
             edits = typo_edits(word)
             if edits and word not in self.words and len(word) <= MAX_WORD:
                 self.words.add(word)
-                for d in _deletions(word, edits):
+                for d in _phrase_word_deletions(word, edits):
                     self.deletions.setdefault(d, set()).add(word)
 
     def near(self, typed: str) -> frozenset[str]:
@@ -334,10 +353,19 @@ class Typos:
 class Matcher:
     """Everything needed to match one target's phrases, compiled once and reused."""
 
-    def __init__(self, phrases: Iterable[str], synonyms: Synonyms | None = None, rarity: Rarity | None = None):
+    def __init__(
+        self,
+        phrases: Iterable[str],
+        synonyms: Synonyms | None = None,
+        rarity: Rarity | None = None,
+        shared: dict[str, tuple[Compiled, ...]] | None = None,
+    ):
+        """``shared`` holds phrases compiled by other Matchers with these very synonyms and rarity
+        (a library's stages share most rubric phrases); it gains the phrases compiled here."""
         self.synonyms = synonyms or Synonyms()
         self.rarity = rarity
-        self._compiled: dict[str, tuple[Compiled, ...]] = {}
+        self._compiled: dict[str, tuple[Compiled, ...]] = {}  # this target's phrases
+        self._shared = shared
         words: set[str] = set()
         for phrase in phrases:
             for c in self.compile(phrase):
@@ -351,7 +379,11 @@ class Matcher:
     def compile(self, phrase: str) -> tuple[Compiled, ...]:
         compiled = self._compiled.get(phrase)
         if compiled is None:
-            compiled = tuple(compile_phrase(v, self.synonyms, self.rarity) for v in _variants(phrase))
+            compiled = self._shared.get(phrase) if self._shared is not None else None
+            if compiled is None:
+                compiled = tuple(compile_phrase(v, self.synonyms, self.rarity) for v in _variants(phrase))
+                if self._shared is not None:
+                    self._shared[phrase] = compiled
             self._compiled[phrase] = compiled
         return compiled
 
@@ -397,9 +429,9 @@ class AnswerIndex:
 
     def phrase_words(self, keys: Iterable[str]) -> set[int]:
         """Positions of the answer's words that are words (or synonyms) of any of the terms."""
-        return {
-            j for key in keys for i in self.positions.get(key, ()) for j in range(i, self.ends.get((key, i), i) + 1)
-        }
+        positions, ends = self.positions, self.ends
+        present = positions.keys() & keys  # an answer holds few of a target's terms: skip the rest
+        return {j for key in present for i in positions[key] for j in range(i, ends.get((key, i), i) + 1)}
 
     def occurrences(self, term: Term) -> list[tuple[int, float]]:
         """(token index, similarity) of every place the term appears: by stem or synonym,
@@ -421,28 +453,34 @@ class AnswerIndex:
         """The best affirmed match, the best negated match, and the share of the phrase's
         terms present anywhere in the answer (how close a missed phrase came), over the
         phrases a pattern stands for."""
-        best: tuple[Match | None, Match | None, float] = (None, None, 0.0)
+        affirmed: Match | None = None
+        negated: Match | None = None
+        share = 0.0
+        positions, typos = self.positions, self.typos
         for compiled in self.matcher.compile(phrase):
-            affirmed, negated, share = self._find(compiled)
-            best = (
-                _better(best[0], affirmed),
-                _better(best[1], negated),
-                max(best[2], share),
-            )
-            if best[0] and best[0].similarity == 1.0:
-                break
-        return best
+            k = len(compiled.terms)
+            if not k or compiled.problem:  # a phrase that can never match
+                continue
+            # a quick look before building any lists: most phrases miss their key term outright
+            key = compiled.terms[compiled.key]
+            if key.key not in positions and (
+                not typos or (not key.key.startswith("~") and key.word.casefold() not in typos)
+            ):
+                share = max(share, sum(map(positions.__contains__, compiled.keys)) / k)
+                continue
+            found, rejected, present = self._find(compiled)
+            share = max(share, present)
+            if rejected is not None:  # (most phrases are not in an answer at all: nothing to compare)
+                negated = _better(negated, rejected)
+            if found is not None:
+                affirmed = _better(affirmed, found)
+                if affirmed is not None and affirmed.similarity == 1.0:
+                    break
+        return affirmed, negated, share
 
     def _find(self, c: Compiled) -> tuple[Match | None, Match | None, float]:
+        """One usable phrase whose key term the answer may hold (see find)."""
         terms, k = c.terms, len(c.terms)
-        if not k or not c.usable:
-            return None, None, 0.0
-        # a quick look before building any lists: most phrases miss their key term outright
-        key = terms[c.key]
-        if key.key not in self.positions and (
-            not self.typos or (not key.key.startswith("~") and key.word.casefold() not in self.typos)
-        ):
-            return None, None, sum(1 for t in terms if t.key in self.positions) / k
         per_term = [self.occurrences(t) for t in terms]
         partial = sum(max(sim for _, sim in occ) for occ in per_term if occ) / k
         if not per_term[c.key] or sum(1 for occ in per_term if occ) < c.need:
@@ -519,10 +557,12 @@ def match_concept(index: AnswerIndex, phrases: list[str], omission: bool = False
     for phrase in phrases:
         affirmed, negated, share = index.find(phrase)
         partial = max(partial, share)
-        best = _better(best, affirmed)
-        best_negated = _better(best_negated, negated)
-        if best and best.similarity == 1.0:
-            break
+        if negated is not None:
+            best_negated = _better(best_negated, negated)
+        if affirmed is not None:
+            best = _better(best, affirmed)
+            if best is not None and best.similarity == 1.0:
+                break
     if omission:
         if best_negated is not None:
             return ConceptMatch(True, False, best_negated.similarity, best_negated)

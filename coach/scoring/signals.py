@@ -41,8 +41,12 @@ _FIRST_PERSON_CALL = re.compile(
     r"change|problem|risk|priority|question)|most important(?:ly)?)\b",
     re.I,
 )
+# Every signpost starts with a word character, so "(?:^|\b)" is "\b". A look-ahead such as
+# "(?=[fst...])" lists the letters a pattern's words start with: it changes no match, and spares
+# the regex trying every alternative at every word (two to four times as fast). Keep it in step
+# with the alternatives.
 _SIGNPOSTS = re.compile(
-    r"(?:^|\b)(first(?:ly)?|second(?:ly)?|third(?:ly)?|then|next|finally|lastly|to summari[sz]e|in summary|"
+    r"\b(?=[fstnlioma])(first(?:ly)?|second(?:ly)?|third(?:ly)?|then|next|finally|lastly|to summari[sz]e|in summary|"
     r"overall|on the other hand|meanwhile|as a result)\b",
     re.I,
 )
@@ -57,13 +61,13 @@ _NUMBER = re.compile(
     re.I,
 )
 _METRIC = re.compile(
-    r"\b(roi|return on investment|adoption|retention|churn|latency|conversion|revenue|p9[059]|kpis?|nps|usage|"
+    r"\b(?=[abceklnoprtu])(roi|return on investment|adoption|retention|churn|latency|conversion|revenue|p9[059]|kpis?|nps|usage|"
     r"error rate|uptime|availability|throughput|engagement|cost per|lead time|cycle time|okrs?|baseline|target)\b",
     re.I,
 )
-_NUMBER_WORDS = re.compile(r"\b(half|double|twice|triple|tenfold|ten times|a third|a quarter)\b", re.I)
+_NUMBER_WORDS = re.compile(r"\b(?=[adht])(half|double|twice|triple|tenfold|ten times|a third|a quarter)\b", re.I)
 _HEDGES = re.compile(
-    r"\b(i think|i guess|i feel like|maybe|perhaps|probably|kind of|sort of|basically|hopefully|i suppose|"
+    r"\b(?=[abehiklmnpsty])(i think|i guess|i feel like|maybe|perhaps|probably|kind of|sort of|basically|hopefully|i suppose|"
     r"somewhat|stuff|things like that|and so on|etc|honestly|to be honest|i'm not sure|not sure|you know|like i said)\b",
     re.I,
 )
@@ -74,7 +78,7 @@ _STAKEHOLDERS = re.compile(
     re.I,
 )
 _NEXT_STEPS = re.compile(
-    r"\b(next steps?|i(?:'ll| will)|we(?:'ll| will)|owner|owned by|by (?:monday|tuesday|wednesday|thursday|friday|"
+    r"\b(?=[abcdfiknorstw])(next steps?|i(?:'ll| will)|we(?:'ll| will)|owner|owned by|by (?:monday|tuesday|wednesday|thursday|friday|"
     r"end of (?:the )?(?:week|month|quarter|sprint)|next week|tomorrow)|this week|next week|action items?|follow up|"
     r"follow-up|deadline|schedule|kick off|kickoff|set up a|book a|draft|review it with|check in)\b",
     re.I,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -75,11 +76,10 @@ class Token(NamedTuple):  # a tuple: cheap to build by the thousand
     end: int
     sentence: int
     clause: int
-    after_comma: bool = False  # a comma stands between this token and the previous one
-
-    @property
-    def is_stop(self) -> bool:
-        return self.word in STOPWORDS
+    after_comma: bool  # a comma stands between this token and the previous one
+    # ``word in STOPWORDS``, stored rather than a property: the scorer asks it of every token
+    # several times per answer, and a field is read without a Python call
+    is_stop: bool
 
 
 def fold(text: str) -> str:
@@ -122,9 +122,9 @@ def _lemma(word: str) -> str:
 
 
 @lru_cache(maxsize=200_000)
-def analyse(raw: str) -> tuple[tuple[str, str], ...]:
-    """(word, stem) pairs for one raw word as typed: folded, contractions expanded."""
-    return tuple((w, stem(w)) for w in _expand(fold(raw)))
+def analyse(raw: str) -> tuple[tuple[str, str, bool], ...]:
+    """(word, stem, is a stopword) of one raw word as typed: folded, contractions expanded."""
+    return tuple((w, stem(w), w in STOPWORDS) for w in _expand(fold(raw)))
 
 
 @lru_cache(maxsize=200_000)
@@ -140,6 +140,18 @@ def _expand(word: str) -> tuple[str, ...]:
     return (word,)
 
 
+@lru_cache(maxsize=4096)
+def _gap(gap: str) -> tuple[int, bool]:
+    """What the text between two words ends: 2 a sentence, 1 a clause, 0 neither; and whether it
+    holds a comma. Cached: answers repeat the same few gaps (", ", ". ", a blank line)."""
+    if _SENTENCE_BREAK.search(gap + " "):
+        return 2, "," in gap
+    return (1 if _CLAUSE_BREAK.search(gap) else 0), "," in gap
+
+
+_new_token = tuple.__new__  # builds a Token without the Python-level __new__ of a NamedTuple: one call less a word
+
+
 def tokenize(text: str, limit: int | None = None) -> list[Token]:
     """Tokens of ``text`` with spans; stops after ``limit`` tokens (bounded work)."""
     tokens: list[Token] = []
@@ -149,22 +161,28 @@ def tokenize(text: str, limit: int | None = None) -> list[Token]:
         start, end = m.span()
         gap = text[last_end:start]
         comma = False
-        if tokens and gap != " ":  # most gaps are one space: skip the regexes
-            if _SENTENCE_BREAK.search(gap + " "):
+        if tokens and gap != " ":  # most gaps are one space
+            ends, comma = _gap(gap)
+            if ends == 2:
                 sentence += 1
+            if ends:
                 clause += 1
-            elif _CLAUSE_BREAK.search(gap):
-                clause += 1
-            comma = "," in gap
         last_end = end
-        for word, word_stem in analyse(m.group()):
+        for word, word_stem, stop in analyse(m.group()):
             if word in _CLAUSE_WORDS and tokens:
                 clause += 1
-            tokens.append(Token(word, word_stem, start, end, sentence, clause, comma))
+            tokens.append(_new_token(Token, (word, word_stem, start, end, sentence, clause, comma, stop)))
             comma = False
         if limit is not None and len(tokens) >= limit:
             break
     return tokens
+
+
+def content_stems_of(texts: Iterable[str]) -> set[str]:
+    """The stems of the texts' words that are not small words: ``t.stem for t in tokenize(text)
+    if not t.is_stop``, without building a token for every word of a whole library."""
+    words = {raw for text in texts for raw in _WORD.findall(text)}
+    return {word_stem for raw in words for _, word_stem, stop in analyse(raw) if not stop}
 
 
 def content_terms(text: str) -> list[tuple[str, str]]:
