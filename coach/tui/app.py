@@ -6,6 +6,7 @@ screen posts a message (coach/tui/messages.py) and the on_* handlers below answe
 from __future__ import annotations
 
 import errno
+import importlib
 import os
 import signal
 import threading
@@ -136,8 +137,15 @@ class CoachApp(App[int]):
             self._load_library()
 
     def _load_library(self) -> Worker[Library]:
+        return self.run_worker(self._library_in_background, thread=True, group="library", name="library")
+
+    def _library_in_background(self) -> Library:
         assert self._load is not None
-        return self.run_worker(self._load.library, thread=True, group="library", name="library", exclusive=True)
+        library = self._load.library()
+        # The resume offer and a new session need the sessions' code and the scorer's (a second or so to
+        # import): imported here, they do not freeze the catalogue once the library is loaded.
+        importlib.import_module("coach.practice.actions")
+        return library
 
     async def library_ready(self) -> None:
         """Wait for the library when a screen needs it before its worker is done: the widget with the focus
