@@ -11,7 +11,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -100,6 +100,7 @@ class CoachApp(App[int]):
         self.reviewed_states: dict[str, dict] = {}  # session id -> reviewed state, for the output file
         self.unsaved: Unsaved | None = None
         """The last save failed (a full disk): where the session is kept meanwhile (see practice.resume)."""
+        self._offer_when_loaded = False
         self._signalled = threading.Event()  # SIGHUP or SIGTERM arrived (see run)
         self._saved_after_signal = threading.Event()
 
@@ -129,7 +130,8 @@ class CoachApp(App[int]):
             self.open_briefing(self.scenario_id)
         elif self._library is not None:
             self.call_after_refresh(self._offer_to_resume)  # once the catalogue is drawn: it needs the sessions' code
-        # (else the offer is made when the library is loaded: see on_worker_state_changed)
+        else:
+            self._offer_when_loaded = True  # it needs the library: see _library_loaded
 
     def on_catalogue_drawn(self, message: CatalogueDrawn) -> None:
         """Load the library once the catalogue is on screen: a worker started sooner would slow its first frame."""
@@ -172,7 +174,8 @@ class CoachApp(App[int]):
             for screen in self.screen_stack:
                 if isinstance(screen, screens.CatalogueScreen):
                     screen.refresh_table()
-        if self.session is None and self.scenario_id is None and not self.review_items:
+        if self._offer_when_loaded:
+            self._offer_when_loaded = False
             self._offer_to_resume()
 
     def _offer_to_resume(self) -> None:
@@ -433,10 +436,19 @@ class CoachApp(App[int]):
     # A key pressed twice may post a message twice before the first is handled: the checks
     # of the screen on top keep that from opening a screen twice.
 
-    async def on_open_briefing(self, message: OpenBriefing) -> None:
+    def on_open_briefing(self, message: OpenBriefing) -> Awaitable[None] | None:
         if isinstance(self.screen, screens.BriefingScreen):
-            return
+            return None
+        if self._library is None and self._load is not None and not self._load.loaded:
+            return self._open_briefing_once_loaded(message)  # Textual awaits it: the app's queue waits with it
+        self._open_briefing_asked(message)
+        return None
+
+    async def _open_briefing_once_loaded(self, message: OpenBriefing) -> None:
         await self.library_ready()
+        self._open_briefing_asked(message)
+
+    def _open_briefing_asked(self, message: OpenBriefing) -> None:
         if message.scenario_id not in self.library.scenarios:  # only when a file changed since the index was read
             self.notify(f"That scenario is no longer in the library ({message.scenario_id}).", markup=False)
             return

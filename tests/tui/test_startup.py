@@ -18,9 +18,9 @@ from coach.library.index import LibraryLoad
 from coach.library.loader import Library
 from coach.practice.store import Store
 from coach.tui.app import make_app
-from coach.tui.screens import CatalogueScreen
-from tests.tui.helpers import FixedClock, settle
-from tests.tui.test_tui import find
+from coach.tui.screens import CatalogueScreen, ResumeScreen
+from tests.tui.helpers import FixedClock, screen_text, settle
+from tests.tui.test_tui import find, start_interview
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFERRED = [
@@ -120,3 +120,18 @@ async def test_a_scenario_opened_before_the_library_is_loaded_opens_once_it_is(i
         assert [type(s).__name__ for s in app.screen_stack[-3:]] == ["CatalogueScreen", "BriefingScreen", "HelpScreen"]
         assert app.session is not None and app.session.scenario.id == "upmarket-pricing"
         assert not table.loading
+
+
+async def test_an_unfinished_session_is_offered_once_the_library_is_loaded(library, isolated_home):
+    store = Store()
+    first = make_app(library, store, clock=FixedClock())
+    async with first.run_test() as pilot:
+        await start_interview(pilot)
+        await pilot.press("ctrl+q")
+    LibraryLoad().library()  # an earlier start wrote the index
+    second = make_app(LibraryLoad(), store, clock=FixedClock())
+    async with second.run_test() as pilot:
+        await settle(pilot)
+        await pilot.pause()
+        assert isinstance(second.screen, ResumeScreen)
+        assert "You have an unfinished session" in screen_text(second)
