@@ -17,22 +17,24 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
+# what `coach` alone needs lives in start.py, without click; every command uses them from here
+from coach.cli.start import EXIT_INTERRUPTED as EXIT_INTERRUPTED
+from coach.cli.start import EXIT_OK as EXIT_OK
+from coach.cli.start import EXIT_PROBLEMS as EXIT_PROBLEMS
+from coach.cli.start import EXIT_USAGE as EXIT_USAGE
+from coach.cli.start import UserError as UserError
+from coach.cli.start import has_terminal as has_terminal
+from coach.cli.start import open_store as open_store
+from coach.cli.start import require_terminal as require_terminal
+from coach.cli.start import run_app as run_app
+from coach.cli.start import run_made_app as run_made_app
+
 if TYPE_CHECKING:
     from click.shell_completion import CompletionItem
 
     from coach.library.formats import Level
     from coach.library.loader import Library
-    from coach.practice.session import Session
-    from coach.practice.store import Store
     from coach.scoring.report import ScoreReport
-    from coach.tui.app import CoachApp
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-
-
-class UserError(Exception):
-    """A problem the user can fix; printed as `coach: message` without a traceback (exit 2)."""
-
 
 # --------------------------------------------------------------------------- the library
 
@@ -171,50 +173,6 @@ def target_level(raw: str | None) -> Level | None:
 
 
 # --------------------------------------------------------------------------- the store and the app
-
-
-def open_store(writable: bool = True) -> Store:
-    """The history. A command that only reads says ``writable=False``: it then works on a
-    read-only data folder too; one that writes stops there with the reason."""
-    from coach.practice.store import Store, StoreError
-
-    try:
-        return Store(writable=writable)
-    except StoreError as exc:
-        raise UserError(str(exc)) from None
-
-
-def has_terminal() -> bool:
-    """Whether the full-screen app can run: on a real terminal, or with a Textual driver that needs none.
-
-    `coach serve` (textual-serve) starts `coach` over pipes with TEXTUAL_DRIVER naming Textual's web driver,
-    so a driver chosen in the environment counts, unless it is one of Textual's own terminal drivers."""
-    driver = os.environ.get("TEXTUAL_DRIVER", "")
-    if driver and not driver.startswith(("textual.drivers.linux_driver", "textual.drivers.windows_driver")):
-        return True
-    return sys.stdout.isatty() and sys.stdin.isatty()
-
-
-def require_terminal() -> None:
-    if not has_terminal():
-        raise UserError("this command opens the full-screen app and needs a terminal")
-
-
-def run_app(lib: Library, store: Store, session: Session | None) -> int:
-    """The practice app, on the catalogue or on `session`."""
-    if not has_terminal():
-        raise UserError("the full-screen app needs a terminal; use `coach practice ID --plain` in pipes and scripts")
-    from coach.tui.app import make_app
-
-    return run_made_app(make_app(lib, store, session=session))
-
-
-def run_made_app(app: CoachApp) -> int:
-    """Run the app; if its last save failed, say where the session was kept, now the screen is gone."""
-    app.run()
-    if app.unsaved is not None:
-        print(f"coach: {app.unsaved.message(leaving=True)}", file=sys.stderr)
-    return app.return_code or 0
 
 
 # --------------------------------------------------------------------------- output

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from coach.cli import author, batch, history, mentor, practise, progress, stories
-from coach.cli.common import Sources, open_store, run_app
+from coach.cli.start import open_catalogue
 
 # The headings of `coach --help`, in order, each with its commands in the order they are listed.
 SECTIONS: list[tuple[str, Sequence[click.Command]]] = [
@@ -80,9 +80,9 @@ def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> N
 def cli(ctx: click.Context) -> Any:
     """TPM Coach: practise Technical Product Manager interviews in the terminal."""
     if ctx.invoked_subcommand is None:
-        # `coach` with no command: the app, on the catalogue (browsing works on a read-only history)
-        sources = Sources()
-        return run_app(sources.load(), open_store(writable=False), None)
+        # `coach` with no command (coach.cli.main opens it without click; this is for cli.main([])):
+        # the app, on the catalogue (browsing works on a read-only history)
+        return open_catalogue()
     return None
 
 

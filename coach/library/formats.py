@@ -9,11 +9,19 @@ from __future__ import annotations
 
 from enum import Enum
 from itertools import pairwise
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from coach.library import conditions
+
+# re-exported: the names live in names.py so that the app's catalogue shows them without importing pydantic
+from coach.library.names import AREA_TITLES as AREA_TITLES
+from coach.library.names import AREAS as AREAS
+from coach.library.names import COMPETENCY_TITLES as COMPETENCY_TITLES
+from coach.library.names import Area as Area
+from coach.library.names import Competency as Competency
+from coach.library.names import Level as Level
 
 SCHEMA_VERSION = 1
 
@@ -26,66 +34,6 @@ Id = Annotated[
     ),
 ]
 Text = Annotated[str, Field(min_length=1, max_length=20_000)]
-
-
-class Competency(str, Enum):
-    """The TPM competencies that rubrics measure and the ladder describes."""
-
-    trade_offs = "trade-offs"
-    communication = "communication"
-    technical_influence = "technical-influence"
-    execution = "execution"
-    stakeholder_alignment = "stakeholder-alignment"
-    data_driven = "data-driven"
-    architecture = "architecture"
-    career_growth = "career-growth"
-    behavioral = "behavioral"
-    product_sense = "product-sense"
-
-    @property
-    def title(self) -> str:  # type: ignore[override]  # the display title; str.title() is not used on competencies
-        return COMPETENCY_TITLES[self]
-
-
-COMPETENCY_TITLES = {
-    Competency.trade_offs: "Trade-offs",
-    Competency.communication: "Communication",
-    Competency.technical_influence: "Technical influence",
-    Competency.execution: "Execution across the lifecycle",
-    Competency.stakeholder_alignment: "Stakeholder and strategy alignment",
-    Competency.data_driven: "Data-driven decisions",
-    Competency.architecture: "Architecture fluency",
-    Competency.career_growth: "Career growth",
-    Competency.behavioral: "Behavioral stories",
-    Competency.product_sense: "Product sense",
-}
-
-Area = Literal["program-execution", "system-design", "behavioral", "metrics", "product-sense", "written"]
-"""The round of a TPM interview loop a scenario practises."""
-
-AREA_TITLES: dict[str, str] = {
-    "program-execution": "Program execution",
-    "system-design": "System design",
-    "behavioral": "Behavioral",
-    "metrics": "Metrics",
-    "product-sense": "Product sense",
-    "written": "Written exercise",
-}
-AREAS: tuple[str, ...] = get_args(Area)
-
-
-class Level(str, Enum):
-    """Career ladder levels, lowest first."""
-
-    associate_pm = "associate-pm"
-    tpm = "tpm"
-    senior_tpm = "senior-tpm"
-    principal_tpm = "principal-tpm"
-    vp_product = "vp-product"
-
-    @property
-    def rank(self) -> int:
-        return list(Level).index(self)
 
 
 class Signal(str, Enum):

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 from coach import paths
 from coach.library import cache, conditions
 from coach.library.formats import KINDS, Competency, Ladder, Lexicon, Rubric, Scenario
+from coach.library.sources import library_items
 from coach.library.tomllines import format_path, key_lines, line_for, too_deep, visible
 
 if sys.version_info >= (3, 11):
@@ -269,55 +270,22 @@ def _inner_model(annotation: Any) -> Any:
 # --------------------------------------------------------------------------- library
 
 
-def _toml_files(folder: Path) -> list[Path]:
-    try:
-        # anything but a folder: read_file reports a pipe, a device or a broken link rather than skip it
-        return sorted(p for p in folder.iterdir() if p.suffix == ".toml" and not p.is_dir())
-    except OSError:
-        return []
-
-
-def library_sources(
-    scenario_dirs: Iterable[Path] = (), rubric_dirs: Iterable[Path] = (), include_user: bool = True
-) -> list[tuple[str, Path]]:
-    """(origin, folder) pairs, lowest priority first."""
-    out: list[tuple[str, Path]] = []
-
-    def root(origin: str, base: Path) -> None:
-        subs = [base / "rubrics", base / "scenarios"]
-        if any(s.is_dir() for s in subs):
-            out.extend((origin, s) for s in subs if s.is_dir())
-        elif base.is_dir():
-            out.append((origin, base))
-
-    root("built-in", paths.builtin_library())
-    if include_user:
-        root("user", paths.user_library())
-    for extra in paths.coach_path():
-        root("COACH_PATH", extra)
-    out.extend(("--rubrics", Path(d)) for d in rubric_dirs)
-    out.extend(("--scenarios", Path(d)) for d in scenario_dirs)
-    return out
-
-
 def load_library(
     scenario_dirs: Iterable[Path] = (),
     rubric_dirs: Iterable[Path] = (),
     files: Iterable[Path] = (),
     include_user: bool = True,
 ) -> Library:
-    """Every scenario, rubric and ladder from every source (see library_sources), with ``files``
+    """Every scenario, rubric and ladder from every source (see sources.library_sources), with ``files``
     checked on top; without ``files``, from the cache when no file changed (see coach.library.cache)."""
-    items: list[tuple[str, Path]] = []
-    for origin, folder in library_sources(scenario_dirs, rubric_dirs, include_user):
-        items.extend((origin, p) for p in _toml_files(folder))
-    items.extend(("checked", Path(f)) for f in files)
+    items = library_items(scenario_dirs, rubric_dirs, files, include_user)
     if files:  # checking files (coach validate): always read afresh
-        return _build(items)
-    return cache.cached(items, lambda: _build(items))
+        return build_library(items)
+    return cache.cached(items, lambda: build_library(items))
 
 
-def _build(items: list[tuple[str, Path]]) -> Library:
+def build_library(items: list[tuple[str, Path]]) -> Library:
+    """The library read and checked from ``items`` (origin, file), lowest priority first: never from the cache."""
     lib = Library()
     texts: dict[Path, str] = {}
     loaded: list[tuple[str, Path, BaseModel]] = []

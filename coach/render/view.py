@@ -11,8 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
-from coach.library.formats import AREA_TITLES, Competency, Ladder, Level, Scenario
+from coach.library.formats import Competency, Ladder, Level
 from coach.library.loader import Library
+from coach.render.names import COACHING_NOTE as COACHING_NOTE
+from coach.render.names import area_text as area_text
+from coach.render.names import level_choices as level_choices
+from coach.render.names import level_title as level_title
 from coach.scoring.report import CompetencyResult, CriterionResult, ScoreReport
 from coach.scoring.signals import PASS
 
@@ -29,33 +33,11 @@ MARKS = {True: "✓", False: "✗"}
 # --------------------------------------------------------------------------- names and titles
 
 
-def level_title(level: Level | str, ladder: Ladder | None) -> str:
-    """A ladder level's display name. The ladder file is the one source of titles; without
-    a ladder (a broken library) the level's id stands in, as the summary does."""
-    lvl = Level(level)
-    return ladder.level(lvl).title if ladder else lvl.value
-
-
-COACHING_NOTE = "coaching, not counted"
-"""Said wherever a coaching scenario shows: it is scored, but it is not interview evidence on the ladder."""
-
-
-def area_text(sc: Scenario) -> str:
-    """The loop area a scenario practises, as shown, with the coaching note where it applies."""
-    area = AREA_TITLES[sc.area] if sc.area else "No loop area"
-    return f"{area} ({COACHING_NOTE})" if sc.coaching else area
-
-
 def reached_title(level: Level | str | None, ladder: Ladder | None) -> str:
     """The level a score reached, or "below <first level>" when it reached none."""
     if level:
         return level_title(level, ladder)
     return "below " + level_title(next(iter(Level)), ladder)
-
-
-def level_choices(ladder: Ladder | None) -> list[tuple[str, Level]]:
-    """(title, level) for every ladder level, lowest first: for pickers and filters."""
-    return [(level_title(lvl, ladder), lvl) for lvl in Level]
 
 
 ROLE_NAMES = {"candidate": "You", "coach": "Hint"}

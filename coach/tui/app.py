@@ -6,11 +6,12 @@ screen posts a message (coach/tui/messages.py) and the on_* handlers below answe
 from __future__ import annotations
 
 import errno
+import importlib
 import os
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,12 +22,11 @@ from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
 from coach import paths
-from coach.library.formats import Level
-from coach.library.loader import Library
-from coach.practice.store import Store
+from coach.library.index import Catalogue, LibraryLoad
 from coach.tui import screens
 from coach.tui.commands import CoachCommands
 from coach.tui.messages import (
+    CatalogueDrawn,
     ExportReview,
     OpenBriefing,
     OpenCompare,
@@ -44,8 +44,11 @@ from coach.tui.messages import (
 )
 
 if TYPE_CHECKING:  # imported where used: the first screen is drawn before these modules are loaded
+    from coach.library.loader import Library
+    from coach.library.names import Level
     from coach.practice.resume import Unsaved
     from coach.practice.session import Mode, Session
+    from coach.practice.store import Store
     from coach.scoring.engine import Scorer
 
 # After SIGHUP (terminal closed) or SIGTERM the session is saved and the process has ended by this many
@@ -67,7 +70,7 @@ class CoachApp(App[int]):
 
     def __init__(
         self,
-        library: Library,
+        library: Library | LibraryLoad,
         store: Store,
         session: Session | None = None,
         scenario_id: str | None = None,
@@ -81,7 +84,11 @@ class CoachApp(App[int]):
         super().__init__()
         # the wall clock for what depends on the day: recommendations, the streak, the plan (tests freeze it)
         self.now = now or (lambda: datetime.now(timezone.utc))
-        self.library = library
+        # Given a LibraryLoad (`coach` on its catalogue), the catalogue is drawn from the library's index and
+        # the library itself is loaded in a worker once the catalogue is on screen (see library_ready).
+        self._load = library if isinstance(library, LibraryLoad) else None
+        self._library: Library | None = None if isinstance(library, LibraryLoad) else library
+        self.catalogue = self._load.catalogue() if self._load else Catalogue.of(self.library)
         self.store = store
         self._scorer: Scorer | None = None
         self.clock = clock
@@ -95,8 +102,17 @@ class CoachApp(App[int]):
         self.reviewed_states: dict[str, dict] = {}  # session id -> reviewed state, for the output file
         self.unsaved: Unsaved | None = None
         """The last save failed (a full disk): where the session is kept meanwhile (see practice.resume)."""
+        self._offer_when_loaded = False
         self._signalled = threading.Event()  # SIGHUP or SIGTERM arrived (see run)
         self._saved_after_signal = threading.Event()
+
+    @property
+    def library(self) -> Library:
+        """The scenario library; while the worker is still loading it, waits for it (see library_ready)."""
+        if self._library is None:
+            assert self._load is not None
+            self._library = self._load.library()
+        return self._library
 
     def on_mount(self) -> None:
         self._apply_saved_theme()
@@ -114,9 +130,58 @@ class CoachApp(App[int]):
                 self.push_screen(screens.BriefingScreen(self.session))
         elif self.scenario_id:
             self.open_briefing(self.scenario_id)
-        else:
+        elif self._library is not None:
             self.call_after_refresh(self._offer_to_resume)  # once the catalogue is drawn: it needs the sessions' code
-        self.call_after_refresh(self._verify_imports)
+        else:
+            self._offer_when_loaded = True  # it needs the library: see _library_loaded
+        if self._library is not None:
+            self.call_after_refresh(self._verify_imports)
+
+    def on_catalogue_drawn(self, message: CatalogueDrawn) -> None:
+        """Load the library once the catalogue is on screen: a worker started sooner would slow its first frame."""
+        if self._library is None and not any(w.group == "library" for w in self.workers):
+            self._load_library()
+
+    def _load_library(self) -> Worker[Library]:
+        return self.run_worker(self._library_in_background, thread=True, group="library", name="library")
+
+    def _library_in_background(self) -> Library:
+        assert self._load is not None
+        library = self._load.library()
+        # The resume offer and a new session need the sessions' code and the scorer's (a second or so to
+        # import): imported here, they do not freeze the catalogue once the library is loaded.
+        importlib.import_module("coach.practice.actions")
+        return library
+
+    async def library_ready(self) -> None:
+        """Wait for the library when a screen needs it before its worker is done: the widget with the focus
+        shows that it loads. Keys pressed meanwhile wait in the app's queue and go, in order, to what opens."""
+        if self._library is not None or self._load is None or self._load.loaded:
+            return
+        workers = [w for w in self.workers if w.group == "library"]
+        worker = workers[0] if workers else self._load_library()
+        busy = self.screen.focused
+        if busy is not None:
+            busy.loading = True
+        try:
+            await worker.wait()
+        finally:
+            if busy is not None:
+                busy.loading = False
+
+    def _library_loaded(self) -> None:
+        """The worker has loaded the library: the catalogue shows it if it differs from the index (a file
+        changed since), then the coach offers to resume an unfinished session."""
+        catalogue = Catalogue.of(self.library)
+        if catalogue != self.catalogue:
+            self.catalogue = catalogue
+            for screen in self.screen_stack:
+                if isinstance(screen, screens.CatalogueScreen):
+                    screen.refresh_table()
+        self._verify_imports()
+        if self._offer_when_loaded:
+            self._offer_when_loaded = False
+            self._offer_to_resume()
 
     def _offer_to_resume(self) -> None:
         if self.store.read_only:
@@ -420,9 +485,23 @@ class CoachApp(App[int]):
     # A key pressed twice may post a message twice before the first is handled: the checks
     # of the screen on top keep that from opening a screen twice.
 
-    def on_open_briefing(self, message: OpenBriefing) -> None:
-        if not isinstance(self.screen, screens.BriefingScreen):
-            self.open_briefing(message.scenario_id, message.target)
+    def on_open_briefing(self, message: OpenBriefing) -> Awaitable[None] | None:
+        if isinstance(self.screen, screens.BriefingScreen):
+            return None
+        if self._library is None and self._load is not None and not self._load.loaded:
+            return self._open_briefing_once_loaded(message)  # Textual awaits it: the app's queue waits with it
+        self._open_briefing_asked(message)
+        return None
+
+    async def _open_briefing_once_loaded(self, message: OpenBriefing) -> None:
+        await self.library_ready()
+        self._open_briefing_asked(message)
+
+    def _open_briefing_asked(self, message: OpenBriefing) -> None:
+        if message.scenario_id not in self.library.scenarios:  # only when a file changed since the index was read
+            self.notify(f"That scenario is no longer in the library ({message.scenario_id}).", markup=False)
+            return
+        self.open_briefing(message.scenario_id, message.target)
 
     def on_start_interview(self, message: StartInterview) -> None:
         if not isinstance(self.screen, screens.BriefingScreen):
@@ -452,6 +531,8 @@ class CoachApp(App[int]):
         """A save done in a worker (see save and on_save_draft): say what went wrong, or that it works again."""
         if event.worker.group in ("save", "draft") and event.state == WorkerState.SUCCESS:
             self.saved(event.worker.result, draft=event.worker.group == "draft")
+        elif event.worker.group == "library" and event.state == WorkerState.SUCCESS:
+            self._library_loaded()
 
     def on_show_feedback(self, message: ShowFeedback) -> None:
         if not isinstance(self.screen, screens.FeedbackScreen):
@@ -536,7 +617,7 @@ class CoachApp(App[int]):
 
 
 def make_app(
-    library: Library,
+    library: Library | LibraryLoad,
     store: Store,
     session: Session | None = None,
     scenario_id: str | None = None,

@@ -14,6 +14,10 @@ if TYPE_CHECKING:  # (the app imports these only when a session starts)
     from coach.scoring.report import ScoreReport
 
 
+class CatalogueDrawn(Message):
+    """The catalogue's first frame, with its scenarios, is drawn (the app then loads the library)."""
+
+
 @dataclass
 class OpenBriefing(Message):
     """Start a new session of this scenario at its briefing."""

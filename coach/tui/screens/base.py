@@ -5,21 +5,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Protocol, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from textual.screen import Screen
 
 from coach import settings
-from coach.library.formats import Ladder
-from coach.library.loader import Library
-from coach.practice.store import Store
+
+if TYPE_CHECKING:  # (the catalogue is drawn before the library's modules are imported)
+    from coach.library.formats import Ladder
+    from coach.library.index import Catalogue
+    from coach.library.loader import Library
+    from coach.practice.store import Store
 
 
 class CoachHost(Protocol):
-    """The part of the app a screen may read: the scenario library, the session store and the
-    time (tests freeze it: recommendations, streaks and the plan depend on the day)."""
+    """The part of the app a screen may read: the scenario library (and what the catalogue shows of
+    it, which is there before the library is loaded), the session store and the time (tests
+    freeze it: recommendations, streaks and the plan depend on the day)."""
 
-    library: Library
+    @property
+    def library(self) -> Library: ...
+
+    catalogue: Catalogue
     store: Store
     now: Callable[[], datetime]
 

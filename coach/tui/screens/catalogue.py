@@ -1,4 +1,8 @@
-"""The catalogue: every scenario, filtered by search, loop area, competency, difficulty and level."""
+"""The catalogue: every scenario, filtered by search, loop area, competency, difficulty and level.
+
+It shows the app's catalogue (coach/library/index.py: the scenarios' cards, read from the library's index
+when it holds the library's files as they are), never the library itself: the app's first screen is
+drawn before the library is loaded."""
 
 from __future__ import annotations
 
@@ -10,9 +14,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Input, OptionList, Select, Static
 
-from coach.library.formats import AREA_TITLES, AREAS, Level
-from coach.render.view import area_text, level_choices, level_title
-from coach.tui.messages import OpenBriefing, OpenHistory, OpenPlan, OpenStories
+from coach.library.names import AREA_TITLES, AREAS, Level
+from coach.render.names import area_text, level_choices, level_title
+from coach.tui.messages import CatalogueDrawn, OpenBriefing, OpenHistory, OpenPlan, OpenStories
 from coach.tui.screens.base import CoachScreen
 from coach.tui.widgets.basics import CoachHeader, highlighted_key
 
@@ -56,11 +60,9 @@ class CatalogueScreen(CoachScreen):
     ]
 
     def compose(self) -> ComposeResult:
-        lib = self.coach.library
-        comps = sorted(
-            {c for e in lib.scenarios.values() for c in lib.competencies(e.item)},
-            key=lambda c: c.title,
-        )
+        cards = self.coach.catalogue.cards
+        comps = sorted({c for card in cards.values() for c in card.competencies}, key=lambda c: c.title)
+        titles = self.coach.catalogue.titles
         yield CoachHeader()
         with Horizontal(id="filters"):
             yield Input(placeholder="Search (/)", id="search", compact=True)
@@ -72,13 +74,13 @@ class CatalogueScreen(CoachScreen):
                 id="difficulty",
                 compact=True,
             )
-            yield Select(level_choices(self.ladder), prompt="Level", id="level", compact=True)
+            yield Select(level_choices(titles), prompt="Level", id="level", compact=True)
         with Horizontal(id="catalogue-body"):
             yield DataTable(id="scenarios", cursor_type="row", zebra_stripes=True)
             with Vertical(id="detail-pane"):
                 with VerticalScroll(id="detail"):
                     yield Static(id="detail-text", markup=False)
-                yield Select(level_choices(self.ladder), prompt="Target: as scenario", id="target", compact=True)
+                yield Select(level_choices(titles), prompt="Target: as scenario", id="target", compact=True)
         yield Static(id="load-problems", markup=False)
         yield Footer()
 
@@ -86,16 +88,15 @@ class CatalogueScreen(CoachScreen):
         table = self.query_one("#scenarios", DataTable)
         table.add_columns("Min", "Level", "Scenario")
         self.refresh_table()
-        problems = self.coach.library.problems
+        catalogue = self.coach.catalogue
         status = self.query_one("#load-problems", Static)
-        if problems:
-            files = len({p.path for p in problems})
-            status.update(
-                Content(f"{files} file(s) did not load; run `coach validate` to see why. First: {problems[0]}")
-            )
+        if catalogue.problems:
+            files, first = catalogue.problem_files, catalogue.problems[0]
+            status.update(Content(f"{files} file(s) did not load; run `coach validate` to see why. First: {first}"))
         else:
             status.display = False
         table.focus()
+        self.call_after_refresh(self.post_message, CatalogueDrawn())
 
     def _filters(self) -> tuple[str, object, object, object, object]:
         return (
@@ -108,11 +109,9 @@ class CatalogueScreen(CoachScreen):
 
     def matching(self) -> list[str]:
         query, area, comp, difficulty, level = self._filters()
-        lib = self.coach.library
         out = []
-        for entry in sorted(lib.scenarios.values(), key=lambda e: (e.item.level.rank, e.item.title)):
-            sc = entry.item
-            comps = lib.competencies(sc)
+        for sc in sorted(self.coach.catalogue.cards.values(), key=lambda sc: (sc.level.rank, sc.title)):
+            comps = sc.competencies
             haystack = " ".join([sc.id, sc.title, sc.summary, " ".join(sc.tags)]).lower()
             if query and not all(word in haystack for word in query.split()):
                 continue
@@ -130,12 +129,12 @@ class CatalogueScreen(CoachScreen):
     def refresh_table(self) -> None:
         table = self.query_one("#scenarios", DataTable)
         table.clear()
-        lib = self.coach.library
+        cards, titles = self.coach.catalogue.cards, self.coach.catalogue.titles
         room = max(20, table.size.width - 16)  # titles fit the table instead of scrolling sideways
         for sid in self.matching():
-            sc = lib.scenario(sid)
+            sc = cards[sid]
             title = sc.title if len(sc.title) <= room else sc.title[: room - 1] + "…"
-            table.add_row(Text(str(sc.minutes)), Text(level_title(sc.level, self.ladder)), Text(title), key=sid)
+            table.add_row(Text(str(sc.minutes)), Text(level_title(sc.level, titles)), Text(title), key=sid)
         self.show_detail(self.current_id())
 
     def on_resize(self) -> None:
@@ -149,22 +148,21 @@ class CatalogueScreen(CoachScreen):
         if scenario_id is None:
             detail.update(Content("No scenario matches these filters. Press Escape to clear them."))
             return
-        lib = self.coach.library
-        sc = lib.scenario(scenario_id)
-        comps = sorted(c.title for c in lib.competencies(sc))
+        sc = self.coach.catalogue.cards[scenario_id]
+        comps = sorted(c.title for c in sc.competencies)
         lines = [
             sc.title,
             "",
             " ".join(sc.summary.split()),
             "",
             f"Loop area: {area_text(sc)}",
-            f"Interviewer: {sc.persona.name}, {sc.persona.role}",
-            f"Level: {level_title(sc.level, self.ladder)} · {sc.difficulty} · about {sc.minutes} minutes",
+            f"Interviewer: {sc.interviewer}, {sc.role}",
+            f"Level: {level_title(sc.level, self.coach.catalogue.titles)} · {sc.difficulty} · about {sc.minutes} minutes",
             f"Competencies: {', '.join(comps)}",
             "",
             "Questions:",
         ]
-        lines += [f"  {i + 1}. {st.title}" for i, st in enumerate(s for s in sc.stages if not s.branch_only)]
+        lines += [f"  {i + 1}. {title}" for i, title in enumerate(sc.questions)]
         lines += ["", "Enter: read the briefing. Choose your target level below (default: the scenario's)."]
         detail.update(Content("\n".join(lines)))
 
