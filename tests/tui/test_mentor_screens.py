@@ -381,6 +381,9 @@ def test_mentor_command_runs_the_interview_for_the_mentee(library, isolated_home
     opened = {}
 
     class NoTerminalApp:
+        unsaved = None  # what the command reads after run(): the last save worked
+        return_code = 0
+
         def run(self) -> None:
             pass
 
