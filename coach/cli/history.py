@@ -198,7 +198,7 @@ def export_command(
 def import_command(sources: Sources, files: tuple[str, ...], mine: bool, verify: bool) -> int:
     """Import sessions from JSON Lines exports; sessions already present are kept. Imported scores
     count only once recomputed from the answers: with --verify, `coach rescore`, or by the app."""
-    from coach.practice.history import import_file
+    from coach.practice.importing import import_file
     from coach.render.terminal import visible
 
     lib = sources.load()

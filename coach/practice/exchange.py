@@ -16,11 +16,17 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError, field_validator
 
-from coach.practice.session import SessionState
-from coach.practice.stories import is_story_record
+from coach.practice.state import SessionState
 
 EXPORT_FORMAT = "tpm-coach-session"
 EXPORT_VERSION = 1
+STORY_FORMAT = "tpm-coach-story"
+"""The format of a story-bank record (coach.practice.stories), which travels in the same files."""
+
+
+def is_story_record(data: object) -> bool:
+    """Whether decoded JSON from an export line is a story record (read by stories.import_records)."""
+    return isinstance(data, dict) and data.get("format") == STORY_FORMAT
 
 
 class ExportRecord(BaseModel):
