@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from coach.library.loader import Library
 from coach.practice.exchange import ExportRecord, records_in
-from coach.practice.state import SessionState
+from coach.practice.state import SessionState, UnscoredState
 from coach.practice.store import Store
 
 if TYPE_CHECKING:
@@ -45,10 +45,11 @@ def import_file(
 ) -> ImportResult:
     """Add the sessions in a JSON Lines export, and say what happened to each record.
 
-    A new session's scores are never trusted: it is stored marked unverified (shown "as exported,
-    not verified", left out of progress, the plan and what comes next) until verify_pending()
-    recomputes them from its answers with the current scenario and rubric files, which needs its
-    scenario in the library. A session already present keeps its answers and scores (importing
+    A new session's scores are never trusted: it is stored marked unverified (left out of progress,
+    the plan and what comes next) until verify_pending() recomputes them from its answers with the
+    current scenario and rubric files. One whose scenario and stages are all in the library is read
+    and stored without the file's scores (shown "awaiting verification"); any other keeps them,
+    shown "as exported, not verified". A session already present keeps its answers and scores (importing
     the same file twice adds nothing); only a newer mentor review of it is taken. A new session
     that names a learner (a mentee's export, a mock interview a mentor ran) stays someone else's
     and does not feed the user's progress, unless ``mine`` says the user is that learner: then it
@@ -61,7 +62,8 @@ def import_file(
     seen: set[str] = set()
     stories: list[tuple[int, dict[str, Any]]] = []
     with store.transaction():
-        for number, item in records_in(path, clean):
+        present = store.session_ids()  # before the file: a session it adds is not met again (see seen)
+        for number, item in records_in(path, clean, rescorable_in(library)):
             if isinstance(item, str):
                 result.problems.append(f"line {number}: {item}")
             elif isinstance(item, dict):  # a story of the story bank
@@ -70,7 +72,7 @@ def import_file(
                 result.problems.append(f"line {number}: session {item.state.id} appears earlier in the file")
             else:
                 seen.add(item.state.id)
-                _take(store, library, number, item, mine, result)
+                _take(store, library, number, item, mine, result, present)
     if stories:  # the story bank's code needs the matcher: imported only for a file that has stories
         from coach.practice.stories import StoryBank, import_records
 
@@ -78,16 +80,34 @@ def import_file(
     return result
 
 
-def _take(store: Store, library: Library, number: int, record: ExportRecord, mine: bool, result: ImportResult) -> None:
+def rescorable_in(library: Library) -> Callable[[str, list[str]], bool]:
+    """Whether a session of a scenario, with records of these stages, can be re-scored with
+    ``library`` (verify_pending would verify it): then the file's scores need not be read."""
+
+    def rescorable(scenario: str, stages: list[str]) -> bool:
+        entry = library.scenarios.get(scenario)
+        return entry is not None and all(entry.item.stage(stage) is not None for stage in stages)
+
+    return rescorable
+
+
+def _take(
+    store: Store,
+    library: Library,
+    number: int,
+    record: ExportRecord,
+    mine: bool,
+    result: ImportResult,
+    present: set[str],
+) -> None:
     """Write what one record brings (inside the import's transaction), and say so. A session
     present only ever changes its review or whose it is, never its answers or scores."""
     state = record.state
     where = f"line {number}, session {state.id}"
-    try:
-        raw = store.load_state(state.id)
-    except KeyError:  # a new session
+    if state.id not in present:  # a new session
         result.records.append(f"{where}: {_add(store, library, record, mine, result)}")
         return
+    raw = store.load_state(state.id)
     try:
         stored = SessionState.model_validate_json(raw)
     except ValueError:  # a stored state this coach cannot read: left as it is
@@ -124,7 +144,8 @@ def _changes(stored: SessionState, state: SessionState, mine: bool, result: Impo
 
 
 def _add(store: Store, library: Library, record: ExportRecord, mine: bool, result: ImportResult) -> str:
-    """Store a new session with its scores as exported, marked unverified; what happened, for the user."""
+    """Store a new session marked unverified (with its scores as exported, if it was read with
+    them); what happened, for the user."""
     state = record.state
     state.learner = "" if mine else state.learner
     state.unverified = True  # never taken from the file: only verify_pending() clears it
@@ -141,4 +162,6 @@ def _add(store: Store, library: Library, record: ExportRecord, mine: bool, resul
         result.unverified += 1
         return f"added; scores as exported, not verified (scenario {state.scenario} is not in your library)"
     result.awaiting.append(state.id)
+    if isinstance(state, UnscoredState):  # read without the file's scores
+        return "added without the file's scores; awaiting verification"
     return "added; scores as exported, awaiting verification"

@@ -33,7 +33,10 @@ class Turn(BaseModel):
     text: str
 
 
-class StageRecord(BaseModel):
+class StageAnswers(BaseModel):
+    """A stage's record without its score report: what an import reads of a session it will
+    re-score (the file's report is ignored, never trusted)."""
+
     stage: str
     answers: list[str] = []
     """The first answer, then replies to follow-ups; scored together."""
@@ -42,6 +45,9 @@ class StageRecord(BaseModel):
     seconds: float = 0.0
     """Time spent on the stage (answering, not reading feedback)."""
     skipped: bool = False
+
+
+class StageRecord(StageAnswers):
     report: ScoreReport | None = None
 
 
@@ -90,3 +96,10 @@ class SessionState(BaseModel):
             raise ValueError(f"{value[:40]!r} is not an ISO date and time")
         # a time without a zone is taken as UTC, so it compares with every other start time
         return value if when.tzinfo else when.replace(tzinfo=timezone.utc).isoformat()
+
+
+class UnscoredState(SessionState):
+    """A state read without its stages' score reports (every other field checked as in
+    SessionState). Stored as it is, it reads back as a SessionState whose records have no report."""
+
+    records: list[StageAnswers] = []  # type: ignore[assignment]  # a report in the file is ignored

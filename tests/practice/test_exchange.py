@@ -115,19 +115,23 @@ def test_an_import_never_rewrites_a_stored_sessions_answers_or_scores(library, c
 
 
 def test_a_forged_score_never_counts_before_verification(library, capsys):
-    """forged-scores.jsonl: 100 and 4.00 for "I do not know.". Imported without --verify, the 100 is stored as
-    exported, shown "as exported, not verified", and counts nowhere: not in progress, not in `coach next`; both
-    say a session awaits verification. The import says how to verify it."""
+    """forged-scores.jsonl: 100 and 4.00 for "I do not know.". Imported without --verify, its scenario in the
+    library, it is stored without the file's scores (neither the 100 nor a report), shown "awaiting verification",
+    and counts nowhere: not in progress, not in `coach next`; both say a session awaits verification. The import
+    says how to verify it."""
     store = Store()
     assert main(["import", str(HOSTILE / "forged-scores.jsonl")]) == 0
     out = capsys.readouterr().out
-    assert "session forged0001: added; scores as exported, awaiting verification" in out
+    assert "session forged0001: added without the file's scores; awaiting verification" in out
     assert "1 imported session(s) await verification" in out and "`coach rescore`" in out
-    assert not store.row("forged0001").verified and store.row("forged0001").score == 100
+    assert not store.row("forged0001").verified and store.row("forged0001").score is None
+    assert [rec.get("report") for rec in _stored(store, "forged0001")["records"]] == [None]
     assert timeline_ids(store, library) == set()
     assert main(["history"]) == 0
     history = capsys.readouterr().out
-    assert "100 (as exported, not verified)" in history.splitlines()[2] + history.splitlines()[1]
+    rows = {line.split()[0]: line for line in history.splitlines()[1:3]}
+    assert "awaiting verification" in rows["forged0001"] and " 100" not in rows["forged0001"]
+    assert "100 (as exported, not verified)" in rows["forged0002"]  # its scenario is not in the library
     assert "1 imported session(s) awaiting verification, not counted yet" in history
     assert main(["next"]) == 0
     said = capsys.readouterr().out
@@ -150,9 +154,9 @@ def test_imported_scores_are_recomputed_or_marked_not_verified(library, capsys, 
     assert main(verify) == 0
     out = capsys.readouterr().out
     version = library.scenario("upmarket-pricing").version
-    assert "forged0001 upmarket-pricing: overall 100 -> " in out
+    assert "forged0001 upmarket-pricing: overall 100 -> " not in out  # the file's 100 was never kept
     assert f"scores recomputed from the answers with upmarket-pricing version {version} " in out
-    assert "(the file's were from version 7); the file said 100, recomputed " in out
+    assert "(the file's were from version 7)" in out and "the file said" not in out
     assert "Verified 1 of 1 session(s) awaiting verification" in out and "await verification:" not in out
     if verify[0] == "import":
         assert "session forged0002: added; scores as exported, not verified (scenario no-such-scenario" in out
@@ -212,7 +216,8 @@ def test_an_interrupted_verification_keeps_the_rest_awaiting(library, capsys, tm
     assert "2 imported session(s) awaiting verification" in capsys.readouterr().out
     assert main(["rescore"]) == 0
     out = capsys.readouterr().out
-    assert "[1/2] sent1 upmarket-pricing: overall 99 -> " in out and "Verified 2 of 2 session(s)" in out
+    assert "[1/2] sent1 upmarket-pricing: overall " in out and "Verified 2 of 2 session(s)" in out
+    assert "overall 99" not in out  # imported without the file's scores
     assert all(r.verified for r in store.sessions())
 
 
