@@ -446,3 +446,44 @@ def test_a_line_that_may_hide_a_control_character_is_cleaned_however_it_is_writt
     cleaned = ExportRecord.from_line(line, visible).state.records[0].answers[0]
     assert cleaned.startswith("be") and cleaned.endswith("fore") and cleaned.isprintable() and len(cleaned) > 6
     assert ExportRecord.from_line(line.replace(hidden, "\\n"), visible).state.records[0].answers[0] == "be\nfore"
+
+
+def test_a_session_that_can_be_rescored_is_imported_without_its_claimed_scores(library, capsys, tmp_path):
+    """A weak session exported with its reports forged to 100 (and a mentor's review): its scenario and stages are
+    in the library, so the import keeps its answers and review but no score of the file's; history and its
+    report say "awaiting verification" where the score would be, until `coach rescore` recomputes it from the
+    answers: then the score shown is the one this coach gives those answers."""
+    from coach.practice.review import MentorReview, StageReview
+
+    played = play(library, "upmarket-pricing", "weak")
+    played.state.id = "weak0001"
+    stage = played.state.records[0].stage
+    played.state.review = MentorReview(mentor="Ann", reviewed="2026-05-02", stages={stage: StageReview(notes="x")})
+    genuine = played.summary().score
+    forged = played.state.model_copy(deep=True)
+    for rec in forged.records:
+        assert rec.report is not None
+        rec.report.score = 100.0
+    path = tmp_path / "forged.jsonl"
+    path.write_text(ExportRecord.of(forged, "t", 100.0).line() + "\n")
+
+    assert main(["import", str(path)]) == 0
+    assert "session weak0001: added without the file's scores; awaiting verification" in capsys.readouterr().out
+    store = Store()
+    state = _stored(store, "weak0001")
+    assert store.row("weak0001").score is None and not store.row("weak0001").verified
+    assert all(rec.get("report") is None for rec in state["records"])
+    assert [rec["answers"] for rec in state["records"]] == [rec.answers for rec in played.state.records]
+    assert state["review"] == played.state.review.model_dump(mode="json")  # the mentor's review, as it was
+    assert main(["history"]) == 0
+    (row,) = [line for line in capsys.readouterr().out.splitlines() if line.startswith("weak0001")]
+    assert "awaiting verification" in row and "100" not in row
+    assert main(["report", "weak0001"]) == 0
+    assert "Awaiting verification: imported without the file's scores" in capsys.readouterr().out
+
+    assert main(["rescore"]) == 0
+    assert "Verified 1 of 1 session(s)" in capsys.readouterr().out
+    assert store.row("weak0001").verified and store.row("weak0001").score == genuine != 100
+    assert main(["history"]) == 0
+    (row,) = [line for line in capsys.readouterr().out.splitlines() if line.startswith("weak0001")]
+    assert f"(auto {genuine:g})" in row and "awaiting verification" not in row  # beside the mentor's score
