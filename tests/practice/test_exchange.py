@@ -434,18 +434,22 @@ def test_an_import_writes_every_session_in_one_transaction(library, tmp_path):
     assert [s for s in statements if s.startswith(("BEGIN", "COMMIT"))] == ["BEGIN IMMEDIATE", "COMMIT"]
 
 
+@pytest.mark.parametrize("rescorable", [False, True], ids=["whole", "without-reports"])
 @pytest.mark.parametrize("hidden", ["\u202e", "\x9b", "\x7f", "\\u001b", "\\r", "\\b", "\\f", "\\u200f", "\u061c"])
-def test_a_line_that_may_hide_a_control_character_is_cleaned_however_it_is_written(library, hidden):
+def test_a_line_that_may_hide_a_control_character_is_cleaned_however_it_is_written(library, hidden, rescorable):
     """Import reads a line holding nothing but printable characters, tabs and line breaks without walking its
-    strings; any other character, raw or as a JSON escape, still goes through the caller's clean."""
+    strings; any other character, raw or as a JSON escape, still goes through the caller's clean. So too when
+    the session is read without its reports (the import's way for one it can re-score)."""
+    from coach.practice.importing import rescorable_in
     from coach.render.terminal import visible
 
     s = play(library, "upmarket-pricing")
     s.state.records[0].answers = ["before"]
     line = ExportRecord.of(s.state, "t", 1.0).line().replace('"before"', f'"be{hidden}fore"')
-    cleaned = ExportRecord.from_line(line, visible).state.records[0].answers[0]
+    read = rescorable_in(library) if rescorable else None
+    cleaned = ExportRecord.from_line(line, visible, read).state.records[0].answers[0]
     assert cleaned.startswith("be") and cleaned.endswith("fore") and cleaned.isprintable() and len(cleaned) > 6
-    assert ExportRecord.from_line(line.replace(hidden, "\\n"), visible).state.records[0].answers[0] == "be\nfore"
+    assert ExportRecord.from_line(line.replace(hidden, "\\n"), visible, read).state.records[0].answers[0] == "be\nfore"
 
 
 def test_a_session_that_can_be_rescored_is_imported_without_its_claimed_scores(library, capsys, tmp_path):
