@@ -240,8 +240,8 @@ def import_command(sources: Sources, files: tuple[str, ...], mine: bool, verify:
         _verify(store, lib, awaiting)
     elif awaiting:
         say(
-            f"{len(awaiting)} imported session(s) await verification: their scores are shown as exported and "
-            "do not count in your progress, plan or `coach next` until recomputed from the answers. Verify them "
+            f"{len(awaiting)} imported session(s) await verification: they do not count in your progress, plan "
+            "or `coach next` until their scores are recomputed from the answers. Verify them "
             "now with `coach rescore` (or `coach import --verify` next time); the app also verifies them when it starts."
         )
     return EXIT_PROBLEMS if problems else EXIT_OK
