@@ -82,6 +82,7 @@ def history_command(sources: Sources, limit: int, as_json: bool, fmt: str, outpu
         exported, not recomputed here, says so."""
         auto = f"{r.score:g}" if r.score is not None else "-"
         auto += "" if r.verified or r.score is None else " (as exported, not verified)"
+        auto = "awaiting verification" if not r.verified and r.score is None else auto  # imported without scores
         return f"{mentor[r.id]:g} (auto {auto})" if r.id in mentor else auto
 
     # LEARNER: "you", or the mentee a mentor ran or reviewed the session for (not in your progress)
@@ -198,7 +199,7 @@ def export_command(
 def import_command(sources: Sources, files: tuple[str, ...], mine: bool, verify: bool) -> int:
     """Import sessions from JSON Lines exports; sessions already present are kept. Imported scores
     count only once recomputed from the answers: with --verify, `coach rescore`, or by the app."""
-    from coach.practice.history import import_file
+    from coach.practice.importing import import_file
     from coach.render.terminal import visible
 
     lib = sources.load()
@@ -239,8 +240,8 @@ def import_command(sources: Sources, files: tuple[str, ...], mine: bool, verify:
         _verify(store, lib, awaiting)
     elif awaiting:
         say(
-            f"{len(awaiting)} imported session(s) await verification: their scores are shown as exported and "
-            "do not count in your progress, plan or `coach next` until recomputed from the answers. Verify them "
+            f"{len(awaiting)} imported session(s) await verification: they do not count in your progress, plan "
+            "or `coach next` until their scores are recomputed from the answers. Verify them "
             "now with `coach rescore` (or `coach import --verify` next time); the app also verifies them when it starts."
         )
     return EXIT_PROBLEMS if problems else EXIT_OK
@@ -260,7 +261,8 @@ def _verify(store: Store, lib: Library, ids: list[str] | None = None) -> list[st
         nonlocal count
         count += 1
         before, after = (f"{x:g}" if x is not None else "not assessed" for x in (v.before, v.after))
-        say(f"[{count}/{total}] {v.session_id} {v.scenario}: overall {before} -> {after}; {v.said}")
+        overall = f"{before} -> {after}" if v.before is not None else after  # None: imported without scores
+        say(f"[{count}/{total}] {v.session_id} {v.scenario}: overall {overall}; {v.said}")
 
     verified = [v.session_id for v in verify_pending(store, lib, ids, done) if v.verified]
     say(f"Verified {len(verified)} of {total} session(s) awaiting verification; their scores now count.")

@@ -16,11 +16,17 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError, field_validator
 
-from coach.practice.session import SessionState
-from coach.practice.stories import is_story_record
+from coach.practice.state import SessionState, UnscoredState
 
 EXPORT_FORMAT = "tpm-coach-session"
 EXPORT_VERSION = 1
+STORY_FORMAT = "tpm-coach-story"
+"""The format of a story-bank record (coach.practice.stories), which travels in the same files."""
+
+
+def is_story_record(data: object) -> bool:
+    """Whether decoded JSON from an export line is a story record (read by stories.import_records)."""
+    return isinstance(data, dict) and data.get("format") == STORY_FORMAT
 
 
 class ExportRecord(BaseModel):
@@ -61,15 +67,31 @@ class ExportRecord(BaseModel):
         return json.dumps(self.model_dump(mode="json"), ensure_ascii=False)
 
     @classmethod
-    def from_line(cls, line: str, clean: Callable[[str], str] | None = None) -> ExportRecord:
-        """Parse one line; ValueError says in one line what is wrong with it. ``clean`` rewrites
+    def from_line(
+        cls, line: str | bytes, clean: Callable[[str], str] | None = None, rescorable: Rescorable | None = None
+    ) -> ExportRecord:
+        """Parse one line (UTF-8 bytes or text); ValueError says in one line what is wrong with it. ``clean`` rewrites
         every string in it first (the caller's rule for text from others: control characters
         made harmless, so no screen ever gets them). It must leave printable characters, tabs and
-        line breaks as they are: a line that can hold nothing else is not walked (see _plain)."""
+        line breaks as they are: a line that can hold nothing else is not walked (see _plain).
+        A session that ``rescorable(scenario, stage ids)`` says will be scored again is read
+        without its score reports and overall score (neither would be trusted): they are neither
+        checked nor kept, which makes the record a tenth of the size."""
+        if rescorable is not None:  # the usual line of an import, a good session: parsed and validated at once
+            try:
+                light = _UnscoredRecord.model_validate_json(line)
+            except ValidationError:
+                light = None  # read again below: a story record, or the one-line message of a bad line
+            # only what is kept is checked for control characters (the reports, most of the line, are not)
+            if light is not None and (clean is None or _plain(light.model_dump_json())):
+                if rescorable(light.state.scenario, [rec.stage for rec in light.state.records]):
+                    light.score = None  # recomputed when verified
+                    return light
+        line = line.decode("utf-8") if isinstance(line, bytes) else line  # UnicodeDecodeError: not UTF-8 text
         plain = clean is None or _plain(line)
         if plain:  # the usual line, a good session: parsed and validated at once
             try:
-                return cls.model_validate_json(line)
+                return cls._validated(lambda model: model.model_validate_json(line), rescorable)
             except ValidationError:
                 pass  # read again below: a story record, or the one-line message of a bad line
         try:
@@ -84,9 +106,35 @@ class ExportRecord(BaseModel):
         if not isinstance(data, dict) or "format" not in data:
             raise ValueError("not a TPM Coach session export")
         try:
-            return cls.model_validate(data)
+            return cls._validated(lambda model: model.model_validate(data), rescorable)
         except ValidationError as exc:
             raise ValueError(_first_problem(exc)) from None
+
+    @classmethod
+    def _validated(
+        cls, validate: Callable[[type[ExportRecord]], ExportRecord], rescorable: Rescorable | None
+    ) -> ExportRecord:
+        """``validate(model)`` without the reports when ``rescorable`` says the session will be
+        scored again, else whole. ValidationError (of the whole record) when it is not valid."""
+        if rescorable is not None:
+            try:
+                light = validate(_UnscoredRecord)
+            except ValidationError:
+                light = None  # not valid even without its reports: the whole record says why, below
+            if light is not None and rescorable(light.state.scenario, [rec.stage for rec in light.state.records]):
+                light.score = None  # recomputed when verified
+                return light
+        return validate(cls)
+
+
+Rescorable = Callable[[str, list[str]], bool]
+"""Whether a session of this scenario, with records of these stages, can be scored again here."""
+
+
+class _UnscoredRecord(ExportRecord):
+    """A record read without its stages' reports (see ExportRecord.from_line)."""
+
+    state: UnscoredState
 
 
 class OtherRecord(ValueError):
@@ -107,6 +155,8 @@ def _plain(line: str) -> bool:
     """True when every string the JSON ``line`` decodes to holds only printable characters
     (str.isprintable: no control or format character), tabs and line breaks; a raw control
     character is not valid JSON. Cheap tests in C, as an import reads every line."""
+    if line.isascii():  # known at once: of ASCII, a JSON string can hold raw only DEL (0x7f) unprintable
+        return "\x7f" not in line and not _NOT_PLAIN.search(line)
     return line.rstrip("\r\n").isprintable() and not _NOT_PLAIN.search(line)
 
 
@@ -139,7 +189,7 @@ def export_record(state: SessionState | dict[str, Any], title: str, score: float
 # holds each answer twice (record and transcript) with its reports: a few hundred kilobytes
 # for the longest real sessions. A longer line is not read into memory, only reported.
 MAX_LINE = 4 * 1024 * 1024
-"""The longest line read, in characters."""
+"""The longest line read, in bytes."""
 
 
 @dataclass
@@ -159,27 +209,31 @@ class ExportFile:
 
 
 def records_in(
-    path: Path, clean: Callable[[str], str] | None = None
+    path: Path, clean: Callable[[str], str] | None = None, rescorable: Rescorable | None = None
 ) -> Iterator[tuple[int, ExportRecord | str | dict[str, Any]]]:
     """(line number, the record, a story record's JSON, or what is wrong with the line) for every line of a JSON Lines
     export but blank ones, one at a time: a file of any size is read in bounded memory. ``clean``:
-    see ExportRecord.from_line. OSError and UnicodeDecodeError (the file cannot be read at all)
+    and ``rescorable``: see ExportRecord.from_line. OSError and UnicodeDecodeError (the file cannot be read at all)
     are the caller's to report."""
-    with path.open(encoding="utf-8") as handle:
+    # read as bytes: pydantic validates UTF-8 JSON bytes at once (a str it would first encode again);
+    # a line is decoded only when read the slow way (see from_line), and a bad one stops the file
+    with path.open("rb", buffering=64 * 1024) as handle:  # a buffer the size of a few sessions: fewer reads
         number = 0
         while line := handle.readline(MAX_LINE + 1):
             number += 1
             if len(line) > MAX_LINE:
-                while line and not line.endswith("\n"):  # skip the rest of the line unread
+                while line and not line.endswith(b"\n"):  # skip the rest of the line unread
                     line = handle.readline(64 * 1024)
                 yield number, f"longer than the limit of {MAX_LINE // (1024 * 1024)} MB for one session"
                 continue
             if not line.strip():
                 continue
             try:
-                yield number, ExportRecord.from_line(line, clean)
+                yield number, ExportRecord.from_line(line, clean, rescorable)
             except OtherRecord as other:  # a story: its own reader validates it
                 yield number, other.data
+            except UnicodeDecodeError:  # not a text file: the caller's to report, as said above
+                raise
             except ValueError as exc:
                 yield number, str(exc).splitlines()[0]
 

@@ -4,18 +4,19 @@ sessions between machines. Plain Python over coach.practice.store; no UI."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
-from typing import Any
 
 from coach.library.formats import Competency, Level
 from coach.library.loader import Library
-from coach.practice.exchange import ExportRecord, records_in
+from coach.practice.exchange import ExportRecord
+
+# the import lives in coach.practice.importing (it starts without the scorer); here too for callers
+from coach.practice.importing import ImportResult as ImportResult
+from coach.practice.importing import import_file as import_file
 from coach.practice.resume import WRITE_FAILURES, persist, results_of, resume
 from coach.practice.session import Session, SessionState, Summary
 from coach.practice.store import ResultRow, Results, SessionRow, Store
-from coach.practice.stories import StoryBank, StoryImport, import_records
 from coach.scoring.engine import Scorer
 
 load_session = resume  # the one restore, under the name callers know
@@ -260,127 +261,6 @@ def verify_scores(session: Session) -> bool:
     every_stage = len(rescore(session)) == len(session.state.records)
     session.state.unverified = not every_stage
     return every_stage
-
-
-@dataclass
-class ImportResult:
-    added: int = 0
-    unchanged: int = 0
-    reviewed: int = 0  # sessions already present that gained a (newer) mentor review
-    problems: list[str] = field(default_factory=list)
-    for_others: int = 0
-    """New sessions kept as run for someone else (they carry a learner's name)."""
-    claimed: int = 0
-    """Sessions imported before as someone else's, now the user's own (``mine``)."""
-    stories: StoryImport | None = None
-    """What happened to the story-bank records of the file."""
-    unverified: int = 0
-    """New sessions whose scores are kept as exported (their scenario is not in the library)."""
-    awaiting: list[str] = field(default_factory=list)
-    """New sessions whose scores are as exported until verified (see verify_pending)."""
-    records: list[str] = field(default_factory=list)
-    """What happened to each record, as "line N, session ID: what"."""
-
-
-def import_file(
-    store: Store, library: Library, path: Path, mine: bool = False, clean: Callable[[str], str] | None = None
-) -> ImportResult:
-    """Add the sessions in a JSON Lines export, and say what happened to each record.
-
-    A new session's scores are never trusted: it is stored marked unverified (shown "as exported,
-    not verified", left out of progress, the plan and what comes next) until verify_pending()
-    recomputes them from its answers with the current scenario and rubric files, which needs its
-    scenario in the library. A session already present keeps its answers and scores (importing
-    the same file twice adds nothing); only a newer mentor review of it is taken. A new session
-    that names a learner (a mentee's export, a mock interview a mentor ran) stays someone else's
-    and does not feed the user's progress, unless ``mine`` says the user is that learner: then it
-    becomes the user's own.
-
-    Every record is checked and written as the file is read, all in one transaction: one commit
-    (one disk sync) however many sessions, and nothing stored if the import fails part way.
-    ``clean`` rewrites every string of a record before anything else (see ExportRecord.from_line)."""
-    result = ImportResult()
-    seen: set[str] = set()
-    stories: list[tuple[int, dict[str, Any]]] = []
-    with store.transaction():
-        for number, item in records_in(path, clean):
-            if isinstance(item, str):
-                result.problems.append(f"line {number}: {item}")
-            elif isinstance(item, dict):  # a story of the story bank
-                stories.append((number, item))
-            elif item.state.id in seen:
-                result.problems.append(f"line {number}: session {item.state.id} appears earlier in the file")
-            else:
-                seen.add(item.state.id)
-                _take(store, library, number, item, mine, result)
-    result.stories = import_records(StoryBank(store), stories)
-    return result
-
-
-def _take(store: Store, library: Library, number: int, record: ExportRecord, mine: bool, result: ImportResult) -> None:
-    """Write what one record brings (inside the import's transaction), and say so. A session
-    present only ever changes its review or whose it is, never its answers or scores."""
-    state = record.state
-    where = f"line {number}, session {state.id}"
-    try:
-        raw = store.load_state(state.id)
-    except KeyError:  # a new session
-        result.records.append(f"{where}: {_add(store, library, record, mine, result)}")
-        return
-    try:
-        stored = SessionState.model_validate_json(raw)
-    except ValueError:  # a stored state this coach cannot read: left as it is
-        stored = None
-    said = _changes(stored, state, mine, result) if stored is not None else ""
-    if stored is not None and stored.unverified and stored.scenario in library.scenarios:
-        result.awaiting.append(stored.id)  # imported before and not verified yet: --verify verifies it too
-    if stored is None or not said:
-        result.unchanged += 1
-        result.records.append(f"{where}: already present, kept as it is")
-        return
-    store.update_state(stored.id, stored.model_dump_json())  # its review or whose it is: nothing else
-    result.records.append(f"{where}: {said}")
-
-
-def _changes(stored: SessionState, state: SessionState, mine: bool, result: ImportResult) -> str:
-    """Take into ``stored`` what the file's ``state`` of it brings (a newer review, or with ``mine``
-    that it is the user's own); what changed, for the user ("": nothing)."""
-    incoming = state.review
-    if incoming and incoming.reviewed and (stored.review is None or (stored.review.reviewed or "") < incoming.reviewed):
-        said = f"already present; took the newer review by {incoming.mentor or 'a mentor'} ({incoming.reviewed})"
-        if [r.answers for r in state.records] != [r.answers for r in stored.records]:
-            said += "; the file's answers differ from yours and were not taken"
-        stored.review = incoming
-        result.reviewed += 1
-    elif mine and stored.learner:
-        said = "already present; now counted as yours"
-        result.claimed += 1
-    else:
-        return ""
-    if mine:
-        stored.learner = ""
-    return said
-
-
-def _add(store: Store, library: Library, record: ExportRecord, mine: bool, result: ImportResult) -> str:
-    """Store a new session with its scores as exported, marked unverified; what happened, for the user."""
-    state = record.state
-    state.learner = "" if mine else state.learner
-    state.unverified = True  # never taken from the file: only verify_pending() clears it
-    entry = library.scenarios.get(state.scenario)
-    store.add_session(
-        state.model_dump_json(),
-        id=state.id, scenario=state.scenario, title=entry.item.title if entry else record.title or state.scenario,
-        target=state.target.value, mode=state.mode.value, started=state.started, status=state.status,
-        score=record.score, learner=state.learner,
-    )  # fmt: skip
-    result.added += 1
-    result.for_others += bool(state.learner)
-    if entry is None:
-        result.unverified += 1
-        return f"added; scores as exported, not verified (scenario {state.scenario} is not in your library)"
-    result.awaiting.append(state.id)
-    return "added; scores as exported, awaiting verification"
 
 
 # --------------------------------------------------------------------------- verifying imported scores

@@ -8,12 +8,15 @@ has to import the other's module to do its part.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel, Field
 
 from coach.library.formats import Level, Scenario
-from coach.scoring.engine import Scorer
-from coach.scoring.ladder import band_for, ceiling_for, competency_scores, exact_level, place_on_ladder
 from coach.scoring.report import AntiPatternHit, Evidence, ScoreReport
+
+if TYPE_CHECKING:  # the models are read without the scorer (coach import); reviewed_report needs it
+    from coach.scoring.engine import Scorer
 
 
 class Override(BaseModel):
@@ -50,6 +53,8 @@ def reviewed_report(
     """The stage's report as the mentor judged it: concepts from the mentor's ticks,
     anti-patterns the mentor heard, criterion levels the mentor overrode. ``auto`` (the
     automatic report) is left unchanged, so both can be shown side by side."""
+    from coach.scoring.ladder import band_for, ceiling_for, competency_scores, exact_level, place_on_ladder
+
     stage = scenario.stage(stage_id)
     assert stage is not None
     stage_target = scorer.stage_target(scenario, stage)

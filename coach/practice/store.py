@@ -425,6 +425,10 @@ class Store:
         with self.transaction():
             self.db.execute(sql, dict(state=state_json, updated=now(), id=session_id))
 
+    def session_ids(self) -> set[str]:
+        """The id of every stored session (an import asks once rather than once per record)."""
+        return {session_id for (session_id,) in self.db.execute("SELECT id FROM sessions")}
+
     def load_state(self, session_id: str) -> str:
         row = self.db.execute("SELECT state FROM sessions WHERE id = ?", (session_id,)).fetchone()
         if row is None:

@@ -31,6 +31,7 @@ from pydantic import (
 
 from coach.library.formats import Level
 from coach.library.loader import Library
+from coach.practice.exchange import STORY_FORMAT
 from coach.practice.store import Store, now
 from coach.practice.themes import THEMES, Theme
 from coach.scoring.engine import Scorer
@@ -421,7 +422,6 @@ def match(stories: Iterable[Story], question: str) -> Matches:
 
 # --------------------------------------------------------------------------- export and import
 
-STORY_FORMAT = "tpm-coach-story"
 STORY_VERSION = 1
 
 
@@ -492,8 +492,3 @@ def import_records(bank: StoryBank, records: Iterable[tuple[int, dict[str, Any]]
             contents.append(story.content())
             result.added += 1
     return result
-
-
-def is_story_record(data: object) -> bool:
-    """Whether decoded JSON from an export line is a story record (read by import_records)."""
-    return isinstance(data, dict) and data.get("format") == STORY_FORMAT

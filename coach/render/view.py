@@ -536,12 +536,20 @@ def session_view(session: Session, store: Store | None = None) -> SessionView:
         review=review_view(session),
         transcript=transcript,
         stages=stages,
-        unverified=unverified_text(session.state.id) if session.state.unverified else "",
+        unverified=unverified_text(session.state.id, any(r.report for r in session.state.records))
+        if session.state.unverified
+        else "",
     )
 
 
-def unverified_text(session_id: str) -> str:
-    """The mark on scores another coach exported and this one did not recompute."""
+def unverified_text(session_id: str, exported_scores: bool = True) -> str:
+    """The mark on scores another coach exported and this one did not recompute; without
+    ``exported_scores``, on a session imported without them (to be scored here)."""
+    if not exported_scores:
+        return (
+            "Awaiting verification: imported without the file's scores. The scores here are worked out from "
+            "the answers as shown, and count in your progress once `coach rescore` verifies them."
+        )
     return (
         "Scores as exported, not verified: they came with an imported file and were not recomputed from "
         f"the answers here. `coach rescore {session_id} --apply` scores the answers with your library."

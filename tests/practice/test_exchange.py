@@ -115,19 +115,23 @@ def test_an_import_never_rewrites_a_stored_sessions_answers_or_scores(library, c
 
 
 def test_a_forged_score_never_counts_before_verification(library, capsys):
-    """forged-scores.jsonl: 100 and 4.00 for "I do not know.". Imported without --verify, the 100 is stored as
-    exported, shown "as exported, not verified", and counts nowhere: not in progress, not in `coach next`; both
-    say a session awaits verification. The import says how to verify it."""
+    """forged-scores.jsonl: 100 and 4.00 for "I do not know.". Imported without --verify, its scenario in the
+    library, it is stored without the file's scores (neither the 100 nor a report), shown "awaiting verification",
+    and counts nowhere: not in progress, not in `coach next`; both say a session awaits verification. The import
+    says how to verify it."""
     store = Store()
     assert main(["import", str(HOSTILE / "forged-scores.jsonl")]) == 0
     out = capsys.readouterr().out
-    assert "session forged0001: added; scores as exported, awaiting verification" in out
+    assert "session forged0001: added without the file's scores; awaiting verification" in out
     assert "1 imported session(s) await verification" in out and "`coach rescore`" in out
-    assert not store.row("forged0001").verified and store.row("forged0001").score == 100
+    assert not store.row("forged0001").verified and store.row("forged0001").score is None
+    assert [rec.get("report") for rec in _stored(store, "forged0001")["records"]] == [None]
     assert timeline_ids(store, library) == set()
     assert main(["history"]) == 0
     history = capsys.readouterr().out
-    assert "100 (as exported, not verified)" in history.splitlines()[2] + history.splitlines()[1]
+    rows = {line.split()[0]: line for line in history.splitlines()[1:3]}
+    assert "awaiting verification" in rows["forged0001"] and " 100" not in rows["forged0001"]
+    assert "100 (as exported, not verified)" in rows["forged0002"]  # its scenario is not in the library
     assert "1 imported session(s) awaiting verification, not counted yet" in history
     assert main(["next"]) == 0
     said = capsys.readouterr().out
@@ -150,9 +154,9 @@ def test_imported_scores_are_recomputed_or_marked_not_verified(library, capsys, 
     assert main(verify) == 0
     out = capsys.readouterr().out
     version = library.scenario("upmarket-pricing").version
-    assert "forged0001 upmarket-pricing: overall 100 -> " in out
+    assert "forged0001 upmarket-pricing: overall 100 -> " not in out  # the file's 100 was never kept
     assert f"scores recomputed from the answers with upmarket-pricing version {version} " in out
-    assert "(the file's were from version 7); the file said 100, recomputed " in out
+    assert "(the file's were from version 7)" in out and "the file said" not in out
     assert "Verified 1 of 1 session(s) awaiting verification" in out and "await verification:" not in out
     if verify[0] == "import":
         assert "session forged0002: added; scores as exported, not verified (scenario no-such-scenario" in out
@@ -212,7 +216,8 @@ def test_an_interrupted_verification_keeps_the_rest_awaiting(library, capsys, tm
     assert "2 imported session(s) awaiting verification" in capsys.readouterr().out
     assert main(["rescore"]) == 0
     out = capsys.readouterr().out
-    assert "[1/2] sent1 upmarket-pricing: overall 99 -> " in out and "Verified 2 of 2 session(s)" in out
+    assert "[1/2] sent1 upmarket-pricing: overall " in out and "Verified 2 of 2 session(s)" in out
+    assert "overall 99" not in out  # imported without the file's scores
     assert all(r.verified for r in store.sessions())
 
 
@@ -429,15 +434,60 @@ def test_an_import_writes_every_session_in_one_transaction(library, tmp_path):
     assert [s for s in statements if s.startswith(("BEGIN", "COMMIT"))] == ["BEGIN IMMEDIATE", "COMMIT"]
 
 
+@pytest.mark.parametrize("rescorable", [False, True], ids=["whole", "without-reports"])
 @pytest.mark.parametrize("hidden", ["\u202e", "\x9b", "\x7f", "\\u001b", "\\r", "\\b", "\\f", "\\u200f", "\u061c"])
-def test_a_line_that_may_hide_a_control_character_is_cleaned_however_it_is_written(library, hidden):
+def test_a_line_that_may_hide_a_control_character_is_cleaned_however_it_is_written(library, hidden, rescorable):
     """Import reads a line holding nothing but printable characters, tabs and line breaks without walking its
-    strings; any other character, raw or as a JSON escape, still goes through the caller's clean."""
+    strings; any other character, raw or as a JSON escape, still goes through the caller's clean. So too when
+    the session is read without its reports (the import's way for one it can re-score)."""
+    from coach.practice.importing import rescorable_in
     from coach.render.terminal import visible
 
     s = play(library, "upmarket-pricing")
     s.state.records[0].answers = ["before"]
     line = ExportRecord.of(s.state, "t", 1.0).line().replace('"before"', f'"be{hidden}fore"')
-    cleaned = ExportRecord.from_line(line, visible).state.records[0].answers[0]
+    read = rescorable_in(library) if rescorable else None
+    cleaned = ExportRecord.from_line(line, visible, read).state.records[0].answers[0]
     assert cleaned.startswith("be") and cleaned.endswith("fore") and cleaned.isprintable() and len(cleaned) > 6
-    assert ExportRecord.from_line(line.replace(hidden, "\\n"), visible).state.records[0].answers[0] == "be\nfore"
+    assert ExportRecord.from_line(line.replace(hidden, "\\n"), visible, read).state.records[0].answers[0] == "be\nfore"
+
+
+def test_a_session_that_can_be_rescored_is_imported_without_its_claimed_scores(library, capsys, tmp_path):
+    """A weak session exported with its reports forged to 100 (and a mentor's review): its scenario and stages are
+    in the library, so the import keeps its answers and review but no score of the file's; history and its
+    report say "awaiting verification" where the score would be, until `coach rescore` recomputes it from the
+    answers: then the score shown is the one this coach gives those answers."""
+    from coach.practice.review import MentorReview, StageReview
+
+    played = play(library, "upmarket-pricing", "weak")
+    played.state.id = "weak0001"
+    stage = played.state.records[0].stage
+    played.state.review = MentorReview(mentor="Ann", reviewed="2026-05-02", stages={stage: StageReview(notes="x")})
+    genuine = played.summary().score
+    forged = played.state.model_copy(deep=True)
+    for rec in forged.records:
+        assert rec.report is not None
+        rec.report.score = 100.0
+    path = tmp_path / "forged.jsonl"
+    path.write_text(ExportRecord.of(forged, "t", 100.0).line() + "\n")
+
+    assert main(["import", str(path)]) == 0
+    assert "session weak0001: added without the file's scores; awaiting verification" in capsys.readouterr().out
+    store = Store()
+    state = _stored(store, "weak0001")
+    assert store.row("weak0001").score is None and not store.row("weak0001").verified
+    assert all(rec.get("report") is None for rec in state["records"])
+    assert [rec["answers"] for rec in state["records"]] == [rec.answers for rec in played.state.records]
+    assert state["review"] == played.state.review.model_dump(mode="json")  # the mentor's review, as it was
+    assert main(["history"]) == 0
+    (row,) = [line for line in capsys.readouterr().out.splitlines() if line.startswith("weak0001")]
+    assert "awaiting verification" in row and "100" not in row
+    assert main(["report", "weak0001"]) == 0
+    assert "Awaiting verification: imported without the file's scores" in capsys.readouterr().out
+
+    assert main(["rescore"]) == 0
+    assert "Verified 1 of 1 session(s)" in capsys.readouterr().out
+    assert store.row("weak0001").verified and store.row("weak0001").score == genuine != 100
+    assert main(["history"]) == 0
+    (row,) = [line for line in capsys.readouterr().out.splitlines() if line.startswith("weak0001")]
+    assert f"(auto {genuine:g})" in row and "awaiting verification" not in row  # beside the mentor's score

@@ -206,8 +206,10 @@ def test_export_and_import_round_trip_and_twice_adds_nothing(isolated_home, libr
     again = import_file(other, library, export)
     assert (first.added, first.unchanged) == (2, 0)
     assert (again.added, again.unchanged) == (0, 2)
-    for s in sessions:  # as exported, awaiting verification
-        assert json.loads(other.load_state(s.state.id)) == json.loads(s.dump()) | {"unverified": True}
+    for s in sessions:  # as exported but for the scores (recomputed when verified), awaiting verification
+        unscored = json.loads(s.dump()) | {"unverified": True}
+        unscored["records"] = [{k: v for k, v in rec.items() if k != "report"} for rec in unscored["records"]]
+        assert json.loads(other.load_state(s.state.id)) == unscored
     assert len(verify_pending(other, library)) == 2
     for s in sessions:  # verified: the same scores, recomputed here
         assert json.loads(other.load_state(s.state.id)) == json.loads(s.dump())

@@ -108,6 +108,7 @@ class HistoryScreen(CoachScreen):
         for r in rows:
             score = f"{r.score:g}" if r.score is not None else "-"
             score += "" if r.verified or r.score is None else " (as exported, not verified)"
+            score = "awaiting verification" if not r.verified and r.score is None else score  # imported without scores
             table.add_row(
                 Text(local_time(r.started)), Text(score), Text(r.status), Text(r.mode), Text(r.title), key=r.id
             )
