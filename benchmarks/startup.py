@@ -57,7 +57,7 @@ EMPTY_APP = (
 )
 
 # what `coach` does (coach.cli.main, then coach.cli.start.open_catalogue), up to the first frame of the
-# catalogue with its scenarios
+# catalogue with its scenarios and the highlighted one's card
 COACH = (
     """
 import coach.cli
@@ -65,8 +65,8 @@ from coach.cli.start import catalogue_sources
 from coach.tui.app import make_app
 
 def FIRST_SCREEN(screen):
-    tables = screen.query("#scenarios")
-    return tables and tables.first().row_count
+    tables, cards = screen.query("#scenarios"), screen.query("#detail-text")
+    return tables and tables.first().row_count and cards and str(cards.first().render()).strip()
 """
     + NOTE_FIRST_FRAME
     + "make_app(*catalogue_sources()).run(headless=True, auto_pilot=shown)\nprint(drawn[0])\n"

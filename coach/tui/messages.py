@@ -14,11 +14,15 @@ if TYPE_CHECKING:  # (the app imports these only when a session starts)
     from coach.scoring.report import ScoreReport
 
 
+# Messages are never compared nor printed, so only their __init__ is generated (eq=False, repr=False): this
+# module is imported before the catalogue's first frame, and generating all three took about 8 ms.
+
+
 class CatalogueDrawn(Message):
     """The catalogue's first frame, with its scenarios, is drawn (the app then loads the library)."""
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class OpenBriefing(Message):
     """Start a new session of this scenario at its briefing."""
 
@@ -26,28 +30,28 @@ class OpenBriefing(Message):
     target: Level | None = None
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class StartInterview(Message):
     """The briefing is read: start the clock and ask the first question."""
 
     session: Session
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class SaveSession(Message):
     """Save the session as it is now (the writing happens in a worker)."""
 
     session: Session
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class SaveDraft(Message):
     """Save the answer being typed (the session's draft), in a worker."""
 
     session: Session
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class ShowFeedback(Message):
     """Show a stage's feedback: after answering (final: the summary follows) or from the summary (review)."""
 
@@ -58,43 +62,43 @@ class ShowFeedback(Message):
     review: bool = False
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class ShowSummary(Message):
     """The session is over: replace the current screen with its summary."""
 
     session: Session
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class ShowCatalogue(Message):
     """Back to the catalogue, closing every screen above it."""
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class PractiseNext(Message):
     """Back to the catalogue, then the briefing of the suggested scenario."""
 
     scenario_id: str
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class OpenHistory(Message):
     """Past sessions, progress and what to practise next."""
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class OpenStories(Message):
     """Your story bank for behavioral questions."""
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class OpenSession(Message):
     """Reopen a stored session: its summary when finished, else where it stopped."""
 
     session_id: str
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class ExportReview(Message):
     """The mentor's final scores and advice are in: save the session, export the mentee's
     report and, when reviewing a file, write the reviewed file and open the next session."""
@@ -102,12 +106,12 @@ class ExportReview(Message):
     session: Session
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class OpenPlan(Message):
     """The practice plan to the interview date, with progress against it."""
 
 
-@dataclass
+@dataclass(eq=False, repr=False)
 class OpenCompare(Message):
     """Two stored attempts at one scenario side by side."""
 

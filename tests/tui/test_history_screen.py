@@ -142,3 +142,27 @@ async def test_the_app_verifies_imported_sessions_in_the_background_and_the_hist
         assert shown.count("100 (as exported, not verified)") == 1  # forged0002: its scenario is not in the library
         assert store.row("forged0001").verified and store.row("forged0001").score < 30
         assert any("Verified 1 imported session(s)" in n.message for n in app._notifications)
+
+
+async def test_a_history_that_cannot_be_read_says_so_instead_of_a_blank_screen(isolated_home, library, monkeypatch):
+    import sqlite3
+
+    from coach.tui.app import make_app
+    from coach.tui.screens import HistoryScreen
+    from tests.tui.helpers import FixedClock, screen_text, settle
+
+    store = Store()
+    persist(store, play(library, "upmarket-pricing", "strong"))
+
+    def damaged() -> None:
+        raise sqlite3.DatabaseError("database disk image is malformed")
+
+    monkeypatch.setattr(store, "sessions", damaged)
+    app = make_app(library, store, clock=FixedClock())
+    async with app.run_test(size=(100, 34)) as pilot:
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        assert "Could not read your history: database disk image is malformed" in screen_text(app)
+        await pilot.press("escape")  # and the app goes on
+        assert not isinstance(app.screen, HistoryScreen)

@@ -135,3 +135,29 @@ async def test_an_unfinished_session_is_offered_once_the_library_is_loaded(libra
         await pilot.pause()
         assert isinstance(second.screen, ResumeScreen)
         assert "You have an unfinished session" in screen_text(second)
+
+
+async def test_resizing_the_catalogue_keeps_the_highlighted_scenario_and_fits_its_titles(library, isolated_home):
+    app = make_app(library, Store(), clock=FixedClock())
+    async with app.run_test(size=(80, 30)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#scenarios", DataTable)
+        longest = max((sc.item.title for sc in library.scenarios.values()), key=len)
+        assert longest not in screen_text(app)  # cut to fit 80 columns
+        await pilot.press("down", "down", "down")
+        highlighted = app.screen.current_id()
+        await pilot.resize_terminal(200, 30)
+        await settle(pilot)
+        assert app.screen.current_id() == highlighted and table.cursor_row == 3
+        assert longest in screen_text(app)  # whole, now that there is room
+
+
+async def test_a_dialog_opened_from_the_catalogue_has_its_styles(library, isolated_home):
+    """The catalogue's styles are parsed before its first frame, the other screens' when the first opens."""
+    app = make_app(library, Store(), clock=FixedClock())
+    async with app.run_test(size=(100, 34)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        help_box = app.screen.query_one("#help")
+        assert app.screen.styles.align == ("center", "middle")
+        assert help_box.styles.width is not None and help_box.styles.width.value == 76

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol, cast
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, Protocol, cast
 
+from textual.app import CSSPathType
 from textual.screen import Screen
 
 from coach import settings
@@ -31,7 +33,14 @@ class CoachHost(Protocol):
     now: Callable[[], datetime]
 
 
+# The styles of every screen but the catalogue: not parsed before the first screen is drawn (start-up
+# time, issue 15). Each such screen names it; Textual reads it once, when the first of them opens.
+SCREENS_CSS = Path(__file__).with_name("screens.tcss")
+
+
 class CoachScreen(Screen[None]):
+    CSS_PATH: ClassVar[CSSPathType | None] = SCREENS_CSS
+
     @property
     def coach(self) -> CoachHost:
         return cast(CoachHost, self.app)

@@ -22,6 +22,8 @@ from coach.tui.widgets.basics import CoachHeader, highlighted_key
 
 
 class CatalogueScreen(CoachScreen):
+    CSS_PATH = None  # its rules are in app.tcss, parsed with the app's (see SCREENS_CSS)
+    _room = 0  # the characters the titles in the table were cut to
     BINDINGS = [
         Binding(
             "enter",
@@ -86,7 +88,7 @@ class CatalogueScreen(CoachScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#scenarios", DataTable)
-        table.add_columns("Min", "Level", "Scenario")
+        table.add_columns(Text("Min"), Text("Level"), Text("Scenario"))  # plain text: not parsed as markup
         self.refresh_table()
         catalogue = self.coach.catalogue
         status = self.query_one("#load-problems", Static)
@@ -130,15 +132,32 @@ class CatalogueScreen(CoachScreen):
         table = self.query_one("#scenarios", DataTable)
         table.clear()
         cards, titles = self.coach.catalogue.cards, self.coach.catalogue.titles
-        room = max(20, table.size.width - 16)  # titles fit the table instead of scrolling sideways
+        room = self._room = self._title_room()
         for sid in self.matching():
             sc = cards[sid]
             title = sc.title if len(sc.title) <= room else sc.title[: room - 1] + "…"
             table.add_row(Text(str(sc.minutes)), Text(level_title(sc.level, titles)), Text(title), key=sid)
         self.show_detail(self.current_id())
 
+    def _title_room(self) -> int:
+        """The characters a title may take, so that titles fit the table instead of scrolling sideways:
+        the table's width less its other columns. Before the first layout the table has no width yet: it
+        will have 3/5 of the screen's less its left border (app.tcss), so that the first frame's titles
+        fit already (_fit_titles cuts them again if not)."""
+        width = self.query_one("#scenarios", DataTable).size.width or self.app.size.width * 3 // 5 - 1
+        return max(20, width - 16)
+
     def on_resize(self) -> None:
-        self.call_after_refresh(self.refresh_table)
+        self.call_after_refresh(self._fit_titles)
+
+    def _fit_titles(self) -> None:
+        """Cut the titles again if the table's width changed, keeping the highlighted scenario."""
+        if self._title_room() == self._room:
+            return
+        table, current = self.query_one("#scenarios", DataTable), self.current_id()
+        self.refresh_table()
+        if current is not None and current in table.rows:
+            table.move_cursor(row=table.get_row_index(current))
 
     def current_id(self) -> str | None:
         return highlighted_key(self.query_one("#scenarios", DataTable))

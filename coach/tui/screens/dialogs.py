@@ -8,10 +8,12 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 
 from coach.practice.store import SessionRow
+from coach.tui.screens.base import SCREENS_CSS
 from coach.tui.widgets.basics import local_time, text
 
 
 class HelpScreen(ModalScreen[None]):
+    CSS_PATH = SCREENS_CSS
     BINDINGS = [Binding("escape,f1,q", "close", "Close", id="help.close")]
 
     def __init__(self, under: Screen):
@@ -40,6 +42,7 @@ class HelpScreen(ModalScreen[None]):
 
 
 class ResumeScreen(ModalScreen[str | None]):
+    CSS_PATH = SCREENS_CSS
     BINDINGS = [
         Binding("enter,r", "resume", "Resume", id="resume.yes"),
         Binding("escape,l", "later", "Later", id="resume.later"),
@@ -65,6 +68,8 @@ class ResumeScreen(ModalScreen[str | None]):
 
 class ConfirmScreen(ModalScreen[bool]):
     """A yes-or-no question; dismissed with True for yes."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),

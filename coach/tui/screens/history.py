@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Static
+from textual.worker import Worker, WorkerState
 
 from coach.practice.actions import rescore_session
 from coach.practice.history import recommend, timeline
@@ -27,6 +28,7 @@ TREND_POINTS = 20  # the sessions each competency's trend shows, newest last
 
 
 class HistoryScreen(CoachScreen):
+    _loading: Worker[None] | None = None
     BINDINGS = [
         Binding(
             "enter", "open", "Open", id="history.open", tooltip="Reopen the session's summary, transcript and feedback"
@@ -68,7 +70,14 @@ class HistoryScreen(CoachScreen):
         self.load()  # imported scores now count: the overview, the charts and the table change
 
     def load(self) -> None:
-        self.run_worker(self._gather, thread=True, exclusive=True, group="history", exit_on_error=False)
+        self._loading = self.run_worker(self._gather, thread=True, exclusive=True, group="history", exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A history that cannot be read (a damaged database, a locked file) says so instead of a blank screen."""
+        if event.worker is self._loading and event.state == WorkerState.ERROR:
+            problem = f"Could not read your history: {event.worker.error}. Your sessions are not changed."
+            self.query_one("#recommendation", Static).update(Content(problem))
+            self.notify(problem, severity="error", markup=False)
 
     def _gather(self) -> None:
         lib, store = self.coach.library, self.coach.store

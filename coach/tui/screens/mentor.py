@@ -33,6 +33,7 @@ from coach.render.scenario import reflow
 from coach.render.text import level_text, overall_text
 from coach.render.view import level_cell
 from coach.tui.messages import ExportReview, SaveSession
+from coach.tui.screens.base import SCREENS_CSS
 from coach.tui.widgets.basics import CoachHeader, local_time, text
 
 LEVEL_CHOICES = [("automatic", -1)] + [(f"level {n}", n) for n in range(5)]
@@ -101,6 +102,8 @@ class Checklist(OptionList):
 
 class MentorScreen(Screen):
     """One stage at a time. Live mode runs the interview; review mode walks an export's stages."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding(
@@ -499,6 +502,7 @@ def _criterion_line(auto, mentor, overridden: bool) -> str:  # type: ignore[no-u
 
 
 class MentorSummaryScreen(Screen):
+    CSS_PATH = SCREENS_CSS
     BINDINGS = [
         Binding(
             "ctrl+e",

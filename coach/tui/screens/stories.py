@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Footer, Input, Label, SelectionList, Stat
 from coach.practice.stories import FIELDS, Story, StoryBank, StoryError, match, score_story
 from coach.practice.themes import THEMES
 from coach.scoring.report import ScoreReport
-from coach.tui.screens.base import CoachHost, CoachScreen
+from coach.tui.screens.base import SCREENS_CSS, CoachHost, CoachScreen
 from coach.tui.screens.dialogs import ConfirmScreen
 from coach.tui.widgets.basics import CoachHeader, highlighted_key, text
 from coach.tui.widgets.report import report_sections
@@ -206,6 +206,8 @@ class StoryFormScreen(Screen["str | None"]):
     """Add or edit a story. What is typed stays on the screen until it is saved: a field that
     cannot be saved says why and keeps the text, leaving with changes asks first, and quitting the
     app saves what was typed (keep_typed). Dismissed with the saved story's id, or None."""
+
+    CSS_PATH = SCREENS_CSS
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="story-form.save", tooltip="Save the story", priority=True),
