@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,10 @@ def test_wheel_in_fresh_venv_finds_builtin_library(tmp_path: Path):
         check=True,
     )
     wheel = next(dist.glob("tpm_coach-*.whl"))
+    # the app's styles are files beside its modules: an installed coach without one fails on the screen it styles
+    with zipfile.ZipFile(wheel) as packed:
+        styles = {name for name in packed.namelist() if name.endswith(".tcss")}
+    assert styles == {str(path.relative_to(ROOT)) for path in (ROOT / "coach").rglob("*.tcss")}
     env_dir = tmp_path / "venv"
     # System site-packages provide the dependencies offline; the wheel itself goes in the venv.
     venv.EnvBuilder(system_site_packages=True, with_pip=True).create(env_dir)
