@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import NamedTuple
 
 from coach.library.formats import Competency, Level
 from coach.library.loader import Library
@@ -22,8 +23,7 @@ from coach.scoring.engine import Scorer
 load_session = resume  # the one restore, under the name callers know
 
 
-@dataclass(frozen=True)
-class Point:
+class Point(NamedTuple):  # (a tuple: the history makes one per stored result, tens of thousands)
     """One session's result for one competency."""
 
     session_id: str

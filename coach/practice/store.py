@@ -83,6 +83,9 @@ MIGRATIONS: list[list[str]] = [
         "ALTER TABLE sessions ADD COLUMN seconds REAL NOT NULL DEFAULT 0",
         f"""UPDATE sessions SET unverified = {_UNVERIFIED_OF_STATE.format(state="state")},
                seconds = {_SECONDS_OF_STATE.format(state="state")}""",
+        # the time practised summed from here: in a row, `seconds` lies after the state, in its last
+        # overflow page, so a sum over the rows reads every state's pages (0.11 s at 10,000 sessions)
+        "CREATE INDEX sessions_seconds ON sessions(learner, seconds)",
     ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
