@@ -50,15 +50,13 @@ def timeline(store: Store, library: Library, last: int | None = None) -> dict[st
         rows = sorted(rows + unstored, key=lambda r: r.started)
     # not coaching scenarios (not interview evidence), nor scores as another coach exported them
     skip = store.unverified_ids()
-    series: dict[str, list[ResultRow]] = {}
+    charted = {sid for sid, entry in library.scenarios.items() if not entry.item.coaching}
+    series: dict[str, list[Point]] = {}
     for r in rows:
-        entry = library.scenarios.get(r.scenario)
-        if entry is not None and not entry.item.coaching and r.session_id not in skip:
-            series.setdefault(r.competency, []).append(r)
-    return {
-        comp: [Point(r.session_id, r.started, r.scenario, r.score, r.level, r.target) for r in found[-(last or 0) :]]
-        for comp, found in series.items()
-    }
+        if r.scenario in charted and r.session_id not in skip:
+            point = Point(r.session_id, r.started, r.scenario, r.score, r.level, r.target)
+            series.setdefault(r.competency, []).append(point)
+    return {comp: found[-(last or 0) :] for comp, found in series.items()}
 
 
 def _missing_results(store: Store, library: Library) -> list[ResultRow]:
