@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import NamedTuple
 
 from coach.library.formats import Competency, Level
 from coach.library.loader import Library
@@ -22,8 +23,7 @@ from coach.scoring.engine import Scorer
 load_session = resume  # the one restore, under the name callers know
 
 
-@dataclass(frozen=True)
-class Point:
+class Point(NamedTuple):  # (a tuple: the history makes one per stored result, tens of thousands)
     """One session's result for one competency."""
 
     session_id: str
@@ -50,15 +50,13 @@ def timeline(store: Store, library: Library, last: int | None = None) -> dict[st
         rows = sorted(rows + unstored, key=lambda r: r.started)
     # not coaching scenarios (not interview evidence), nor scores as another coach exported them
     skip = store.unverified_ids()
-    series: dict[str, list[ResultRow]] = {}
+    charted = {sid for sid, entry in library.scenarios.items() if not entry.item.coaching}
+    series: dict[str, list[Point]] = {}
     for r in rows:
-        entry = library.scenarios.get(r.scenario)
-        if entry is not None and not entry.item.coaching and r.session_id not in skip:
-            series.setdefault(r.competency, []).append(r)
-    return {
-        comp: [Point(r.session_id, r.started, r.scenario, r.score, r.level, r.target) for r in found[-(last or 0) :]]
-        for comp, found in series.items()
-    }
+        if r.scenario in charted and r.session_id not in skip:
+            point = Point(r.session_id, r.started, r.scenario, r.score, r.level, r.target)
+            series.setdefault(r.competency, []).append(point)
+    return {comp: found[-(last or 0) :] for comp, found in series.items()}
 
 
 def _missing_results(store: Store, library: Library) -> list[ResultRow]:

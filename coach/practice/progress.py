@@ -19,6 +19,14 @@ def local_day(iso: str) -> date | None:
         return None
 
 
+class LocalDays(dict[str, date | None]):
+    """local_day of stored times, each distinct time worked out once (astimezone is what costs)."""
+
+    def __missing__(self, iso: str) -> date | None:
+        day = self[iso] = local_day(iso)
+        return day
+
+
 @dataclass(frozen=True)
 class Overview:
     sessions: int
@@ -39,12 +47,15 @@ def streak(days: set[date], today: date) -> int:
     return count
 
 
-def overview(store: Store, today: date, rows: list[SessionRow] | None = None) -> Overview:
-    """``rows``: the user's own sessions, when the caller already has them."""
+def overview(
+    store: Store, today: date, rows: list[SessionRow] | None = None, days: LocalDays | None = None
+) -> Overview:
+    """``rows``: the user's own sessions, when the caller already has them; ``days``: their days, when known."""
     rows = own_sessions(store) if rows is None else rows
+    days = LocalDays() if days is None else days
     finished = [r for r in rows if r.status == "finished"]
-    days = {day for r in rows if (day := local_day(r.started))}
-    return Overview(len(finished), store.practice_seconds(), streak(days, today))
+    practised = {day for r in rows if (day := days[r.started])}
+    return Overview(len(finished), store.practice_seconds(), streak(practised, today))
 
 
 def previous_attempt(store: Store, session_id: str) -> SessionRow | None:

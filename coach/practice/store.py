@@ -25,7 +25,20 @@ from coach import paths
 # the learner named in a stored state, in SQL (a state that is not JSON names nobody)
 _LEARNER_OF_STATE = "CASE WHEN json_valid({state}) THEN coalesce(json_extract({state}, '$.learner'), '') ELSE '' END"
 # a session whose scores are as another coach exported them (see SessionState.unverified), in SQL
-_UNVERIFIED = "(json_valid(state) AND coalesce(json_extract(state, '$.unverified'), 0))"
+_UNVERIFIED_OF_STATE = "(json_valid({state}) AND coalesce(json_extract({state}, '$.unverified'), 0))"
+# the seconds spent answering in a stored state (its records'), in SQL (never an error: it runs in a migration)
+_SECONDS_OF_STATE = """(SELECT coalesce(sum(CASE WHEN r.type = 'object' THEN json_extract(r.value, '$.seconds') END), 0)
+    FROM json_each(CASE WHEN json_valid({state}) THEN {state} ELSE '{{}}' END, '$.records') AS r)"""
+# what the columns kept beside a state are set to as it is saved (the parameter :state), in SQL: reading
+# the history reads them, never every state
+_KEPT_OF_SAVED = {
+    column: of_state.format(state=":state")
+    for column, of_state in (
+        ("learner", _LEARNER_OF_STATE),
+        ("unverified", _UNVERIFIED_OF_STATE),
+        ("seconds", _SECONDS_OF_STATE),
+    )
+}
 APPLICATION_ID = 0x54504D43  # "TPMC"
 MIGRATIONS: list[list[str]] = [
     [  # version 1
@@ -63,6 +76,18 @@ MIGRATIONS: list[list[str]] = [
             PRIMARY KEY (session_id, competency)
         )""",
         "CREATE INDEX sessions_started ON sessions(started)",
+    ],
+    [  # version 3: whether a session awaits verification and its time answering, beside its state too (a
+        # state is 30 KB: reading every one made the history's progress take seconds at 10,000 sessions)
+        "ALTER TABLE sessions ADD COLUMN unverified INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE sessions ADD COLUMN seconds REAL NOT NULL DEFAULT 0",
+        f"""UPDATE sessions SET unverified = {_UNVERIFIED_OF_STATE.format(state="state")},
+               seconds = {_SECONDS_OF_STATE.format(state="state")}""",
+        # the time practised summed from here: in a row, `seconds` lies after the state, in its last
+        # overflow page, so a sum over the rows reads every state's pages (0.11 s at 10,000 sessions).
+        # `seconds` first: led by `learner`, SQLite took it for `learner = ''` in Store.results and
+        # sorted 40,000 results itself instead of reading them in order of sessions_started
+        "CREATE INDEX sessions_seconds ON sessions(seconds, learner)",
     ],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -130,7 +155,6 @@ class Store:
         """Why the history is read-only, and what to do about it (a message for the user)."""
         self.lock = threading.RLock()  # the UI's worker threads share this connection
         self.depth = 0  # transactions open (nested ones join the outermost)
-        self._unverified: tuple[tuple[int, int], list[tuple[str, str, str]]] | None = None
         try:
             self._open(writable)
         except BaseException:
@@ -328,12 +352,13 @@ class Store:
         with self.transaction():
             self.db.execute(
                 f"""INSERT INTO sessions (id, scenario, title, target, mode, started, updated, status, score, state,
-                       learner, level, summarised)
+                       {", ".join(_KEPT_OF_SAVED)}, level, summarised)
                    VALUES (:id, :scenario, :title, :target, :mode, :started, :updated, :status, :score, :state,
-                       {_LEARNER_OF_STATE.format(state=":state")}, :level, :summarised)
+                       {", ".join(_KEPT_OF_SAVED.values())}, :level, :summarised)
                    ON CONFLICT(id) DO UPDATE SET updated = excluded.updated, status = excluded.status,
                        score = excluded.score, state = excluded.state, target = excluded.target, mode = excluded.mode,
-                       learner = excluded.learner, level = excluded.level, summarised = excluded.summarised""",
+                       {", ".join(f"{column} = excluded.{column}" for column in _KEPT_OF_SAVED)},
+                       level = excluded.level, summarised = excluded.summarised""",
                 dict(
                     id=id,
                     scenario=scenario,
@@ -360,8 +385,11 @@ class Store:
         """Add a new session (an import's): its state and the row's columns (save_session's, with
         whose it is given rather than read from the state). No results: they are stored once the
         session's scores are verified. sqlite3.IntegrityError when the id is taken."""
-        sql = """INSERT INTO sessions (id, scenario, title, target, mode, started, updated, status, score, state, learner)
-                 VALUES (:id, :scenario, :title, :target, :mode, :started, :updated, :status, :score, :state, :learner)"""
+        kept = dict(_KEPT_OF_SAVED, learner=":learner")
+        sql = f"""INSERT INTO sessions (id, scenario, title, target, mode, started, updated, status, score, state,
+                     {", ".join(kept)})
+                  VALUES (:id, :scenario, :title, :target, :mode, :started, :updated, :status, :score, :state,
+                     {", ".join(kept.values())})"""
         with self.transaction():
             self.db.execute(sql, dict(row, updated=now(), state=state_json, learner=learner))
 
@@ -386,7 +414,7 @@ class Store:
         """The user's own finished sessions whose results are not stored yet (saved by an older
         coach), oldest first. Not those awaiting verification: their results are stored once verified."""
         return self._rows(
-            f"WHERE status = 'finished' AND learner = '' AND summarised = 0 AND NOT {_UNVERIFIED} ORDER BY started, rowid"
+            "WHERE status = 'finished' AND learner = '' AND summarised = 0 AND NOT unverified ORDER BY started, rowid"
         )
 
     def results(self) -> list[ResultRow]:
@@ -404,13 +432,9 @@ class Store:
 
     def unverified(self) -> list[tuple[str, str, str]]:
         """(id, scenario, learner) of the sessions whose scores are as another coach exported them,
-        oldest first. Finding them reads every state, so the answer is kept until the history
-        changes (a write on this connection, or another's commit): `coach next` asks twice."""
-        key = (self.db.execute("PRAGMA data_version").fetchone()[0], self.db.total_changes)
-        if self._unverified is None or self._unverified[0] != key:
-            sql = f"SELECT id, scenario, learner FROM sessions WHERE {_UNVERIFIED} ORDER BY started, rowid"
-            self._unverified = (key, self.db.execute(sql).fetchall())
-        return list(self._unverified[1])
+        oldest first."""
+        sql = "SELECT id, scenario, learner FROM sessions WHERE unverified ORDER BY started, rowid"
+        return self.db.execute(sql).fetchall()
 
     def last_played(self) -> dict[str, str]:
         """When the user last started each scenario (their own sessions only)."""
@@ -420,8 +444,8 @@ class Store:
     def update_state(self, session_id: str, state_json: str) -> None:
         """Replace a stored session's state and nothing else (an import taking a mentor's review, or
         claiming a session as the user's own: so whose it is follows the state)."""
-        sql = f"""UPDATE sessions SET state = :state, updated = :updated,
-                     learner = {_LEARNER_OF_STATE.format(state=":state")} WHERE id = :id"""
+        kept = ", ".join(f"{column} = {value}" for column, value in _KEPT_OF_SAVED.items())
+        sql = f"UPDATE sessions SET state = :state, updated = :updated, {kept} WHERE id = :id"
         with self.transaction():
             self.db.execute(sql, dict(state=state_json, updated=now(), id=session_id))
 
@@ -456,11 +480,7 @@ class Store:
 
     def practice_seconds(self) -> float:
         """Time spent answering, summed over the user's own sessions (not those run for a learner)."""
-        row = self.db.execute(
-            """SELECT coalesce(sum(json_extract(r.value, '$.seconds')), 0) FROM sessions,
-                   json_each(CASE WHEN json_valid(state) THEN state ELSE '{}' END, '$.records') AS r
-               WHERE coalesce(json_extract(CASE WHEN json_valid(state) THEN state END, '$.learner'), '') = ''"""
-        ).fetchone()
+        row = self.db.execute("SELECT coalesce(sum(seconds), 0) FROM sessions WHERE learner = ''").fetchone()
         return float(row[0])
 
     def unfinished(self) -> list[SessionRow]:
@@ -470,7 +490,7 @@ class Store:
     def _rows(self, clauses: str, args: tuple[object, ...] = ()) -> list[SessionRow]:
         sql = (
             "SELECT id, scenario, title, target, mode, started, updated, status, score, learner, "
-            f"NOT {_UNVERIFIED} FROM sessions "
+            "NOT unverified FROM sessions "
         )
         # mypy cannot count the columns: the first ten are the fields before `verified`
         return [

@@ -147,7 +147,7 @@ def progress_markdown(store: Store, library: Library, today: date | None = None)
         return "\n".join(out + ["No finished sessions yet."]) + "\n"
     out += ["| competency | sessions | trend | latest | level | target |", "| --- | --- | --- | --- | --- | --- |"]
     out += [
-        f"| {c.title} | {len(c.points)} | {sparkline([p.score for p in c.points])} | {c.latest:.2f} | {c.level} | "
+        f"| {c.title} | {c.sessions} | {sparkline([p.score for p in c.points])} | {c.latest:.2f} | {c.level} | "
         f"{c.target} |"
         for c in v.charts
     ]

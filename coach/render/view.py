@@ -769,10 +769,45 @@ class ChartPoint:
     score: float
     """0-4."""
     scenario: str
+    """The session's scenario; empty for the mean of several sessions."""
+    sessions: int = 1
+    """The sessions it stands for: more than one in a long history (see thinned), the score their mean."""
 
     @property
     def label(self) -> str:
+        if self.sessions > 1:
+            return f"{self.day} mean of {self.sessions} sessions: {self.score:.2f}"
         return f"{self.day} {self.scenario}: {self.score:.2f}"
+
+
+# The most points a chart shows: about one per column of a wide chart (the terminal's is about 100
+# columns, the report's SVG 520 pixels). More than that is not more to see (a terminal draws solid
+# blocks) and costs time to draw: a longer history is shown as the mean of each stretch of time.
+CHART_POINTS = 100
+
+
+def thinned(dated: list[tuple[date, Point]], most: int = CHART_POINTS) -> list[ChartPoint]:
+    """A competency's chart points: one per session, or, for more sessions than ``most``, at most
+    ``most`` means of equal stretches of days. A mean is dated on the day of the last session it
+    counts, so no point shows a session that happened after its date and the last point falls on the
+    latest session's day; the first day is a stretch of its own, so the axis starts on the first day."""
+    if len(dated) <= most:
+        return [ChartPoint(str(day), p.score, p.scenario) for day, p in dated]
+    first = min(day for day, _ in dated)
+    span = (max(day for day, _ in dated) - first).days
+    stretches: dict[int, list[tuple[date, Point]]] = {}
+    for day, p in dated:
+        days_in = (day - first).days
+        stretches.setdefault(0 if not days_in else 1 + (days_in - 1) * (most - 1) // span, []).append((day, p))
+    out = []
+    for _, group in sorted(stretches.items()):
+        mean = sum(p.score for _, p in group) / len(group)
+        out.append(
+            ChartPoint(
+                str(max(day for day, _ in group)), mean, group[0][1].scenario if len(group) == 1 else "", len(group)
+            )
+        )
+    return out
 
 
 @dataclass(frozen=True)
@@ -788,6 +823,11 @@ class CompetencyChart:
     """The target level's title."""
     target_minimum: float | None
     """What the target level asks of this competency (0-4): the target line."""
+
+    @property
+    def sessions(self) -> int:
+        """The sessions charted (a point of a long history stands for several)."""
+        return sum(p.sessions for p in self.points)
 
 
 @dataclass(frozen=True)
@@ -819,16 +859,17 @@ def progress_view(
     ``points``: the timeline, when the caller already has it."""
     from coach.practice.history import own_sessions, timeline
     from coach.practice.plan import current_progress
-    from coach.practice.progress import local_day, overview
+    from coach.practice.progress import LocalDays, overview
 
     ladder = library.ladder.item if library.ladder else None
     points = timeline(store, library) if points is None else points
     rows = own_sessions(store)  # read once for the plan and the overview
     progress = current_progress(store, today, rows)
     charts = []
+    days = LocalDays()  # a session's start is shared by its competencies' results and its row
     for comp, series in sorted(points.items(), key=lambda kv: Competency(kv[0]).title):
         # a session whose stored date cannot be read is listed in the history, but has no place on a chart
-        dated = [ChartPoint(str(day), p.score, p.scenario) for p in series if (day := local_day(p.started))]
+        dated = thinned([(day, p) for p in series if (day := days[p.started])])
         if not dated:
             continue
         last = series[-1]
@@ -843,7 +884,7 @@ def progress_view(
                 ladder.level(target).minimums[Competency(comp)] if ladder else None,
             )
         )
-    o = overview(store, today, rows)
+    o = overview(store, today, rows, days)
     awaiting = sum(1 for r in rows if not r.verified and r.scenario in library.scenarios)
     plan = plan_view(progress, library) if progress else None
     return ProgressView(o.sessions, o.seconds, o.streak, charts, plan, awaiting)

@@ -8,10 +8,12 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from html.parser import HTMLParser
 
-from coach.practice.progress import streak
+from coach.practice.history import Point
+from coach.practice.progress import local_day, streak
 from coach.practice.resume import persist
 from coach.practice.store import Store
 from coach.render.html import progress_html, progress_markdown
+from coach.render.view import CHART_POINTS, progress_view
 from tests.practice.test_history import play
 
 T = datetime(2026, 1, 5, 12, tzinfo=timezone.utc)
@@ -94,3 +96,36 @@ def test_progress_reads_around_a_session_whose_stored_date_cannot_be_read(isolat
     svg = Svg()
     svg.feed(page[page.index("<svg") : page.index("</svg>")])
     assert svg.dates == ["2026-01-05"]  # the one readable day
+
+
+def long_history(count: int = 5_000) -> dict[str, list[Point]]:
+    """``count`` sessions of one competency, one every 7 hours from 2022 (about four years), the
+    scores cycling 0-4, the latest one 3.5 (no mean of the others)."""
+    start = datetime(2022, 1, 1, 12, tzinfo=timezone.utc)
+    series = [
+        Point(f"s{i}", (start + timedelta(hours=7 * i)).isoformat(), "upmarket-pricing", float(i % 5), "tpm", "tpm")
+        for i in range(count - 1)
+    ]
+    last = (start + timedelta(hours=7 * (count - 1))).isoformat()
+    return {"architecture": [*series, Point("last", last, "data-product", 3.5, "tpm", "tpm")]}
+
+
+def test_a_long_history_is_charted_as_at_most_chart_points_means_over_the_whole_time(isolated_home, library):
+    """5,000 sessions are not 5,000 points (a terminal draws solid blocks): at most CHART_POINTS,
+    each the mean of a stretch of time, dated in order from the first day to the latest; the
+    latest score is the latest session's own, and the sessions are all counted."""
+    points = long_history()
+    series = points["architecture"]
+    (chart,) = progress_view(Store(), library, date(2026, 1, 1), points=points).charts
+    days = [p.day for p in chart.points]
+    assert 50 <= len(chart.points) <= CHART_POINTS
+    assert days == sorted(set(days))  # in order, one point a day at most
+    assert days[0] == str(local_day(series[0].started)) and days[-1] == str(local_day(series[-1].started))
+    assert chart.latest == 3.5 and chart.sessions == 5_000 == sum(p.sessions for p in chart.points)
+    assert all(0 <= p.score <= 4 for p in chart.points)
+    middle = chart.points[len(chart.points) // 2]  # a stretch of many cycling 0-4 scores: about their mean, 2
+    assert middle.sessions > 1 and abs(middle.score - 2) < 0.3 and "mean of" in middle.label
+    # exactly CHART_POINTS sessions are still drawn one by one, as any shorter history
+    (exact,) = progress_view(Store(), library, date(2026, 1, 1), points=long_history(CHART_POINTS)).charts
+    assert [p.sessions for p in exact.points] == [1] * CHART_POINTS
+    assert exact.points[0].label.endswith("upmarket-pricing: 0.00")

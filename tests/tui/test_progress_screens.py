@@ -174,3 +174,32 @@ def test_practise_no_scores_plain_hides_numbers_and_is_remembered(
     assert Store().sessions()[0].score is not None  # the history keeps the score
     assert main(["practice", "upmarket-pricing", "--plain", "--scores", "--answers", str(answers)]) == 0
     assert "Score " in capsys.readouterr().out and settings.hide_scores() is False
+
+
+async def test_a_long_history_shows_the_same_points_on_the_history_screen_and_in_the_report(
+    isolated_home, library, monkeypatch
+):
+    """5,000 sessions: the app's chart and the HTML report draw the same at most CHART_POINTS points
+    (one chart model), and the Markdown report still counts every session."""
+    import coach.practice.history
+    import coach.tui.screens.history
+    from coach.render.html import progress_html, progress_markdown
+    from coach.render.view import CHART_POINTS
+    from tests.render.test_progress_charts import long_history
+
+    points = long_history()
+    for module in (coach.practice.history, coach.tui.screens.history):
+        monkeypatch.setattr(module, "timeline", lambda *_, **__: points)
+    store = Store()
+    app = make_app(library, store, clock=FixedClock(), now=lambda: NOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        (plot,) = app.screen.query(CompetencyPlot)
+        shown = [p.label for p in plot.chart.points]
+        assert "latest 3.50" in screen_text(app)
+    assert 1 < len(shown) <= CHART_POINTS
+    page = progress_html(store, library, today=NOW.date())
+    assert re.findall(r"<title>([^<]*)</title>", page[page.index("<svg") :]) == shown
+    assert "| Architecture" in progress_markdown(store, library, today=NOW.date())
+    assert "| 5000 |" in progress_markdown(store, library, today=NOW.date())
